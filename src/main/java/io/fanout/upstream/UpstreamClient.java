@@ -1,7 +1,5 @@
 package io.fanout.upstream;
 
-import java.time.Duration;
-
 import reactor.core.publisher.Mono;
 
 /**
@@ -11,8 +9,12 @@ import reactor.core.publisher.Mono;
  */
 public interface UpstreamClient extends AutoCloseable {
 
-    /** Sends one attempt; {@code timeout} bounds the whole attempt, headers and body included. */
-    Mono<UpstreamResponse> exchange(UpstreamRequest request, Duration timeout);
+    /**
+     * Sends the call and answers its 2xx response. A plain transport sends one attempt bounded by
+     * {@code min(budget.attemptTimeout(), budget.remainingMillis())}, headers and body included, and calls
+     * {@link CallBudget#recordAttempt()} once; policy decorators may send several.
+     */
+    Mono<UpstreamResponse> exchange(UpstreamRequest request, CallBudget budget);
 
     /** Opens connections and loads classes so the first real request does not pay for it. */
     default Mono<Void> warmUp() {
