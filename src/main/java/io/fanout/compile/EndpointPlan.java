@@ -1,0 +1,30 @@
+package io.fanout.compile;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.fanout.definition.OnFailure;
+
+/**
+ * One compiled endpoint: route, deadline, failure mode, forwarded headers and its calls in declaration order.
+ *
+ * @param name               endpoint name
+ * @param method             upper-case HTTP method
+ * @param route              the route pattern
+ * @param deadline           budget of a whole request
+ * @param onFailure          partial or fail-fast
+ * @param forwardHeaders     client headers forwarded to every call, lower case
+ * @param calls              calls in declaration order (index = position)
+ * @param readsBody          true when a template reads the client body
+ * @param hasDependencies    true when any call waits for another
+ * @param timers             request timers by outcome
+ */
+public record EndpointPlan(String name, String method, RoutePattern route, Duration deadline, OnFailure onFailure,
+                           List<String> forwardHeaders, List<CallPlan> calls, boolean readsBody,
+                           boolean hasDependencies, OutcomeTimers timers) {
+
+    public EndpointPlan {
+        forwardHeaders = List.copyOf(forwardHeaders);
+        calls = List.copyOf(calls);
+    }
+}

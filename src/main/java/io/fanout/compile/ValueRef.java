@@ -1,0 +1,146 @@
+package io.fanout.compile;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import io.fanout.upstream.CallFailure;
+import io.fanout.upstream.ErrorType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeType;
+
+/** A compiled reference: knows where to read its value and how to turn it into text. */
+public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, ValueRef.Header, ValueRef.Json {
+
+    final String text;
+    final @Nullable String defaultValue;
+
+    ValueRef(TemplateRef ref) {
+        this.text = ref.text();
+        this.defaultValue = ref.defaultValue();
+    }
+
+    /** The reference as written, for messages. */
+    public String text() {
+        return text;
+    }
+
+    /** The value as text, the default when missing, or null when missing without a default. */
+    final @Nullable String resolveText(TemplateScope scope) {
+        String v = resolveRaw(scope);
+        return v != null ? v : defaultValue;
+    }
+
+    /** The value as JSON (for body templates), or null when missing and without default. */
+    @Nullable Object resolveJson(TemplateScope scope) {
+        String v = resolveRaw(scope);
+        return v != null ? v : defaultValue;
+    }
+
+    abstract @Nullable String resolveRaw(TemplateScope scope);
+
+    static final class PathVar extends ValueRef {
+        private final int index;
+
+        PathVar(TemplateRef ref, int index) {
+            super(ref);
+            this.index = index;
+        }
+
+        @Override
+        @Nullable String resolveRaw(TemplateScope scope) {
+            return scope.pathVariable(index);
+        }
+    }
+
+    static final class Query extends ValueRef {
+        private final String name;
+
+        Query(TemplateRef ref, String name) {
+            super(ref);
+            this.name = name;
+        }
+
+        @Override
+        @Nullable String resolveRaw(TemplateScope scope) {
+            return scope.queryParameter(name);
+        }
+    }
+
+    static final class Header extends ValueRef {
+        private final String lowerName;
+
+        Header(TemplateRef ref, String lowerName) {
+            super(ref);
+            this.lowerName = lowerName;
+        }
+
+        @Override
+        @Nullable String resolveRaw(TemplateScope scope) {
+            return scope.header(lowerName);
+        }
+    }
+
+    /** A field of a JSON document: the client body, a call's body or the for-each item. */
+    static final class Json extends ValueRef {
+        /** -1 body, -2 item, else a call index. */
+        private final int sourceIndex;
+        private final String[] path;
+
+        static final int BODY = -1;
+        static final int ITEM = -2;
+
+        Json(TemplateRef ref, int sourceIndex, List<String> path) {
+            super(ref);
+            this.sourceIndex = sourceIndex;
+            this.path = path.toArray(String[]::new);
+        }
+
+        boolean isCall() {
+            return sourceIndex >= 0;
+        }
+
+        int callIndex() {
+            return sourceIndex;
+        }
+
+        @Nullable JsonNode node(TemplateScope scope) {
+            JsonNode n = sourceIndex == BODY ? scope.body() : sourceIndex == ITEM ? scope.item()
+                    : scope.callBody(sourceIndex);
+            for (int i = 0; n != null && i < path.length; i++) {
+                n = n.isArray() ? arrayElement(n, path[i]) : n.get(path[i]);
+            }
+            return n == null || n.isNull() || n.isMissingNode() ? null : n;
+        }
+
+        private static @Nullable JsonNode arrayElement(JsonNode array, String segment) {
+            int idx;
+            try {
+                idx = Integer.parseInt(segment);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            return array.get(idx);
+        }
+
+        @Override
+        @Nullable String resolveRaw(TemplateScope scope) {
+            JsonNode n = node(scope);
+            if (n == null) {
+                return null;
+            }
+            JsonNodeType t = n.getNodeType();
+            if (t == JsonNodeType.OBJECT || t == JsonNodeType.ARRAY) {
+                throw new CallFailure(ErrorType.BAD_TEMPLATE_VALUE,
+                        text + " is " + (t == JsonNodeType.OBJECT ? "an object" : "an array") + ", not a single value");
+            }
+            return n.asString();
+        }
+
+        @Override
+        @Nullable Object resolveJson(TemplateScope scope) {
+            JsonNode n = node(scope);
+            return n != null ? n : defaultValue;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.fanout.engine;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fanout.compile.CompiledConfig;
+import reactor.core.publisher.Mono;
+
+/**
+ * The config version that new requests use. A request reads it once and keeps that instance, so a swap never
+ * changes a request in flight; the replaced version's pools are closed once its longest deadline has passed.
+ */
+public final class ActiveConfig implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ActiveConfig.class);
+
+    private final AtomicReference<CompiledConfig> current;
+
+    public ActiveConfig(CompiledConfig initial) {
+        this.current = new AtomicReference<>(initial);
+    }
+
+    public CompiledConfig current() {
+        return current.get();
+    }
+
+    /** Installs {@code next} for new requests and retires the previous version after a grace period. */
+    public void swap(CompiledConfig next) {
+        CompiledConfig previous = current.getAndSet(next);
+        if (previous == next) {
+            return;
+        }
+        log.info("config version {} active (was {})", next.version(), previous.version());
+        next.warmUp().subscribe();
+        Duration grace = previous.endpoints().stream().map(e -> e.deadline()).max(Duration::compareTo)
+                .orElse(Duration.ZERO).plusSeconds(5);
+        Mono.delay(grace).subscribe(t -> previous.close());
+    }
+
+    @Override
+    public void close() {
+        current.get().close();
+    }
+}

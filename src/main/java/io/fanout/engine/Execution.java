@@ -1,0 +1,400 @@
+package io.fanout.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fanout.compile.CallPlan;
+import io.fanout.compile.ConfigCompiler;
+import io.fanout.compile.EndpointPlan;
+import io.fanout.compile.ForEach;
+import io.fanout.compile.JsonCodec;
+import io.fanout.compile.TemplateScope;
+import io.fanout.definition.OnFailure;
+import io.fanout.upstream.CallBudget;
+import io.fanout.upstream.CallFailure;
+import io.fanout.upstream.ErrorType;
+import io.fanout.upstream.UpstreamRequest;
+import io.fanout.upstream.UpstreamResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * One request's run of an endpoint plan. Each call starts as soon as the calls it references are done (a
+ * {@link Sinks.One} per referenced call signals completion), independent calls run concurrently, every call is
+ * bounded by min(its timeout, time left before the deadline), and cancelling the outcome stream cancels every call
+ * still in flight. Outcomes arrive in completion order; {@link #outcome(int)} gives them by call afterwards.
+ */
+public final class Execution implements TemplateScope {
+
+    private static final Logger log = LoggerFactory.getLogger(Execution.class);
+
+    private final EndpointPlan plan;
+    private final RequestInput input;
+    private final boolean batch;
+    private final long startNanos;
+    private final long deadlineMillis;
+    private final List<String> forwarded;
+    private final @Nullable CallOutcome[] outcomes;
+    private final @Nullable JsonNode[] trees;
+    private final Sinks.@Nullable One<CallOutcome>[] done;
+    private @Nullable JsonNode parsedBody;
+    private boolean bodyParsed;
+    private volatile @Nullable CallOutcome firstRequiredFailure;
+
+    @SuppressWarnings("unchecked")
+    Execution(EndpointPlan plan, RequestInput input, boolean batch) {
+        this.plan = plan;
+        this.input = input;
+        this.batch = batch;
+        this.startNanos = System.nanoTime();
+        this.deadlineMillis = CallBudget.now() + plan.deadline().toMillis();
+        int n = plan.calls().size();
+        this.outcomes = new CallOutcome[n];
+        this.trees = new JsonNode[n];
+        this.done = new Sinks.One[n];
+        for (CallPlan c : plan.calls()) {
+            if (c.referenced()) {
+                done[c.index()] = Sinks.unsafe().one();
+            }
+        }
+        this.forwarded = forwardedHeaders(plan, input);
+    }
+
+    private static List<String> forwardedHeaders(EndpointPlan plan, RequestInput input) {
+        if (plan.forwardHeaders().isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(plan.forwardHeaders().size() * 2);
+        for (String name : plan.forwardHeaders()) {
+            String v = input.header().apply(name);
+            if (v != null) {
+                out.add(name);
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** Runs the calls; the stream ends when all are done or, under fail-fast, at the first required failure. */
+    public Flux<CallOutcome> run() {
+        List<CallPlan> calls = plan.calls();
+        List<Mono<CallOutcome>> monos = new ArrayList<>(calls.size());
+        for (CallPlan c : calls) {
+            monos.add(callMono(c));
+        }
+        Flux<CallOutcome> all = Flux.merge(monos);
+        if (plan.onFailure() == OnFailure.FAIL_FAST) {
+            all = all.takeUntil(o -> o.failed() && o.call().required());
+        }
+        return all;
+    }
+
+    private Mono<CallOutcome> callMono(CallPlan c) {
+        Mono<CallOutcome> run = Mono.defer(() -> execute(c));
+        int[] deps = c.dependencies();
+        if (deps.length == 1) {
+            run = doneSignal(deps[0]).then(run);
+        } else if (deps.length > 1) {
+            List<Mono<CallOutcome>> signals = new ArrayList<>(deps.length);
+            for (int d : deps) {
+                signals.add(doneSignal(d));
+            }
+            run = Mono.when(signals).then(run);
+        }
+        int i = c.index();
+        return run.doOnCancel(() -> {
+            if (outcomes[i] == null) {
+                c.timers().record(ErrorType.CANCELLED.ordinal() + 1, System.nanoTime() - startNanos);
+            }
+        });
+    }
+
+    private Mono<CallOutcome> doneSignal(int call) {
+        Sinks.One<CallOutcome> s = done[call];
+        if (s == null) {
+            throw new IllegalStateException("call " + call + " is referenced but has no completion signal");
+        }
+        return s.asMono();
+    }
+
+    private Mono<CallOutcome> execute(CallPlan c) {
+        long start = System.nanoTime();
+        for (int d : c.dependencies()) {
+            CallOutcome dep = outcomes[d];
+            if (dep == null || dep.failed()) {
+                String name = plan.calls().get(d).name();
+                return Mono.just(complete(CallOutcome.failure(c, -1, new CallFailure(ErrorType.DEPENDENCY_FAILED,
+                        "depends on '" + name + "', which failed"), 0, 0)));
+            }
+        }
+        Mono<CallOutcome> m = c.forEach() != null ? forEach(c, start) : single(c, this, -1, start);
+        return m.map(this::complete);
+    }
+
+    private Mono<CallOutcome> single(CallPlan c, TemplateScope scope, int index, long start) {
+        long now = CallBudget.now();
+        if (now >= deadlineMillis) {
+            return Mono.just(CallOutcome.failure(c, index, deadlineExceeded(), System.nanoTime() - start, 0));
+        }
+        UpstreamRequest request;
+        try {
+            request = c.render(scope, input.requestId(), forwarded);
+        } catch (CallFailure f) {
+            return Mono.just(CallOutcome.failure(c, index, f, System.nanoTime() - start, 0));
+        } catch (RuntimeException e) {
+            return Mono.just(CallOutcome.failure(c, index, new CallFailure(ErrorType.BAD_TEMPLATE_VALUE,
+                    "the request to " + c.upstream() + " could not be built from the client's input"),
+                    System.nanoTime() - start, 0));
+        }
+        CallBudget budget = new CallBudget(c.timeout(), deadlineMillis, batch);
+        return c.client().exchange(request, budget)
+                .map(r -> success(c, index, r, budget, start))
+                .onErrorResume(e -> Mono.just(CallOutcome.failure(c, index, classify(c, e), System.nanoTime() - start,
+                        budget.attempts())));
+    }
+
+    private CallOutcome success(CallPlan c, int index, UpstreamResponse r, CallBudget budget, long start) {
+        byte[] body = r.body();
+        boolean keepTree = index < 0 && c.referenced();
+        try {
+            if (r.status() == 204 || body.length == 0 && r.status() != 200) {
+                return new CallOutcome(c, index, null, r.status(), r.source(), null, null,
+                        System.nanoTime() - start, budget.attempts(), null);
+            }
+            if (keepTree || c.select() != null) {
+                JsonNode tree = JsonCodec.readTree(body);
+                if (keepTree) {
+                    trees[c.index()] = tree;
+                }
+                if (c.select() == null) {
+                    return new CallOutcome(c, index, null, r.status(), r.source(), body, null,
+                            System.nanoTime() - start, budget.attempts(), null);
+                }
+                JsonNode selected = tree.at(c.select());
+                if (selected.isMissingNode()) {
+                    return CallOutcome.failure(c, index, new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream()
+                            + " answered without " + c.select()), System.nanoTime() - start, budget.attempts());
+                }
+                return new CallOutcome(c, index, null, r.status(), r.source(), null, selected,
+                        System.nanoTime() - start, budget.attempts(), null);
+            }
+            if (!JsonCodec.isValidJson(body)) {
+                throw new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream() + " answered a body that is not JSON");
+            }
+            return new CallOutcome(c, index, null, r.status(), r.source(), body, null, System.nanoTime() - start,
+                    budget.attempts(), null);
+        } catch (JacksonException e) {
+            return CallOutcome.failure(c, index, new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream()
+                    + " answered a body that is not JSON"), System.nanoTime() - start, budget.attempts());
+        } catch (CallFailure f) {
+            return CallOutcome.failure(c, index, f, System.nanoTime() - start, budget.attempts());
+        }
+    }
+
+    private Mono<CallOutcome> forEach(CallPlan c, long start) {
+        ForEach fe = c.forEach();
+        JsonNode array = fe == null ? null : fe.find(trees[fe.sourceCall()]);
+        if (fe == null || array == null || !array.isArray()) {
+            return Mono.just(CallOutcome.failure(c, -1, new CallFailure(ErrorType.BAD_TEMPLATE_VALUE,
+                    "for-each " + (fe == null ? "" : fe.text()) + " is not an array"), System.nanoTime() - start, 0));
+        }
+        return Flux.range(0, array.size())
+                .flatMapSequential(i -> single(c, new ItemScope(this, array.get(i)), i, System.nanoTime()),
+                        fe.concurrency(), 1)
+                .collectList()
+                .map(elements -> aggregate(c, elements, start));
+    }
+
+    private CallOutcome aggregate(CallPlan c, List<CallOutcome> elements, long start) {
+        int attempts = 0;
+        CallFailure first = null;
+        for (CallOutcome e : elements) {
+            attempts += e.attempts();
+            if (first == null && e.failure() != null) {
+                first = e.failure();
+            }
+        }
+        if (c.referenced()) {
+            ArrayNode arr = JsonCodec.MAPPER.createArrayNode();
+            for (CallOutcome e : elements) {
+                arr.add(e.data() != null ? e.data() : e.raw() != null ? JsonCodec.readTree(e.raw()) : null);
+            }
+            trees[c.index()] = arr;
+        }
+        // element failures are listed per element; they fail the call itself only when it is required
+        CallFailure failure = c.required() ? first : null;
+        return new CallOutcome(c, -1, failure, failure == null ? 200 : 0,
+                failure == null ? UpstreamResponse.Source.NETWORK : null, null, null, System.nanoTime() - start,
+                attempts, List.copyOf(elements));
+    }
+
+    private CallOutcome complete(CallOutcome o) {
+        CallPlan c = o.call();
+        outcomes[c.index()] = o;
+        CallFailure f = o.failure();
+        c.timers().record(f == null ? 0 : f.type().ordinal() + 1, o.durationNanos());
+        if (f != null) {
+            if (c.required() && firstRequiredFailure == null) {
+                firstRequiredFailure = o;
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("[{}] {} call {} failed: {} {}", input.requestId(), plan.name(), c.name(),
+                        f.type().wireName(), f.getMessage());
+            }
+        }
+        Sinks.One<CallOutcome> s = done[c.index()];
+        if (s != null) {
+            s.tryEmitValue(o);
+        }
+        return o;
+    }
+
+    private CallFailure classify(CallPlan c, Throwable e) {
+        if (e instanceof CallFailure f) {
+            if (f.type() == ErrorType.TIMEOUT && CallBudget.now() >= deadlineMillis - 1) {
+                return deadlineExceeded();
+            }
+            return f;
+        }
+        log.error("[{}] {} call {} failed unexpectedly", input.requestId(), plan.name(), c.name(), e);
+        return new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream() + ": the answer could not be processed");
+    }
+
+    private CallFailure deadlineExceeded() {
+        return new CallFailure(ErrorType.DEADLINE_EXCEEDED, "the request deadline of " + plan.deadline().toMillis()
+                + "ms ran out");
+    }
+
+    /** Fills in {@code cancelled} outcomes for calls that a fail-fast stop left unfinished. */
+    List<CallOutcome> cancelRemaining() {
+        CallOutcome cause = firstRequiredFailure;
+        String why = cause == null ? "cancelled" : "cancelled because required call '" + cause.call().name()
+                + "' failed";
+        List<CallOutcome> added = new ArrayList<>();
+        long elapsed = System.nanoTime() - startNanos;
+        for (CallPlan c : plan.calls()) {
+            if (outcomes[c.index()] == null) {
+                CallOutcome o = CallOutcome.failure(c, -1, new CallFailure(ErrorType.CANCELLED, why), elapsed, 0);
+                outcomes[c.index()] = o;
+                added.add(o);
+            }
+        }
+        return added;
+    }
+
+    public EndpointPlan plan() {
+        return plan;
+    }
+
+    public String requestId() {
+        return input.requestId();
+    }
+
+    /** The outcome of a call by index, or null while it runs. */
+    public @Nullable CallOutcome outcome(int index) {
+        return outcomes[index];
+    }
+
+    /** The first required call that failed, in completion order, or null. */
+    public @Nullable CallOutcome firstRequiredFailure() {
+        return firstRequiredFailure;
+    }
+
+    /** Nanoseconds since the request started. */
+    public long elapsedNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    /** Records the request outcome in the endpoint's timer. */
+    void recordRequest(int outcome) {
+        plan.timers().record(outcome, System.nanoTime() - startNanos);
+    }
+
+    static int requestOutcome(boolean failed, boolean partial) {
+        return failed ? ConfigCompiler.REQUEST_FAILED : partial ? ConfigCompiler.REQUEST_PARTIAL
+                : ConfigCompiler.REQUEST_OK;
+    }
+
+    // ---- TemplateScope
+
+    @Override
+    public String pathVariable(int index) {
+        return input.pathVariables()[index];
+    }
+
+    @Override
+    public @Nullable String queryParameter(String name) {
+        return input.queryParameter().apply(name);
+    }
+
+    @Override
+    public @Nullable String header(String lowerCaseName) {
+        return input.header().apply(lowerCaseName);
+    }
+
+    @Override
+    public @Nullable JsonNode body() {
+        if (!bodyParsed) {
+            byte[] raw = input.body();
+            parsedBody = raw == null || raw.length == 0 ? null : JsonCodec.readTree(raw);
+            bodyParsed = true;
+        }
+        return parsedBody;
+    }
+
+    @Override
+    public byte @Nullable [] rawBody() {
+        return input.body();
+    }
+
+    @Override
+    public @Nullable JsonNode callBody(int callIndex) {
+        return trees[callIndex];
+    }
+
+    @Override
+    public @Nullable JsonNode item() {
+        return null;
+    }
+
+    /** The scope of one for-each element: the request's scope plus {@code item}. */
+    private record ItemScope(Execution parent, JsonNode item) implements TemplateScope {
+        @Override
+        public String pathVariable(int index) {
+            return parent.pathVariable(index);
+        }
+
+        @Override
+        public @Nullable String queryParameter(String name) {
+            return parent.queryParameter(name);
+        }
+
+        @Override
+        public @Nullable String header(String lowerCaseName) {
+            return parent.header(lowerCaseName);
+        }
+
+        @Override
+        public @Nullable JsonNode body() {
+            return parent.body();
+        }
+
+        @Override
+        public byte @Nullable [] rawBody() {
+            return parent.rawBody();
+        }
+
+        @Override
+        public @Nullable JsonNode callBody(int callIndex) {
+            return parent.callBody(callIndex);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.fanout.engine;
+
+import java.util.function.UnaryOperator;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the engine needs from a client request, already extracted by the web layer.
+ *
+ * @param requestId       the request's id (sent upstream as X-Request-Id)
+ * @param pathVariables   decoded route variables in route order
+ * @param queryParameter  first value of a query parameter by name, or null
+ * @param header          first value of a header by lower-case name, or null
+ * @param body            raw client body, or null
+ */
+public record RequestInput(String requestId, String[] pathVariables, UnaryOperator<@Nullable String> queryParameter,
+                           UnaryOperator<@Nullable String> header, byte @Nullable [] body) {
+}

@@ -1,0 +1,153 @@
+package io.fanout.web;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.fanout.compile.CompiledConfig;
+import io.fanout.compile.EndpointPlan;
+import io.fanout.compile.JsonCodec;
+import io.fanout.compile.RouteTable;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.engine.CompositeAnswer;
+import io.fanout.engine.Engine;
+import io.fanout.engine.Execution;
+import io.fanout.engine.RequestInput;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Routes every path that is not Fanout's own ({@code /actuator}, {@code /admin}, {@code /jobs}) to the composite
+ * endpoint of the active config, answering 404 and 405 problems itself. Lookups use the compiled route table, so
+ * nothing is parsed or searched per request beyond the path segments.
+ */
+final class CompositeRoutes implements RouterFunction<ServerResponse> {
+
+    private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+
+    private final ActiveConfig active;
+    private final Engine engine;
+    private final long maxRequestBody;
+
+    CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody) {
+        this.active = active;
+        this.engine = engine;
+        this.maxRequestBody = maxRequestBody;
+    }
+
+    @Override
+    public Mono<HandlerFunction<ServerResponse>> route(ServerRequest request) {
+        String path = request.requestPath().pathWithinApplication().value();
+        if (isReserved(path)) {
+            return Mono.empty();
+        }
+        CompiledConfig config = active.current();
+        RouteTable.Lookup lookup = config.routes().find(request.method().name(), path);
+        if (lookup instanceof RouteTable.Found found) {
+            return Mono.just(r -> handle(r, found));
+        }
+        if (lookup instanceof RouteTable.WrongMethod wrong) {
+            return Mono.just(r -> {
+                HttpHeaders h = new HttpHeaders();
+                h.set(HttpHeaders.ALLOW, String.join(", ", wrong.allowed()));
+                return ProblemWriter.response(r.exchange(), 405, "method " + r.method().name()
+                        + " is not allowed on " + path + " (allowed: " + String.join(", ", wrong.allowed()) + ")", h);
+            });
+        }
+        return Mono.just(r -> ProblemWriter.response(r.exchange(), 404, "no endpoint at " + path, null));
+    }
+
+    static boolean isReserved(String path) {
+        return startsWithSegment(path, "/actuator") || startsWithSegment(path, "/admin")
+                || startsWithSegment(path, "/jobs");
+    }
+
+    private static boolean startsWithSegment(String path, String prefix) {
+        return path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
+    }
+
+    private Mono<ServerResponse> handle(ServerRequest request, RouteTable.Found found) {
+        EndpointPlan plan = found.endpoint();
+        ServerHttpRequest raw = request.exchange().getRequest();
+        HttpHeaders headers = raw.getHeaders();
+        long declared = headers.getContentLength();
+        if (declared > maxRequestBody) {
+            return ProblemWriter.response(request.exchange(), 413, "the request body is larger than "
+                    + maxRequestBody + " bytes", null);
+        }
+        if (!plan.readsBody()) {
+            return run(request, found, headers, null);
+        }
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(Integer.MAX_VALUE,
+                        maxRequestBody))
+                .map(CompositeRoutes::bytes)
+                .flatMap(body -> {
+                    if (body.length > 0 && !JsonCodec.isValidJson(body)) {
+                        return ProblemWriter.response(request.exchange(), 400, "the request body is not valid JSON",
+                                null);
+                    }
+                    return run(request, found, headers, body);
+                })
+                .switchIfEmpty(Mono.defer(() -> run(request, found, headers, null)));
+    }
+
+    private static byte[] bytes(DataBuffer buffer) {
+        try {
+            byte[] b = new byte[buffer.readableByteCount()];
+            buffer.read(b);
+            return b;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+
+    private Mono<ServerResponse> run(ServerRequest request, RouteTable.Found found, HttpHeaders headers,
+                                     byte @Nullable [] body) {
+        MultiValueMap<String, String> query = request.exchange().getRequest().getQueryParams();
+        RequestInput input = new RequestInput(RequestIds.of(request.exchange()), found.pathVariables(),
+                query::getFirst, headers::getFirst, body);
+        Execution ex = engine.start(found.endpoint(), input, false);
+        String accept = headers.getFirst(HttpHeaders.ACCEPT);
+        if (accept != null && accept.contains("application/x-ndjson")) {
+            return stream(engine.stream(ex, false), NDJSON);
+        }
+        if (accept != null && accept.contains("text/event-stream")) {
+            return stream(engine.stream(ex, true), MediaType.TEXT_EVENT_STREAM);
+        }
+        return engine.answer(ex).flatMap(CompositeRoutes::respond);
+    }
+
+    private static Mono<ServerResponse> respond(CompositeAnswer a) {
+        ServerResponse.BodyBuilder b = ServerResponse.status(a.status())
+                .contentType(a.problem() ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON);
+        if (a.partial()) {
+            b.header("Fanout-Partial", "true");
+        }
+        Duration retryAfter = a.retryAfter();
+        if (retryAfter != null) {
+            b.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+        }
+        return b.contentLength(a.length())
+                .body((message, context) -> message.writeWith(
+                        Mono.just(message.bufferFactory().wrap(ByteBuffer.wrap(a.body(), 0, a.length())))));
+    }
+
+    private static Mono<ServerResponse> stream(Flux<byte[]> lines, MediaType type) {
+        return ServerResponse.ok().contentType(type)
+                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .body((message, context) -> message.writeAndFlushWith(
+                        lines.map(l -> Mono.just(message.bufferFactory().wrap(l)))));
+    }
+}
