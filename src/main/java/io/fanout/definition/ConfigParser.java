@@ -1,0 +1,99 @@
+package io.fanout.definition;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Reads a Fanout configuration from YAML, JSON or an already-loaded document tree into a validated
+ * {@link ConfigDefinition}, reporting every problem at once as an {@link InvalidConfigException}; and writes one back.
+ *
+ * <p>YAML is read as YAML 1.2 (core schema): a bare {@code on} stays the string "on", so {@code retry.on} works.
+ * JSON is read by the same loader, since JSON is YAML 1.2. {@code ${NAME}} placeholders are kept as written.
+ */
+public final class ConfigParser {
+
+    private ConfigParser() {
+    }
+
+    /**
+     * Binds a generic document tree (maps, lists, strings, numbers, booleans, null), as a YAML or JSON loader
+     * produces it, and checks it.
+     *
+     * @throws InvalidConfigException listing every problem found
+     */
+    public static ConfigDefinition parse(Map<String, ?> document) {
+        return ConfigBinder.bind(document);
+    }
+
+    /**
+     * Parses YAML (or JSON) text; an empty document is the empty configuration.
+     *
+     * @throws InvalidConfigException for a syntax error (with line and column) or any validation problem
+     */
+    public static ConfigDefinition parseYaml(String text) {
+        return ConfigBinder.bind(read(text, "YAML", "config"));
+    }
+
+    /**
+     * Reads a configuration file: JSON when its name ends in {@code .json}, YAML otherwise.
+     *
+     * @throws InvalidConfigException  for a syntax error or any validation problem
+     * @throws UncheckedIOException    when the file cannot be read
+     */
+    public static ConfigDefinition load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read config file " + file, e);
+        }
+        Path fileName = file.getFileName();
+        String name = fileName == null ? file.toString() : fileName.toString();
+        String format = name.toLowerCase(Locale.ROOT).endsWith(".json") ? "JSON" : "YAML";
+        return ConfigBinder.bind(read(text, format, name));
+    }
+
+    /**
+     * The generic tree of a configuration (maps, lists, strings, numbers, booleans), in the notation an author
+     * writes and without keys that hold their default, such that {@code parse(toDocument(c)).equals(c)}.
+     */
+    public static Map<String, Object> toDocument(ConfigDefinition config) {
+        return ConfigWriter.document(config);
+    }
+
+    private static @Nullable Object read(String text, String format, String label) {
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(label)
+                .setSchema(new CoreSchema())
+                .setAllowDuplicateKeys(false)
+                .setAllowRecursiveKeys(false)
+                .build();
+        try {
+            return new Load(settings).loadFromString(text);
+        } catch (MarkedYamlEngineException e) {
+            Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
+            String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            String context = e.getContext() == null || e.getContext().isEmpty() ? null : e.getContext()
+                    + e.getContextMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1))
+                    .orElse("");
+            throw new InvalidConfigException(List.of(new ConfigProblem("",
+                    "invalid " + format + where + ": " + e.getProblem(), context)));
+        } catch (YamlEngineException e) {
+            throw new InvalidConfigException(List.of(new ConfigProblem("",
+                    "invalid " + format + ": " + e.getMessage(), null)));
+        }
+    }
+}
