@@ -1,0 +1,68 @@
+package io.fanout.config;
+
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.fanout.compile.CompiledConfig;
+import io.fanout.compile.ConfigCompiler;
+import io.fanout.compile.UpstreamClientFactory;
+import io.fanout.definition.ConfigDefinition;
+import io.fanout.definition.ConfigParser;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.engine.Engine;
+import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.web.WebRoutes;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Assembles Fanout: compiler, the active config loaded from {@code fanout.config}, engine and routes. */
+@Configuration(proxyBeanMethods = false)
+class FanoutConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(FanoutConfiguration.class);
+
+    @Bean
+    UpstreamClientFactory upstreamClientFactory() {
+        return HttpUpstreamClient::new;
+    }
+
+    @Bean
+    ConfigCompiler configCompiler(UpstreamClientFactory clients, MeterRegistry registry) {
+        return new ConfigCompiler(clients, registry, System::getenv);
+    }
+
+    @Bean(destroyMethod = "close")
+    ActiveConfig activeConfig(FanoutProperties properties, ConfigCompiler compiler) {
+        ConfigDefinition definition;
+        if (properties.config() == null) {
+            log.warn("no fanout.config given: starting with no endpoints (pass --fanout.config=<file>)");
+            definition = new ConfigDefinition(Map.of(), Map.of());
+        } else {
+            definition = ConfigParser.load(properties.config());
+        }
+        CompiledConfig compiled = compiler.compile(definition, 1);
+        log.info("config {} loaded: {} upstreams, {} endpoints", properties.config() == null ? "(none)"
+                : properties.config(), compiled.upstreams().size(), compiled.endpoints().size());
+        ActiveConfig active = new ActiveConfig(compiled);
+        if (properties.warmUp()) {
+            // asynchronous: started before the server accepts requests, never delays start-up
+            compiled.warmUp().subscribe();
+        }
+        return active;
+    }
+
+    @Bean
+    Engine engine() {
+        return new Engine();
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties) {
+        return WebRoutes.create(active, engine, properties.maxRequestBody().toBytes());
+    }
+}

@@ -1,0 +1,24 @@
+package io.fanout.web;
+
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.fanout.engine.ActiveConfig;
+import io.fanout.engine.Engine;
+
+/** Fanout's HTTP routes: composite endpoints plus the jobs API placeholder of the no-database mode. */
+public final class WebRoutes {
+
+    private WebRoutes() {
+    }
+
+    public static RouterFunction<ServerResponse> create(ActiveConfig active, Engine engine, long maxRequestBody) {
+        RouterFunction<ServerResponse> jobs = RouterFunctions.route(
+                r -> CompositeRoutes.isReserved(r.requestPath().pathWithinApplication().value())
+                        && r.requestPath().pathWithinApplication().value().startsWith("/jobs"),
+                r -> ProblemWriter.response(r.exchange(), 503, "jobs need a database: configure spring.r2dbc.url",
+                        null));
+        return jobs.and(new CompositeRoutes(active, engine, maxRequestBody));
+    }
+}

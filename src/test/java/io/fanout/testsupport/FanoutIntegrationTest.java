@@ -1,0 +1,61 @@
+package io.fanout.testsupport;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.fanout.compile.ConfigCompiler;
+import io.fanout.definition.ConfigParser;
+import io.fanout.engine.ActiveConfig;
+
+/**
+ * Base of the HTTP-level tests: one shared application context (no config file), three fake upstreams on loopback
+ * sockets, and {@link #install(String)} to swap in a config for the test at hand. {@code ${A}}, {@code ${B}},
+ * {@code ${C}} in the YAML are replaced with the fake upstreams' URLs.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "fanout.warm-up=false")
+@AutoConfigureWebTestClient
+public abstract class FanoutIntegrationTest {
+
+    protected static final FakeUpstream A = Upstreams.A;
+    protected static final FakeUpstream B = Upstreams.B;
+    protected static final FakeUpstream C = Upstreams.C;
+
+    private static final AtomicLong VERSION = new AtomicLong(100);
+
+    @Autowired
+    protected WebTestClient client;
+
+    @Autowired
+    protected ActiveConfig active;
+
+    @Autowired
+    protected ConfigCompiler compiler;
+
+    @LocalServerPort
+    protected int port;
+
+    @BeforeEach
+    void resetUpstreams() {
+        A.reset();
+        B.reset();
+        C.reset();
+    }
+
+    protected void install(String yaml) {
+        String resolved = yaml.replace("${A}", A.url()).replace("${B}", B.url()).replace("${C}", C.url());
+        active.swap(compiler.compile(ConfigParser.parseYaml(resolved), VERSION.incrementAndGet()));
+    }
+
+    /** The fake upstreams live for the whole test JVM, like the shared Spring context. */
+    private static final class Upstreams {
+        static final FakeUpstream A = FakeUpstream.start();
+        static final FakeUpstream B = FakeUpstream.start();
+        static final FakeUpstream C = FakeUpstream.start();
+    }
+}
