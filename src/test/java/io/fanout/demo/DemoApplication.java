@@ -1,0 +1,26 @@
+package io.fanout.demo;
+
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import org.springframework.boot.SpringApplication;
+
+import io.fanout.FanoutApplication;
+
+/**
+ * The demo: the five demo services plus Fanout with {@code examples/demo.yaml}, no database, no Docker.
+ * Run with {@code ./mvnw spring-boot:test-run}.
+ */
+public final class DemoApplication {
+
+    private DemoApplication() {
+    }
+
+    public static void main(String[] args) {
+        DemoUpstreams upstreams = new DemoUpstreams().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(upstreams::close));
+        String[] all = Stream.concat(Stream.of("--fanout.config=examples/demo.yaml"), Arrays.stream(args))
+                .toArray(String[]::new);
+        SpringApplication.run(FanoutApplication.class, all);
+    }
+}
