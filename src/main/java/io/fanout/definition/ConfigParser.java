@@ -74,6 +74,11 @@ public final class ConfigParser {
         return ConfigWriter.document(config);
     }
 
+    /** Marks count from 0; editors from 1. */
+    private static String position(Mark mark) {
+        return " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+    }
+
     private static @Nullable Object read(String text, String format, String label) {
         LoadSettings settings = LoadSettings.builder()
                 .setLabel(label)
@@ -84,11 +89,9 @@ public final class ConfigParser {
         try {
             return new Load(settings).loadFromString(text);
         } catch (MarkedYamlEngineException e) {
-            Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
-            String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
-            String context = e.getContext() == null || e.getContext().isEmpty() ? null : e.getContext()
-                    + e.getContextMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1))
-                    .orElse("");
+            String where = e.getProblemMark().or(e::getContextMark).map(ConfigParser::position).orElse("");
+            String context = e.getContext() == null || e.getContext().isEmpty() ? null
+                    : e.getContext() + e.getContextMark().map(ConfigParser::position).orElse("");
             throw new InvalidConfigException(List.of(new ConfigProblem("",
                     "invalid " + format + where + ": " + e.getProblem(), context)));
         } catch (YamlEngineException e) {

@@ -39,8 +39,8 @@ public final class ConfigValues {
     public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
-            throw invalid("duration", text,
-                    DIGITS.matcher(text).matches() ? "add a unit, e.g. " + text + "ms or " + text + "s" : DURATION_HINT);
+            throw invalid("duration", text, DIGITS.matcher(text).matches()
+                    ? "add a unit, e.g. " + text + "ms or " + text + "s" : DURATION_HINT);
         }
         try {
             long amount = Long.parseLong(m.group(1));

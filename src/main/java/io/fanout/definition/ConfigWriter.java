@@ -104,10 +104,10 @@ final class ConfigWriter {
                 || !r.onStatuses().equals(Defaults.RETRY_STATUSES)) {
             List<Object> on = new ArrayList<>();
             if (r.onConnectError()) {
-                on.add(ConfigBinder.RETRY_CONNECT_ERROR);
+                on.add(PolicyBinder.RETRY_CONNECT_ERROR);
             }
             if (r.onTimeout()) {
-                on.add(ConfigBinder.RETRY_TIMEOUT);
+                on.add(PolicyBinder.RETRY_TIMEOUT);
             }
             on.addAll(r.onStatuses());
             m.put("on", on);

@@ -20,13 +20,14 @@ final class Suggestions {
             String c = normalise(candidate);
             // camelCase or snake_case spellings of a kebab-case key are the same key
             int d = c.equals(w) ? 0 : distance(word.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
+            int length = Math.max(word.length(), candidate.length());
+            int allowed = length <= 3 ? 1 : length <= 6 ? 2 : 3;
+            if (d <= allowed && d < bestDistance) {
                 best = candidate;
                 bestDistance = d;
             }
         }
-        int allowed = w.length() <= 3 ? 1 : w.length() <= 6 ? 2 : 3;
-        return bestDistance <= allowed ? best : null;
+        return best;
     }
 
     /** A hint that suggests the closest candidate and lists all of them. */
