@@ -115,6 +115,9 @@ public final class ConfigCompiler {
         String url = expandEnv(u.url(), at + ".url", problems);
         String user = u.username() == null ? null : expandEnv(u.username(), at + ".username", problems);
         String pass = u.password() == null ? null : expandEnv(u.password(), at + ".password", problems);
+        if (u.kind() == UpstreamKind.HTTP && !url.equals(u.url())) {
+            checkHttpUrl(url, at + ".url", problems);
+        }
         if (u.kind() == UpstreamKind.JDBC) {
             problems.add(new ConfigProblem(at + ".kind", "kind 'jdbc' is not supported by this version",
                     "use an http upstream"));
@@ -122,6 +125,24 @@ public final class ConfigCompiler {
         return new UpstreamDefinition(u.name(), u.kind(), url, u.timeout(), u.connectTimeout(), u.maxConnections(),
                 u.maxResponseSize(), headers, user, pass, u.poolSize(), u.bulkhead(), u.rateLimit(), u.retry(),
                 u.circuitBreaker(), u.hedge(), u.cache(), u.coalesce());
+    }
+
+    /** An expanded URL must still be an absolute http(s) URL with a host and nothing but an optional path. */
+    private static void checkHttpUrl(String url, String location, List<ConfigProblem> problems) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            boolean ok = ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null
+                    && uri.getRawUserInfo() == null;
+            if (!ok) {
+                problems.add(new ConfigProblem(location, "after expanding the environment, the URL is not an"
+                        + " absolute http(s) URL with only a host, port and base path", "the value is not shown:"
+                        + " it may hold a secret"));
+            }
+        } catch (java.net.URISyntaxException e) {
+            problems.add(new ConfigProblem(location, "after expanding the environment, the URL is not valid",
+                    "the value is not shown: it may hold a secret"));
+        }
     }
 
     /** Replaces {@code ${NAME}} with the environment's value; an unset variable is a problem. */
