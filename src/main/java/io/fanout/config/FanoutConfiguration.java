@@ -6,9 +6,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.fanout.admin.AdminAuth;
+import io.fanout.admin.AdminRoutes;
 import io.fanout.compile.CompiledConfig;
 import io.fanout.compile.ConfigCompiler;
 import io.fanout.compile.UpstreamClientFactory;
@@ -62,7 +65,11 @@ class FanoutConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties) {
-        return WebRoutes.create(active, engine, properties.maxRequestBody().toBytes());
+    RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
+                                                Environment environment) {
+        AdminAuth auth = new AdminAuth(environment.getProperty("FANOUT_ADMIN_TOKEN"));
+        String source = properties.config() == null ? "(no file)" : properties.config().toString();
+        return new AdminRoutes(active, auth, source).routes()
+                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes()));
     }
 }

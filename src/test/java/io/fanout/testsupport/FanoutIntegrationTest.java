@@ -18,9 +18,12 @@ import io.fanout.engine.ActiveConfig;
  * sockets, and {@link #install(String)} to swap in a config for the test at hand. {@code ${A}}, {@code ${B}},
  * {@code ${C}} in the YAML are replaced with the fake upstreams' URLs.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "fanout.warm-up=false")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"fanout.warm-up=false", "FANOUT_ADMIN_TOKEN=" + FanoutIntegrationTest.ADMIN_TOKEN})
 @AutoConfigureWebTestClient
 public abstract class FanoutIntegrationTest {
+
+    /** The admin token of the shared test context. */
+    public static final String ADMIN_TOKEN = "test-admin-token";
 
     protected static final FakeUpstream A = Upstreams.A;
     protected static final FakeUpstream B = Upstreams.B;

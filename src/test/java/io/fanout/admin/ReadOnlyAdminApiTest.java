@@ -1,0 +1,76 @@
+package io.fanout.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+
+import io.fanout.testsupport.FanoutIntegrationTest;
+
+class ReadOnlyAdminApiTest extends FanoutIntegrationTest {
+
+    private static final String CONFIG = """
+            upstreams:
+              a:
+                url: "${A}"
+                headers: { Authorization: "Bearer ${HOME}" }
+            endpoints:
+              one:
+                path: /one/{id}
+                calls:
+                  x: { upstream: a, path: "/x/{path.id}" }
+            """;
+
+    @Test
+    void shouldAnswer401WithoutOrWithWrongToken() {
+        install(CONFIG);
+
+        client.get().uri("/admin/config").exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        client.get().uri("/admin/config").header("Authorization", "Bearer nope").exchange()
+                .expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void shouldServeConfigAsJsonAndYamlWithVersionAndSecretsAsWritten() {
+        install(CONFIG);
+
+        String json = client.get().uri("/admin/config").header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .accept(MediaType.APPLICATION_JSON).exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueMatches("ETag", "\"\\d+\"")
+                .expectBody(String.class).returnResult().getResponseBody();
+        String yaml = client.get().uri("/admin/config").header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .accept(MediaType.parseMediaType("application/yaml")).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith("application/yaml")
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(json).contains("\"Bearer ${HOME}\"").doesNotContain(System.getenv("HOME") + "\"");
+        assertThat(yaml).contains("Bearer ${HOME}").contains("endpoints:");
+    }
+
+    @Test
+    void shouldRefuseWritesWith409ReadOnly() {
+        install(CONFIG);
+
+        client.put().uri("/admin/config").header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("read-only"));
+        client.delete().uri("/admin/upstreams/a").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+                .expectStatus().isEqualTo(409);
+    }
+
+    @Test
+    void shouldServeSectionsAnd404ForUnknownNames() {
+        install(CONFIG);
+
+        client.get().uri("/admin/endpoints/one").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.path").isEqualTo("/one/{id}");
+        client.get().uri("/admin/upstreams/zzz").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+                .expectStatus().isNotFound();
+    }
+}
