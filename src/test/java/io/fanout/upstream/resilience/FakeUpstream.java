@@ -22,6 +22,7 @@ import reactor.core.publisher.Mono;
 final class FakeUpstream implements UpstreamClient {
 
     final AtomicInteger subscriptions = new AtomicInteger();
+    /** Attempts cancelled before they answered. */
     final AtomicInteger cancellations = new AtomicInteger();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
@@ -74,8 +75,15 @@ final class FakeUpstream implements UpstreamClient {
             startedAtMillis.add(CallBudget.now());
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
+            // a cancel that reaches an attempt after its answer (first-wins operators do that) aborts nothing
+            boolean[] answered = {false};
             return script.apply(n)
-                    .doOnCancel(cancellations::incrementAndGet)
+                    .doOnNext(r -> answered[0] = true)
+                    .doOnCancel(() -> {
+                        if (!answered[0]) {
+                            cancellations.incrementAndGet();
+                        }
+                    })
                     .doFinally(s -> inFlight.decrementAndGet());
         });
     }
