@@ -1,0 +1,99 @@
+package io.fanout.upstream.resilience;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+import io.fanout.upstream.CallBudget;
+import io.fanout.upstream.CallFailure;
+import io.fanout.upstream.ErrorType;
+import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.UpstreamRequest;
+import io.fanout.upstream.UpstreamResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * An in-memory transport whose answers a test scripts per attempt (1-based), and which counts what happened to
+ * them. Like a real transport it records one attempt on the budget per exchange; delays use {@link Mono#delay} so
+ * virtual time drives them.
+ */
+final class FakeUpstream implements UpstreamClient {
+
+    final AtomicInteger subscriptions = new AtomicInteger();
+    /** Attempts cancelled before they answered. */
+    final AtomicInteger cancellations = new AtomicInteger();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+    final ConcurrentLinkedQueue<Long> startedAtMillis = new ConcurrentLinkedQueue<>();
+    volatile boolean closed;
+    private volatile IntFunction<Mono<UpstreamResponse>> script;
+
+    FakeUpstream(IntFunction<Mono<UpstreamResponse>> script) {
+        this.script = script;
+    }
+
+    static FakeUpstream answering(String body) {
+        return new FakeUpstream(n -> ok(body));
+    }
+
+    void script(IntFunction<Mono<UpstreamResponse>> script) {
+        this.script = script;
+    }
+
+    static Mono<UpstreamResponse> ok(String body) {
+        return Mono.just(new UpstreamResponse(200, body.getBytes(StandardCharsets.UTF_8),
+                UpstreamResponse.Source.NETWORK));
+    }
+
+    static Mono<UpstreamResponse> okAfter(Duration delay, String body) {
+        return Mono.delay(delay).then(ok(body));
+    }
+
+    static Mono<UpstreamResponse> status(int status) {
+        return Mono.error(CallFailure.status("fake", status, null));
+    }
+
+    static Mono<UpstreamResponse> status(int status, Duration retryAfter) {
+        return Mono.error(CallFailure.status("fake", status, retryAfter));
+    }
+
+    static Mono<UpstreamResponse> connectError() {
+        return Mono.error(new CallFailure(ErrorType.CONNECT_ERROR, "fake refused the connection"));
+    }
+
+    static Mono<UpstreamResponse> hang() {
+        return Mono.never();
+    }
+
+    @Override
+    public Mono<UpstreamResponse> exchange(UpstreamRequest request, CallBudget budget) {
+        return Mono.defer(() -> {
+            int n = subscriptions.incrementAndGet();
+            budget.recordAttempt();
+            startedAtMillis.add(CallBudget.now());
+            int now = inFlight.incrementAndGet();
+            maxInFlight.accumulateAndGet(now, Math::max);
+            // a cancel that reaches an attempt after its answer (first-wins operators do that) aborts nothing
+            boolean[] answered = {false};
+            return script.apply(n)
+                    .doOnNext(r -> answered[0] = true)
+                    .doOnCancel(() -> {
+                        if (!answered[0]) {
+                            cancellations.incrementAndGet();
+                        }
+                    })
+                    .doFinally(s -> inFlight.decrementAndGet());
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    static String body(UpstreamResponse response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+}
