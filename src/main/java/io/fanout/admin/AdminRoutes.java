@@ -16,6 +16,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import io.fanout.compile.CompiledConfig;
 import io.fanout.definition.ConfigParser;
 import io.fanout.engine.ActiveConfig;
+import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.ProblemWriter;
 import reactor.core.publisher.Mono;
 
@@ -45,6 +47,7 @@ public final class AdminRoutes {
                         .GET("/config", this::config)
                         .GET("/config/versions", this::versions)
                         .GET("/config/versions/{n}", this::version)
+                        .GET("/upstreams/{name}/status", this::status)
                         .GET("/upstreams/{name}", r -> section(r, "upstreams"))
                         .GET("/endpoints/{name}", r -> section(r, "endpoints"))
                         .route(r -> r.method() != HttpMethod.GET && r.method() != HttpMethod.HEAD, this::readOnly)
@@ -83,6 +86,16 @@ public final class AdminRoutes {
                     + " named '" + name + "'", null);
         }
         return document(request, part, c.version());
+    }
+
+    private Mono<ServerResponse> status(ServerRequest request) {
+        String name = request.pathVariable("name");
+        UpstreamClient client = active.current().upstreams().get(name);
+        if (!(client instanceof ResilientUpstreamClient resilient)) {
+            return ProblemWriter.response(request.exchange(), 404, "no upstream named '" + name + "'", null);
+        }
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(ConfigDocuments.json(resilient.status()));
     }
 
     private Mono<ServerResponse> versions(ServerRequest request) {

@@ -20,6 +20,7 @@ import io.fanout.definition.ConfigParser;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
 import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.WebRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -30,8 +31,9 @@ class FanoutConfiguration {
     private static final Logger log = LoggerFactory.getLogger(FanoutConfiguration.class);
 
     @Bean
-    UpstreamClientFactory upstreamClientFactory() {
-        return HttpUpstreamClient::new;
+    UpstreamClientFactory upstreamClientFactory(MeterRegistry registry) {
+        // the resilience layer bounds every attempt, so the transport does not time it a second time
+        return upstream -> new ResilientUpstreamClient(upstream, new HttpUpstreamClient(upstream, false), registry);
     }
 
     @Bean

@@ -44,8 +44,19 @@ public final class HttpUpstreamClient implements UpstreamClient {
     private final ConnectionProvider pool;
     private final HttpClient client;
     private final String[] staticHeaders;
+    private final boolean ownTimeout;
 
+    /** A transport that bounds each attempt itself. */
     public HttpUpstreamClient(UpstreamDefinition upstream) {
+        this(upstream, true);
+    }
+
+    /**
+     * @param ownTimeout false when a decorator (the resilience layer) already bounds every attempt, so that each
+     *                   attempt costs one timer, not two
+     */
+    public HttpUpstreamClient(UpstreamDefinition upstream, boolean ownTimeout) {
+        this.ownTimeout = ownTimeout;
         this.name = upstream.name();
         this.maxResponseSize = upstream.maxResponseSize();
         URI uri = URI.create(upstream.url());
@@ -82,12 +93,14 @@ public final class HttpUpstreamClient implements UpstreamClient {
             return Mono.error(new CallFailure(ErrorType.TIMEOUT, name + " had no time left for an attempt"));
         }
         Duration limit = Duration.ofMillis(limitMillis);
-        return Mono.defer(() -> {
+        Mono<UpstreamResponse> attempt = Mono.defer(() -> {
             budget.recordAttempt();
             return send(request);
-        })
-                .timeout(limit)
-                .onErrorMap(e -> !(e instanceof CallFailure), e -> translate(e, limit));
+        });
+        if (ownTimeout) {
+            attempt = attempt.timeout(limit);
+        }
+        return attempt.onErrorMap(e -> !(e instanceof CallFailure), e -> translate(e, limit));
     }
 
     private Mono<UpstreamResponse> send(UpstreamRequest request) {

@@ -64,6 +64,24 @@ class ReadOnlyAdminApiTest extends FanoutIntegrationTest {
     }
 
     @Test
+    void shouldServeUpstreamStatusWithRecentLatencyAndErrors() {
+        install(CONFIG.replace("headers:", "bulkhead: { max-concurrent: 5 }\n    headers:"));
+        A.on("/x/1", io.fanout.testsupport.FakeUpstream.json("{}"));
+        client.get().uri("/one/1").exchange().expectStatus().isOk();
+
+        client.get().uri("/admin/upstreams/a/status").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.upstream").isEqualTo("a")
+                .jsonPath("$.bulkheadInUse").isEqualTo(0)
+                .jsonPath("$.bulkheadMax").isEqualTo(5)
+                .jsonPath("$.recentAttempts").isEqualTo(1)
+                .jsonPath("$.errorRate").isEqualTo(0.0);
+        client.get().uri("/admin/upstreams/nope/status").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+                .expectStatus().isNotFound();
+    }
+
+    @Test
     void shouldServeSectionsAnd404ForUnknownNames() {
         install(CONFIG);
 
