@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fanout.definition.ConfigDefinition;
+import io.fanout.definition.UpstreamDefinition;
 import io.fanout.upstream.UpstreamClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -15,14 +16,17 @@ import reactor.core.publisher.Mono;
  *
  * @param version    the config version number (1 for a file)
  * @param definition the definition as written (secrets unexpanded)
+ * @param expandedUpstreams upstream definitions with {@code ${ENV}} expanded (in memory only, never shown)
  * @param upstreams  one client per upstream name
  * @param endpoints  endpoint plans in declaration order
  * @param routes     the route table over {@code endpoints}
  */
-public record CompiledConfig(long version, ConfigDefinition definition, Map<String, UpstreamClient> upstreams,
+public record CompiledConfig(long version, ConfigDefinition definition,
+                             Map<String, UpstreamDefinition> expandedUpstreams, Map<String, UpstreamClient> upstreams,
                              List<EndpointPlan> endpoints, RouteTable routes) implements AutoCloseable {
 
     public CompiledConfig {
+        expandedUpstreams = Map.copyOf(expandedUpstreams);
         upstreams = Map.copyOf(upstreams);
         endpoints = List.copyOf(endpoints);
     }
@@ -38,5 +42,12 @@ public record CompiledConfig(long version, ConfigDefinition definition, Map<Stri
     @Override
     public void close() {
         upstreams.values().forEach(UpstreamClient::close);
+    }
+
+    /** Releases the clients that {@code successor} does not reuse. */
+    public void closeReplacedBy(CompiledConfig successor) {
+        java.util.Set<UpstreamClient> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        kept.addAll(successor.upstreams().values());
+        upstreams.values().stream().filter(c -> !kept.contains(c)).forEach(UpstreamClient::close);
     }
 }

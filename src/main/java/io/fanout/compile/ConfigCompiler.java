@@ -75,6 +75,14 @@ public final class ConfigCompiler {
 
     /** Validates and compiles; throws {@link InvalidConfigException} listing every problem. */
     public CompiledConfig compile(ConfigDefinition definition, long version) {
+        return compile(definition, version, null);
+    }
+
+    /**
+     * As {@link #compile(ConfigDefinition, long)}, reusing the clients of {@code previous} whose upstream definition
+     * (after expansion) did not change, so a reload keeps their pools, circuit state, bulkhead counts and caches.
+     */
+    public CompiledConfig compile(ConfigDefinition definition, long version, @Nullable CompiledConfig previous) {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, UpstreamDefinition> expanded = new LinkedHashMap<>();
         definition.upstreams().forEach((name, u) -> expanded.put(name, expand(u, problems)));
@@ -87,14 +95,25 @@ public final class ConfigCompiler {
             throw new InvalidConfigException(problems);
         }
         Map<String, UpstreamClient> built = new LinkedHashMap<>();
+        Map<String, UpstreamClient> created = new LinkedHashMap<>();
         try {
-            expanded.forEach((name, u) -> built.put(name, clients.create(u)));
+            expanded.forEach((name, u) -> {
+                UpstreamClient reused = previous == null || !u.equals(previous.expandedUpstreams().get(name)) ? null
+                        : previous.upstreams().get(name);
+                if (reused != null) {
+                    built.put(name, reused);
+                } else {
+                    UpstreamClient c = clients.create(u);
+                    created.put(name, c);
+                    built.put(name, c);
+                }
+            });
         } catch (RuntimeException ex) {
-            built.values().forEach(UpstreamClient::close);
+            created.values().forEach(UpstreamClient::close);
             throw ex;
         }
         List<EndpointPlan> plans = drafts.stream().map(d -> d.build(built)).toList();
-        return new CompiledConfig(version, definition, built, plans, new RouteTable(plans));
+        return new CompiledConfig(version, definition, expanded, built, plans, new RouteTable(plans));
     }
 
     /** Validates only (no clients are built); answers the problems, empty when the config would compile. */

@@ -27,7 +27,10 @@ public final class ActiveConfig implements AutoCloseable {
         return current.get();
     }
 
-    /** Installs {@code next} for new requests and retires the previous version after a grace period. */
+    /**
+     * Installs {@code next} for new requests and retires the previous version after a grace period. Compile
+     * {@code next} with the current version as its predecessor so unchanged upstreams keep their clients.
+     */
     public void swap(CompiledConfig next) {
         CompiledConfig previous = current.getAndSet(next);
         if (previous == next) {
@@ -37,7 +40,8 @@ public final class ActiveConfig implements AutoCloseable {
         next.warmUp().subscribe();
         Duration grace = previous.endpoints().stream().map(e -> e.deadline()).max(Duration::compareTo)
                 .orElse(Duration.ZERO).plusSeconds(5);
-        Mono.delay(grace).subscribe(t -> previous.close());
+        // clients the new version reuses stay open; the others close once no request can still be using them
+        Mono.delay(grace).subscribe(t -> previous.closeReplacedBy(next));
     }
 
     @Override

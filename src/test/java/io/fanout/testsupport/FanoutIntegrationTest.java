@@ -52,7 +52,7 @@ public abstract class FanoutIntegrationTest {
 
     protected void install(String yaml) {
         String resolved = yaml.replace("${A}", A.url()).replace("${B}", B.url()).replace("${C}", C.url());
-        active.swap(compiler.compile(ConfigParser.parseYaml(resolved), VERSION.incrementAndGet()));
+        active.swap(compiler.compile(ConfigParser.parseYaml(resolved), VERSION.incrementAndGet(), active.current()));
     }
 
     /** The fake upstreams live for the whole test JVM, like the shared Spring context. */

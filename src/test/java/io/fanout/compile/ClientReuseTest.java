@@ -1,0 +1,60 @@
+package io.fanout.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.fanout.definition.ConfigParser;
+import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.upstream.UpstreamClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+class ClientReuseTest {
+
+    private final List<UpstreamClient> created = new ArrayList<>();
+    private final ConfigCompiler compiler = new ConfigCompiler(u -> {
+        UpstreamClient c = new HttpUpstreamClient(u);
+        created.add(c);
+        return c;
+    }, new SimpleMeterRegistry(), name -> null);
+
+    private static final String V1 = """
+            upstreams:
+              a: { url: "http://127.0.0.1:1", timeout: 1s }
+              b: { url: "http://127.0.0.1:2" }
+            endpoints:
+              e:
+                path: /e
+                calls:
+                  x: { upstream: a, path: /x }
+            """;
+
+    @Test
+    void shouldKeepClientsOfUnchangedUpstreamsAcrossVersions() {
+        CompiledConfig v1 = compiler.compile(ConfigParser.parseYaml(V1), 1);
+
+        CompiledConfig v2 = compiler.compile(ConfigParser.parseYaml(V1.replace("path: /x", "path: /y")
+                .replace("127.0.0.1:2", "127.0.0.1:3")), 2, v1);
+
+        assertThat(v2.upstreams().get("a")).isSameAs(v1.upstreams().get("a"));
+        assertThat(v2.upstreams().get("b")).isNotSameAs(v1.upstreams().get("b"));
+        assertThat(created).hasSize(3);
+        v1.closeReplacedBy(v2);
+        v2.close();
+    }
+
+    @Test
+    void shouldBuildANewClientWhenAnUpstreamSettingChanges() {
+        CompiledConfig v1 = compiler.compile(ConfigParser.parseYaml(V1), 1);
+
+        CompiledConfig v2 = compiler.compile(ConfigParser.parseYaml(V1.replace("timeout: 1s", "timeout: 2s")), 2, v1);
+
+        assertThat(v2.upstreams().get("a")).isNotSameAs(v1.upstreams().get("a"));
+        assertThat(v2.upstreams().get("b")).isSameAs(v1.upstreams().get("b"));
+        v1.closeReplacedBy(v2);
+        v2.close();
+    }
+}
