@@ -110,15 +110,16 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 .uri(request.pathAndQuery())
                 .send((req, out) -> {
                     HttpHeaders h = req.requestHeaders();
-                    h.set("X-Request-Id", request.requestId());
                     h.set(HttpHeaderNames.ACCEPT, "application/json");
                     for (int i = 0; i < staticHeaders.length; i += 2) {
                         h.set(staticHeaders[i], staticHeaders[i + 1]);
                     }
+                    // forwarded client headers, then the call's own: a later one replaces an earlier one
                     List<String> extra = request.headers();
                     for (int i = 0; i < extra.size(); i += 2) {
-                        h.add(extra.get(i), extra.get(i + 1));
+                        h.set(extra.get(i), extra.get(i + 1));
                     }
+                    h.set("X-Request-Id", request.requestId());
                     if (body == null) {
                         return out;
                     }
