@@ -13,7 +13,7 @@ public record StoredConfig(VersionInfo info, Map<String, Object> document) {
 
     public StoredConfig {
         Objects.requireNonNull(info, "info");
-        document = Documents.readOnly(document);
+        document = Documents.readOnly(Objects.requireNonNull(document, "document"));
     }
 
     public long version() {
