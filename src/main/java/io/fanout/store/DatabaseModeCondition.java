@@ -1,0 +1,17 @@
+package io.fanout.store;
+
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Matches in database mode. Not {@code @ConditionalOnProperty}: that would also match a blank URL, which
+ * {@link DatabaseModeAutoConfigurationFilter} treats as "no database", and both must agree.
+ */
+final class DatabaseModeCondition implements Condition {
+
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+        return DatabaseMode.isConfigured(context.getEnvironment());
+    }
+}
