@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.fanout.definition.CallDefinition;
 import io.fanout.definition.ConfigDefinition;
+import io.fanout.definition.ConfigParser;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.EndpointDefinition;
 import io.fanout.definition.InvalidConfigException;
@@ -114,6 +115,42 @@ public final class ConfigCompiler {
         }
         List<EndpointPlan> plans = drafts.stream().map(d -> d.build(built)).toList();
         return new CompiledConfig(version, definition, expanded, built, plans, new RouteTable(plans));
+    }
+
+    /**
+     * Every problem of a bound document in one list: the binder's, then the compiler's (references, cycles,
+     * environment) on what could be bound. A compiler problem at a location the binder already reported is left
+     * out, since it would only restate it.
+     */
+    public List<ConfigProblem> problems(ConfigParser.Bound bound) {
+        if (bound.problems().isEmpty()) {
+            return validate(bound.definition());
+        }
+        List<ConfigProblem> all = new ArrayList<>(bound.problems());
+        List<ConfigProblem> semantic;
+        try {
+            semantic = validate(bound.definition());
+        } catch (RuntimeException e) {
+            // a partly bound definition can be too broken to analyse; the binder's problems come first anyway
+            return all;
+        }
+        Set<String> reported = new java.util.HashSet<>();
+        bound.problems().forEach(p -> reported.add(p.location()));
+        for (ConfigProblem p : semantic) {
+            if (reported.stream().noneMatch(r -> p.location().equals(r) || p.location().startsWith(r + "."))) {
+                all.add(p);
+            }
+        }
+        return all;
+    }
+
+    /** Compiles a bound document, throwing with every problem of {@link #problems(ConfigParser.Bound)}. */
+    public CompiledConfig compile(ConfigParser.Bound bound, long version, @Nullable CompiledConfig previous) {
+        List<ConfigProblem> all = problems(bound);
+        if (!all.isEmpty()) {
+            throw new InvalidConfigException(all);
+        }
+        return compile(bound.definition(), version, previous);
     }
 
     /** Validates only (no clients are built); answers the problems, empty when the config would compile. */

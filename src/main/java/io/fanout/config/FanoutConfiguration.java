@@ -43,17 +43,17 @@ class FanoutConfiguration {
 
     @Bean(destroyMethod = "close")
     ActiveConfig activeConfig(FanoutProperties properties, ConfigCompiler compiler) {
-        ConfigDefinition definition;
+        ConfigParser.Bound bound;
         if (properties.config() == null) {
             log.warn("no fanout.config given: starting with no endpoints (pass --fanout.config=<file>)");
-            definition = new ConfigDefinition(Map.of(), Map.of());
+            bound = new ConfigParser.Bound(new ConfigDefinition(Map.of(), Map.of()), java.util.List.of());
         } else {
-            definition = ConfigParser.load(properties.config());
+            bound = ConfigParser.bindFile(properties.config());
         }
-        CompiledConfig compiled = compiler.compile(definition, 1);
+        CompiledConfig compiled = compiler.compile(bound, 1, null);
         log.info("config {} loaded: {} upstreams, {} endpoints", properties.config() == null ? "(none)"
                 : properties.config(), compiled.upstreams().size(), compiled.endpoints().size());
-        ActiveConfig active = new ActiveConfig(compiled);
+        ActiveConfig active = new ActiveConfig(compiled, properties.warmUp());
         if (properties.warmUp()) {
             // asynchronous: started before the server accepts requests, never delays start-up
             compiled.warmUp().subscribe();

@@ -70,7 +70,17 @@ final class ConfigBinder {
 
     /** Binds a document; an absent (null) document is the empty config. */
     static ConfigDefinition bind(@Nullable Object document) {
-        return new ConfigBinder().document(document);
+        ConfigBinder binder = new ConfigBinder();
+        ConfigDefinition definition = binder.document(document);
+        binder.problems.throwIfAny();
+        return definition;
+    }
+
+    /** Binds as much as can be bound and answers it with every problem, without throwing. */
+    static ConfigParser.Bound bindLenient(@Nullable Object document) {
+        ConfigBinder binder = new ConfigBinder();
+        ConfigDefinition definition = binder.document(document);
+        return new ConfigParser.Bound(definition, binder.problems.list());
     }
 
     private ConfigDefinition document(@Nullable Object document) {
@@ -99,7 +109,6 @@ final class ConfigBinder {
             problems.add("", "expected a map with 'upstreams' and 'endpoints' but the document is "
                     + Problems.describe(document));
         }
-        problems.throwIfAny();
         return new ConfigDefinition(upstreams, endpoints);
     }
 

@@ -67,6 +67,41 @@ public final class ConfigParser {
     }
 
     /**
+     * A best-effort binding and every problem found. {@code definition} holds what could be bound, so that later
+     * checks (references, cycles) can still run and one round reports all problems; it must not be applied when
+     * {@code problems} is non-empty.
+     */
+    public record Bound(ConfigDefinition definition, List<ConfigProblem> problems) {
+        public Bound {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /** Binds a document without throwing for its content problems. */
+    public static Bound bind(Map<String, ?> document) {
+        return ConfigBinder.bindLenient(document);
+    }
+
+    /** Reads and binds YAML (or JSON) text; throws only for a syntax error. */
+    public static Bound bindYaml(String text) {
+        return ConfigBinder.bindLenient(read(text, "YAML", "config"));
+    }
+
+    /** Reads and binds a file (JSON for {@code .json}, else YAML); throws only for syntax or I/O errors. */
+    public static Bound bindFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read config file " + file, e);
+        }
+        Path fileName = file.getFileName();
+        String name = fileName == null ? file.toString() : fileName.toString();
+        String format = name.toLowerCase(Locale.ROOT).endsWith(".json") ? "JSON" : "YAML";
+        return ConfigBinder.bindLenient(read(text, format, name));
+    }
+
+    /**
      * The generic tree of a configuration (maps, lists, strings, numbers, booleans), in the notation an author
      * writes and without keys that hold their default, such that {@code parse(toDocument(c)).equals(c)}.
      */

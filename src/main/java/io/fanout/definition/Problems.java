@@ -29,6 +29,10 @@ final class Problems {
         return false;
     }
 
+    List<ConfigProblem> list() {
+        return List.copyOf(problems);
+    }
+
     void throwIfAny() {
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);

@@ -18,9 +18,12 @@ public final class ActiveConfig implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ActiveConfig.class);
 
     private final AtomicReference<CompiledConfig> current;
+    private final boolean warmUp;
 
-    public ActiveConfig(CompiledConfig initial) {
+    /** @param warmUp warm the upstreams of every version installed later ({@code fanout.warm-up}) */
+    public ActiveConfig(CompiledConfig initial, boolean warmUp) {
         this.current = new AtomicReference<>(initial);
+        this.warmUp = warmUp;
     }
 
     public CompiledConfig current() {
@@ -37,7 +40,9 @@ public final class ActiveConfig implements AutoCloseable {
             return;
         }
         log.info("config version {} active (was {})", next.version(), previous.version());
-        next.warmUp().subscribe();
+        if (warmUp) {
+            next.warmUp().subscribe();
+        }
         Duration grace = previous.endpoints().stream().map(e -> e.deadline()).max(Duration::compareTo)
                 .orElse(Duration.ZERO).plusSeconds(5);
         // clients the new version reuses stay open; the others close once no request can still be using them
