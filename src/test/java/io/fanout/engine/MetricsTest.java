@@ -1,0 +1,70 @@
+package io.fanout.engine;
+
+import static io.fanout.testsupport.FakeUpstream.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import io.fanout.testsupport.FanoutIntegrationTest;
+
+/** SPEC §6: request and call timers by endpoint and outcome on /actuator/prometheus. */
+class MetricsTest extends FanoutIntegrationTest {
+
+    @Test
+    void shouldExposeRequestAndCallTimersByOutcome() {
+        install("""
+                upstreams:
+                  a: { url: "${A}" }
+                  b: { url: "${B}" }
+                endpoints:
+                  metrics-ok:
+                    path: /metrics-ok
+                    calls:
+                      one: { upstream: a, path: /one }
+                  metrics-timeout:
+                    path: /metrics-timeout
+                    calls:
+                      one: { upstream: a, path: /one }
+                      slow: { upstream: b, path: /slow, timeout: 100ms, required: false }
+                """);
+        A.on("/one", json("{}"));
+        B.on("/slow", json("{}").withDelay(Duration.ofSeconds(1)));
+
+        client.get().uri("/metrics-ok").exchange().expectStatus().isOk();
+        client.get().uri("/metrics-timeout").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.errors[0].type").isEqualTo("timeout");
+        String scrape = client.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
+                .get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(count(scrape, "fanout_requests_seconds_count", "endpoint=\"metrics-ok\"", "outcome=\"ok\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(count(scrape, "fanout_requests_seconds_count", "endpoint=\"metrics-timeout\"",
+                "outcome=\"partial\"")).isGreaterThanOrEqualTo(1);
+        assertThat(count(scrape, "fanout_calls_seconds_count", "endpoint=\"metrics-timeout\"", "call=\"slow\"",
+                "upstream=\"b\"", "outcome=\"timeout\"")).isGreaterThanOrEqualTo(1);
+        assertThat(count(scrape, "fanout_calls_seconds_count", "endpoint=\"metrics-ok\"", "call=\"one\"",
+                "outcome=\"success\"")).isGreaterThanOrEqualTo(1);
+    }
+
+    /** The value of the first sample of {@code metric} whose labels include all {@code labels}, or -1. */
+    private static double count(String scrape, String metric, String... labels) {
+        for (String line : scrape.split("\n")) {
+            if (!line.startsWith(metric + "{")) {
+                continue;
+            }
+            String labelPart = line.substring(0, line.lastIndexOf('}') + 1);
+            boolean all = true;
+            for (String l : labels) {
+                all &= labelPart.contains(l);
+            }
+            if (all) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+}
