@@ -38,11 +38,7 @@ class ConfigValidationTest {
 
     /** The problems of a document, whether the parser (names, syntax) or the compiler (references) finds them. */
     private List<ConfigProblem> problems(String yaml) {
-        try {
-            return compiler.validate(ConfigParser.parseYaml(yaml));
-        } catch (InvalidConfigException e) {
-            return e.problems();
-        }
+        return compiler.problems(ConfigParser.bindYaml(yaml));
     }
 
     private ConfigProblem problem(String yaml) {
