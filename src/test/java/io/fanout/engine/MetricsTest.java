@@ -67,4 +67,25 @@ class MetricsTest extends FanoutIntegrationTest {
         }
         return -1;
     }
+
+    @Test
+    void shouldReportCircuitStatesInHealth() {
+        install("""
+                upstreams:
+                  a: { url: "${A}", circuit-breaker: { min-calls: 5 } }
+                  b: { url: "${B}" }
+                endpoints:
+                  h:
+                    path: /h
+                    calls:
+                      x: { upstream: a, path: /x }
+                """);
+
+        client.get().uri("/actuator/health").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.upstreams.details.circuits.a").isEqualTo("closed")
+                .jsonPath("$.components.upstreams.details.circuits.b").isEqualTo("no-breaker");
+    }
 }
