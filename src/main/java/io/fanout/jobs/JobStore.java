@@ -1,0 +1,355 @@
+package io.fanout.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Jobs and their items in PostgreSQL: submission in one transaction, claims with {@code FOR UPDATE SKIP LOCKED}
+ * under a lease, result writes that only the current claim can make, and the reads of the API.
+ */
+final class JobStore {
+
+    /** A job's items as parsed from a submission: number (from 1) and input as a JSON object text. */
+    record NewItem(int item, String input) {
+    }
+
+    /** The outcome of a submission: the job, and whether an earlier submission with the same key created it. */
+    record Submitted(long id, boolean existing) {
+    }
+
+    /** An item claimed by this worker. */
+    record Claimed(long jobId, String endpoint, int item, String input, int attempts, long claim) {
+    }
+
+    /** A run's outcome, to be written by the claim that made it. */
+    record Outcome(Claimed claimed, int status, String result, @Nullable Duration retryAfter) {
+        boolean retry() {
+            return retryAfter != null;
+        }
+    }
+
+    private static final String JOB_COLUMNS = "id, endpoint, state, concurrency, total, succeeded, failed,"
+            + " created_at, started_at, finished_at";
+    private static final String ACTIVE = "state IN ('queued', 'running')";
+    /** Namespace of the advisory locks that serialise claims of one job across instances. */
+    private static final int CLAIM_LOCK = 0x6a6f6273; // "jobs"
+
+    private final DatabaseClient db;
+    private final TransactionalOperator tx;
+
+    JobStore(ConnectionFactory connectionFactory) {
+        this.db = DatabaseClient.create(connectionFactory);
+        this.tx = TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
+    }
+
+    /**
+     * Creates a job and its items in one transaction: an upload that fails half-way (a malformed line) leaves
+     * neither job nor item. With an idempotency key already used, stores nothing and answers the earlier job.
+     */
+    Mono<Submitted> submit(String endpoint, int concurrency, @Nullable String idempotencyKey, Flux<NewItem> items,
+                           int batchSize) {
+        DatabaseClient.GenericExecuteSpec insert = db.sql("INSERT INTO jobs (endpoint, concurrency, idempotency_key)"
+                        + " VALUES (:endpoint, :concurrency, :key) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
+                .bind("endpoint", endpoint)
+                .bind("concurrency", concurrency);
+        insert = idempotencyKey == null ? insert.bindNull("key", String.class) : insert.bind("key", idempotencyKey);
+        Mono<Submitted> work = insert
+                .map(row -> Objects.requireNonNull(row.get("id", Long.class)))
+                .one()
+                .flatMap(id -> insertItems(id, items, batchSize).thenReturn(new Submitted(id, false)))
+                .switchIfEmpty(Mono.defer(() -> idempotencyKey == null ? Mono.empty()
+                        : findByIdempotencyKey(idempotencyKey).map(id -> new Submitted(id, true))));
+        return work.as(tx::transactional);
+    }
+
+    private Mono<Void> insertItems(long jobId, Flux<NewItem> items, int batchSize) {
+        AtomicInteger total = new AtomicInteger();
+        return items.buffer(batchSize)
+                .concatMap(batch -> {
+                    total.addAndGet(batch.size());
+                    Integer[] numbers = new Integer[batch.size()];
+                    String[] inputs = new String[batch.size()];
+                    for (int i = 0; i < numbers.length; i++) {
+                        numbers[i] = batch.get(i).item();
+                        inputs[i] = batch.get(i).input();
+                    }
+                    return db.sql("INSERT INTO job_items (job_id, item, input)"
+                                    + " SELECT :job, n, i FROM unnest(CAST(:numbers AS int[]), CAST(:inputs AS text[])) AS t(n, i)")
+                            .bind("job", jobId)
+                            .bind("numbers", numbers)
+                            .bind("inputs", inputs)
+                            .then();
+                }, 0)
+                .then(Mono.defer(() -> {
+                    if (total.get() == 0) {
+                        return Mono.error(new UploadException("the submission has no items"));
+                    }
+                    return db.sql("UPDATE jobs SET total = :total WHERE id = :id")
+                            .bind("total", total.get())
+                            .bind("id", jobId)
+                            .then();
+                }));
+    }
+
+    Mono<Long> findByIdempotencyKey(String key) {
+        return db.sql("SELECT id FROM jobs WHERE idempotency_key = :key")
+                .bind("key", key)
+                .map(row -> Objects.requireNonNull(row.get("id", Long.class)))
+                .one();
+    }
+
+    Mono<JobView> job(long id) {
+        return db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = :id")
+                .bind("id", id)
+                .map(JobStore::view)
+                .one();
+    }
+
+    /** One page of jobs, newest first, older than {@code before}, optionally in one state. */
+    Flux<JobView> jobs(@Nullable String state, long before, int limit) {
+        String where = state == null ? "" : " AND state = :state";
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id < :before"
+                        + where + " ORDER BY id DESC LIMIT :limit")
+                .bind("before", before)
+                .bind("limit", limit);
+        if (state != null) {
+            spec = spec.bind("state", state);
+        }
+        return spec.map(JobStore::view).all();
+    }
+
+    /**
+     * Cancels a queued or running job: its pending items become cancelled and never run (items already running
+     * finish and keep their result). Empty when no such job; the unchanged job when it had already finished.
+     */
+    Mono<JobView> cancel(long id) {
+        Mono<JobView> work = db.sql("UPDATE jobs SET state = 'cancelled', finished_at = now() WHERE id = :id AND "
+                        + ACTIVE + " RETURNING " + JOB_COLUMNS)
+                .bind("id", id)
+                .map(JobStore::view)
+                .one()
+                .flatMap(job -> db.sql("UPDATE job_items SET state = 'cancelled' WHERE job_id = :id AND state = 'pending'")
+                        .bind("id", id)
+                        .then()
+                        .thenReturn(job));
+        return work.as(tx::transactional).switchIfEmpty(Mono.defer(() -> job(id)));
+    }
+
+    /** A job that has items to run. */
+    record ActiveJob(long id, String endpoint, int concurrency) {
+    }
+
+    /** Queued and running jobs, oldest first. */
+    Flux<ActiveJob> activeJobs() {
+        return db.sql("SELECT id, endpoint, concurrency FROM jobs WHERE " + ACTIVE + " ORDER BY id")
+                .map(row -> new ActiveJob(Objects.requireNonNull(row.get("id", Long.class)),
+                        Objects.requireNonNull(row.get("endpoint", String.class)),
+                        Objects.requireNonNull(row.get("concurrency", Integer.class))))
+                .all();
+    }
+
+    /**
+     * Claims up to {@code wanted} pending items of a job in item order, never more than the job's concurrency
+     * minus its items running anywhere. One transaction per job; an advisory lock makes claimers of the same job
+     * on other instances skip it for this round, so the running count they see is exact.
+     */
+    Flux<Claimed> claim(ActiveJob job, int wanted, String owner, Duration lease) {
+        long jobId = job.id();
+        Flux<Claimed> work = db.sql("SELECT pg_try_advisory_xact_lock(:ns, :job) AS locked")
+                .bind("ns", CLAIM_LOCK)
+                .bind("job", (int) jobId)
+                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
+                .one()
+                .filter(Boolean::booleanValue)
+                .flatMap(locked -> db.sql("SELECT j.concurrency - (SELECT count(*) FROM job_items i"
+                                + " WHERE i.job_id = j.id AND i.state = 'running') AS room"
+                                + " FROM jobs j WHERE j.id = :job AND j." + ACTIVE)
+                        .bind("job", jobId)
+                        .map(row -> Objects.requireNonNull(row.get("room", Long.class)))
+                        .one())
+                .map(room -> (int) Math.min(wanted, room))
+                .filter(n -> n > 0)
+                .flatMapMany(n -> db.sql("WITH c AS (SELECT item FROM job_items WHERE job_id = :job AND state = 'pending'"
+                                + " AND not_before <= now() ORDER BY item LIMIT :n FOR UPDATE SKIP LOCKED)"
+                                + " UPDATE job_items i SET state = 'running', claim = nextval('job_item_claims'),"
+                                + " lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond'"
+                                + " FROM c WHERE i.job_id = :job AND i.item = c.item"
+                                + " RETURNING i.item, i.input, i.attempts, i.claim")
+                        .bind("job", jobId)
+                        .bind("n", n)
+                        .bind("owner", owner)
+                        .bind("lease", lease.toMillis())
+                        .map(row -> new Claimed(jobId, job.endpoint(), Objects.requireNonNull(row.get("item", Integer.class)),
+                                Objects.requireNonNull(row.get("input", String.class)),
+                                Objects.requireNonNull(row.get("attempts", Integer.class)),
+                                Objects.requireNonNull(row.get("claim", Long.class))))
+                        .all()
+                        .collectList()
+                        .flatMapMany(claimed -> {
+                            if (claimed.isEmpty()) {
+                                return Flux.empty();
+                            }
+                            List<Claimed> sorted = new ArrayList<>(claimed);
+                            sorted.sort(Comparator.comparingInt(Claimed::item));
+                            return db.sql("UPDATE jobs SET state = 'running', started_at = now()"
+                                            + " WHERE id = :job AND state = 'queued'")
+                                    .bind("job", jobId)
+                                    .then()
+                                    .thenMany(Flux.fromIterable(sorted));
+                        }));
+        return work.as(tx::transactional);
+    }
+
+    /**
+     * Writes final results of one job's items and counts them on the job, completing it with its last item. A row
+     * whose claim is no longer current (lease expired and taken over) is left alone: one result per item.
+     *
+     * @return how many results were written
+     */
+    Mono<Long> complete(long jobId, List<Outcome> outcomes) {
+        Integer[] items = new Integer[outcomes.size()];
+        Long[] claims = new Long[outcomes.size()];
+        Integer[] statuses = new Integer[outcomes.size()];
+        String[] results = new String[outcomes.size()];
+        for (int i = 0; i < items.length; i++) {
+            Outcome o = outcomes.get(i);
+            items[i] = o.claimed().item();
+            claims[i] = o.claimed().claim();
+            statuses[i] = o.status();
+            results[i] = o.result();
+        }
+        return db.sql("WITH v AS (SELECT * FROM unnest(CAST(:items AS int[]), CAST(:claims AS bigint[]), CAST(:statuses AS int[]),"
+                        + " CAST(:results AS text[])) AS v(item, claim, status, result)),"
+                        + " d AS (UPDATE job_items i SET state = 'done', status = v.status, result = v.result,"
+                        + " finished_at = now(), lease_owner = NULL, lease_until = NULL FROM v"
+                        + " WHERE i.job_id = :job AND i.item = v.item AND i.claim = v.claim AND i.state = 'running'"
+                        + " RETURNING i.status),"
+                        + " c AS (SELECT count(*) FILTER (WHERE status BETWEEN 200 AND 299) AS ok,"
+                        + " count(*) FILTER (WHERE status NOT BETWEEN 200 AND 299) AS bad FROM d)"
+                        + " UPDATE jobs j SET succeeded = j.succeeded + c.ok, failed = j.failed + c.bad,"
+                        + " state = CASE WHEN j." + ACTIVE + " AND j.succeeded + c.ok + j.failed + c.bad >= j.total"
+                        + " THEN 'completed' ELSE j.state END,"
+                        + " finished_at = CASE WHEN j." + ACTIVE + " AND j.succeeded + c.ok + j.failed + c.bad >= j.total"
+                        + " THEN now() ELSE j.finished_at END"
+                        + " FROM c WHERE j.id = :job RETURNING c.ok + c.bad AS written")
+                .bind("items", items)
+                .bind("claims", claims)
+                .bind("statuses", statuses)
+                .bind("results", results)
+                .bind("job", jobId)
+                .map(row -> Objects.requireNonNull(row.get("written", Long.class)))
+                .one()
+                .defaultIfEmpty(0L);
+    }
+
+    /** Puts an item back for another run after {@code retryAfter}, keeping this run's answer as its last one. */
+    Mono<Long> retry(Outcome outcome) {
+        Claimed c = outcome.claimed();
+        return db.sql("UPDATE job_items i SET state = CASE WHEN j.state = 'cancelled' THEN 'cancelled' ELSE 'pending' END,"
+                        + " attempts = i.attempts + 1, not_before = now() + :wait * interval '1 millisecond',"
+                        + " status = :status, result = :result, lease_owner = NULL, lease_until = NULL"
+                        + " FROM jobs j WHERE j.id = i.job_id AND i.job_id = :job AND i.item = :item"
+                        + " AND i.claim = :claim AND i.state = 'running'")
+                .bind("wait", Objects.requireNonNull(outcome.retryAfter()).toMillis())
+                .bind("status", outcome.status())
+                .bind("result", outcome.result())
+                .bind("job", c.jobId())
+                .bind("item", c.item())
+                .bind("claim", c.claim())
+                .fetch()
+                .rowsUpdated();
+    }
+
+    /** Extends the lease of every item this worker holds. */
+    Mono<Long> renew(String owner, Duration lease) {
+        return db.sql("UPDATE job_items SET lease_until = now() + :lease * interval '1 millisecond'"
+                        + " WHERE state = 'running' AND lease_owner = :owner")
+                .bind("lease", lease.toMillis())
+                .bind("owner", owner)
+                .fetch()
+                .rowsUpdated();
+    }
+
+    /**
+     * Gives items back: those of {@code owner} (null: those whose lease expired, whoever held them). They become
+     * pending again (cancelled, if their job was cancelled meanwhile), without counting as an attempt.
+     */
+    Mono<Long> release(@Nullable String owner) {
+        String which = owner == null ? "i.lease_until < now()" : "i.lease_owner = :owner";
+        DatabaseClient.GenericExecuteSpec spec = db.sql("UPDATE job_items i SET state = CASE WHEN j.state ="
+                + " 'cancelled' THEN 'cancelled' ELSE 'pending' END, lease_owner = NULL, lease_until = NULL"
+                + " FROM jobs j WHERE j.id = i.job_id AND i.state = 'running' AND " + which);
+        if (owner != null) {
+            spec = spec.bind("owner", owner);
+        }
+        return spec.fetch().rowsUpdated();
+    }
+
+    /** Items of queued and running jobs without a final result. */
+    Mono<Long> queueDepth() {
+        return db.sql("SELECT coalesce(sum(total - succeeded - failed), 0) AS depth FROM jobs WHERE " + ACTIVE)
+                .map(row -> Objects.requireNonNull(row.get("depth", Number.class)).longValue())
+                .one();
+    }
+
+    /** Deletes jobs (and their items) that finished more than {@code retention} ago. */
+    Mono<Long> deleteFinished(Duration retention) {
+        return db.sql("DELETE FROM jobs WHERE finished_at < now() - :retention * interval '1 millisecond'"
+                        + " AND state IN ('completed', 'cancelled')")
+                .bind("retention", retention.toMillis())
+                .fetch()
+                .rowsUpdated();
+    }
+
+    /** A row of a job's results read in item order: state and, when done, the result line. */
+    record ResultRow(int item, String state, @Nullable String result) {
+    }
+
+    /** Up to {@code limit} items after {@code after}, in item order, finished or not. */
+    Flux<ResultRow> items(long jobId, int after, int limit) {
+        return db.sql("SELECT item, state, result FROM job_items WHERE job_id = :job AND item > :after"
+                        + " ORDER BY item LIMIT :limit")
+                .bind("job", jobId)
+                .bind("after", after)
+                .bind("limit", limit)
+                .map(row -> new ResultRow(Objects.requireNonNull(row.get("item", Integer.class)),
+                        Objects.requireNonNull(row.get("state", String.class)), row.get("result", String.class)))
+                .all();
+    }
+
+    private static JobView view(Readable row) {
+        return new JobView(Objects.requireNonNull(row.get("id", Long.class)),
+                Objects.requireNonNull(row.get("endpoint", String.class)),
+                Objects.requireNonNull(row.get("state", String.class)),
+                Objects.requireNonNull(row.get("concurrency", Integer.class)),
+                Objects.requireNonNull(row.get("total", Integer.class)),
+                Objects.requireNonNull(row.get("succeeded", Integer.class)),
+                Objects.requireNonNull(row.get("failed", Integer.class)),
+                instant(Objects.requireNonNull(row.get("created_at", OffsetDateTime.class))),
+                nullableInstant(row.get("started_at", OffsetDateTime.class)),
+                nullableInstant(row.get("finished_at", OffsetDateTime.class)));
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t.toInstant();
+    }
+
+    private static @Nullable Instant nullableInstant(@Nullable OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,377 @@
+package io.fanout.jobs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+import io.fanout.compile.CompiledConfig;
+import io.fanout.compile.EndpointPlan;
+import io.fanout.compile.JsonBytes;
+import io.fanout.compile.JsonCodec;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.engine.CompositeAnswer;
+import io.fanout.engine.Engine;
+import io.fanout.jobs.JobStore.ActiveJob;
+import io.fanout.jobs.JobStore.Claimed;
+import io.fanout.jobs.JobStore.Outcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs the items of every queued and running job on this instance. Each round reads the active jobs, shares
+ * this instance's free worker slots between them (max-min fair: the job with the fewest items running here gets
+ * the next slot, never more than its concurrency), claims that many items per job from PostgreSQL and runs each
+ * through the {@link Engine} as batch traffic. Results are written in small batches by the claim that made them.
+ *
+ * <p>A round starts when a job is submitted anywhere (NOTIFY), when a slot frees up here, and every poll
+ * interval (fallback; it also gives back items whose lease expired on a crashed instance). Leases are renewed
+ * every third of their length. {@link #stop(Runnable)} stops claiming, lets running items finish for the grace
+ * period, then cancels the rest and gives their leases back so another instance continues at once.
+ */
+final class JobWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+
+    private final JobStore store;
+    private final ActiveConfig active;
+    private final Engine engine;
+    private final JobsProperties properties;
+    private final Flux<?> notifications;
+    private final String owner;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<Long, AtomicInteger> inFlightByJob = new ConcurrentHashMap<>();
+    private final AtomicLong queueDepth = new AtomicLong();
+    private final Sinks.Many<Boolean> slotsFreed = Sinks.many().multicast().directBestEffort();
+    private final Sinks.One<Boolean> stopping = Sinks.one();
+    private final Sinks.Empty<Void> drained = Sinks.empty();
+    private final Counter succeeded;
+    private final Counter failed;
+    private final Counter retried;
+    private final Timer claimLatency;
+    private final Timer writeLatency;
+    private volatile boolean running;
+    private @Nullable Disposable pipeline;
+    private final Disposable.Composite background = Disposables.composite();
+
+    /**
+     * @param notifications emits whenever a job was submitted somewhere (LISTEN/NOTIFY); may be empty
+     * @param owner         this worker's name on its leases; unique per process
+     */
+    JobWorker(JobStore store, ActiveConfig active, Engine engine, JobsProperties properties, Flux<?> notifications,
+              String owner, MeterRegistry registry) {
+        this.store = store;
+        this.active = active;
+        this.engine = engine;
+        this.properties = properties;
+        this.notifications = notifications;
+        this.owner = owner;
+        this.succeeded = items(registry, "succeeded");
+        this.failed = items(registry, "failed");
+        this.retried = items(registry, "retried");
+        this.claimLatency = Timer.builder("fanout.jobs.claim").description("time to claim a batch of items")
+                .publishPercentileHistogram().register(registry);
+        this.writeLatency = Timer.builder("fanout.jobs.write").description("time to write a batch of results")
+                .publishPercentileHistogram().register(registry);
+        Gauge.builder("fanout.jobs.queue.depth", queueDepth, AtomicLong::get)
+                .description("items of queued and running jobs without a final result").register(registry);
+        Gauge.builder("fanout.jobs.in.flight", inFlight, AtomicInteger::get)
+                .description("items running on this instance").register(registry);
+    }
+
+    private static Counter items(MeterRegistry registry, String outcome) {
+        return Counter.builder("fanout.jobs.items").tag("outcome", outcome)
+                .description("item runs by outcome (retried: a retryable failure that will run again)")
+                .register(registry);
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running || pipeline != null) {
+            return;
+        }
+        running = true;
+        Flux<Object> triggers = Flux.<Object>merge(
+                        Flux.interval(Duration.ZERO, properties.pollInterval()).onBackpressureDrop()
+                                .concatMap(tick -> housekeeping().thenReturn(tick), 1),
+                        notifications,
+                        slotsFreed.asFlux())
+                .takeUntilOther(stopping.asMono())
+                .onBackpressureLatest();
+        pipeline = triggers
+                .concatMap(trigger -> round(), 1)
+                .flatMap(this::run, properties.workers())
+                .bufferTimeout(64, Duration.ofMillis(10), true)
+                .concatMap(this::write, 1)
+                .subscribe(null, error -> {
+                    log.error("job worker stopped unexpectedly", error);
+                    drained.tryEmitEmpty();
+                }, drained::tryEmitEmpty);
+        background.add(Flux.interval(properties.lease().dividedBy(3))
+                .onBackpressureDrop()
+                .concatMap(tick -> store.renew(owner, properties.lease())
+                        .onErrorResume(e -> warn("renewing leases", e)), 1)
+                .subscribe());
+        Duration retentionCheck = properties.retention().compareTo(Duration.ofMinutes(1)) < 0
+                ? properties.retention() : Duration.ofMinutes(1);
+        background.add(Flux.interval(retentionCheck)
+                .onBackpressureDrop()
+                .concatMap(tick -> store.deleteFinished(properties.retention())
+                        .doOnNext(n -> {
+                            if (n > 0) {
+                                log.info("deleted {} finished jobs older than {}", n, properties.retention());
+                            }
+                        })
+                        .onErrorResume(e -> warn("deleting finished jobs", e)), 1)
+                .subscribe());
+        log.info("job worker {} started: {} slots", owner, properties.workers());
+    }
+
+    /** Gives back expired leases of any instance and refreshes the queue depth gauge. */
+    private Mono<Void> housekeeping() {
+        return store.release(null)
+                .doOnNext(n -> {
+                    if (n > 0) {
+                        log.info("took back {} items whose lease expired", n);
+                    }
+                })
+                .then(store.queueDepth().doOnNext(queueDepth::set))
+                .onErrorResume(e -> warn("housekeeping", e))
+                .then();
+    }
+
+    private <T> Mono<T> warn(String what, Throwable e) {
+        log.warn("job worker: {} failed: {}", what, e.toString());
+        return Mono.empty();
+    }
+
+    /** One round: share the free slots between active jobs and claim that many items. */
+    private Flux<Claimed> round() {
+        if (!running) {
+            return Flux.empty();
+        }
+        int free = properties.workers() - inFlight.get();
+        if (free <= 0) {
+            return Flux.empty();
+        }
+        return store.activeJobs().collectList()
+                .flatMapMany(jobs -> {
+                    Map<ActiveJob, Integer> shares = share(jobs, free);
+                    return Flux.fromIterable(shares.entrySet())
+                            .concatMap(e -> claim(e.getKey(), e.getValue()));
+                })
+                .onErrorResume(e -> warn("claiming items", e));
+    }
+
+    /** Max-min fair split of {@code free} slots: each next slot to the job with the fewest items running here. */
+    private Map<ActiveJob, Integer> share(List<ActiveJob> jobs, int free) {
+        Map<ActiveJob, Integer> shares = new LinkedHashMap<>();
+        int[] load = new int[jobs.size()];
+        for (int i = 0; i < jobs.size(); i++) {
+            AtomicInteger n = inFlightByJob.get(jobs.get(i).id());
+            load[i] = n == null ? 0 : n.get();
+        }
+        for (int slot = 0; slot < free; slot++) {
+            int best = -1;
+            for (int i = 0; i < jobs.size(); i++) {
+                if (load[i] < jobs.get(i).concurrency() && (best < 0 || load[i] < load[best])) {
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            load[best]++;
+            shares.merge(jobs.get(best), 1, Integer::sum);
+        }
+        return shares;
+    }
+
+    private Flux<Claimed> claim(ActiveJob job, int wanted) {
+        long start = System.nanoTime();
+        return store.claim(job, wanted, owner, properties.lease())
+                .doOnNext(c -> {
+                    inFlight.incrementAndGet();
+                    inFlightByJob.computeIfAbsent(c.jobId(), id -> new AtomicInteger()).incrementAndGet();
+                })
+                .doOnComplete(() -> claimLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+    }
+
+    /** Runs one item through the engine; never fails (an unexpected error becomes a retryable 500). */
+    private Mono<Outcome> run(Claimed c) {
+        return Mono.defer(() -> {
+                    CompiledConfig config = active.current();
+                    EndpointPlan plan = ItemSchema.plan(config, c.endpoint());
+                    Map<String, String> fields = fields(c.input());
+                    if (plan == null) {
+                        return Mono.just(outcome(c, 404, problemLine(c, 404,
+                                "endpoint '" + c.endpoint() + "' no longer exists"), null));
+                    }
+                    return engine.answer(engine.start(plan, ItemSchema.input(plan, fields,
+                                    "job-" + c.jobId() + "-" + c.item()), true))
+                            .map(answer -> outcome(c, answer.status(), resultLine(c, answer), answer.retryAfter()));
+                })
+                .onErrorResume(e -> {
+                    log.warn("job {} item {} failed unexpectedly: {}", c.jobId(), c.item(), e.toString());
+                    return Mono.just(outcome(c, 500, problemLine(c, 500, "internal error running the item"), null));
+                });
+    }
+
+    private Outcome outcome(Claimed c, int status, String line, @Nullable Duration retryAfter) {
+        boolean retry = status >= 500 && c.attempts() + 1 < properties.maxAttempts();
+        if (!retry) {
+            return new Outcome(c, status, line, null);
+        }
+        Duration wait = properties.backoff(c.attempts() + 1);
+        if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
+            wait = retryAfter.compareTo(properties.retryMaxBackoff()) > 0 ? properties.retryMaxBackoff() : retryAfter;
+        }
+        return new Outcome(c, status, line, wait);
+    }
+
+    private static Map<String, String> fields(String input) {
+        JsonNode node = JsonCodec.MAPPER.readTree(input);
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            fields.put(e.getKey(), e.getValue().asString());
+        }
+        return fields;
+    }
+
+    /** {@code {"item":N,"input":{...},"status":S,"data":...,"errors":[...]}} from a composite answer. */
+    private static String resultLine(Claimed c, CompositeAnswer answer) {
+        JsonNode body = JsonCodec.MAPPER.readTree(new java.io.ByteArrayInputStream(answer.body(), 0,
+                answer.length()));
+        JsonNode data = answer.problem() ? null : body.get("data");
+        JsonNode errors = body.get("errors");
+        JsonBytes out = start(c, answer.status());
+        out.ascii(",\"data\":").raw(data == null ? "null".getBytes() : JsonCodec.MAPPER.writeValueAsBytes(data));
+        out.ascii(",\"errors\":").raw(errors == null || !errors.isArray() ? "[]".getBytes()
+                : JsonCodec.MAPPER.writeValueAsBytes(errors));
+        JsonNode detail = answer.problem() ? body.get("detail") : null;
+        if (detail != null && detail.isString()) {
+            out.ascii(",\"detail\":").string(detail.asString());
+        }
+        return new String(out.buffer(), 0, out.size(), java.nio.charset.StandardCharsets.UTF_8) + "}";
+    }
+
+    private static String problemLine(Claimed c, int status, String detail) {
+        JsonBytes out = start(c, status);
+        out.ascii(",\"data\":null,\"errors\":[],\"detail\":").string(detail).raw('}');
+        return new String(out.buffer(), 0, out.size(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static JsonBytes start(Claimed c, int status) {
+        JsonBytes out = new JsonBytes(256 + c.input().length());
+        out.ascii("{\"item\":").number(c.item())
+                .ascii(",\"input\":").raw(c.input().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .ascii(",\"status\":").number(status);
+        return out;
+    }
+
+    /** Writes a batch of outcomes, job by job, then frees their slots; never fails. */
+    private Mono<Void> write(List<Outcome> batch) {
+        long start = System.nanoTime();
+        Map<Long, List<Outcome>> finals = new LinkedHashMap<>();
+        List<Outcome> retries = new ArrayList<>();
+        for (Outcome o : batch) {
+            if (o.retry()) {
+                retries.add(o);
+            } else {
+                finals.computeIfAbsent(o.claimed().jobId(), id -> new ArrayList<>()).add(o);
+            }
+        }
+        // jobs in id order: two instances never wait on each other's job rows in opposite order
+        Mono<Void> writeFinals = Flux.fromIterable(new java.util.TreeMap<>(finals).entrySet())
+                .concatMap(e -> store.complete(e.getKey(), e.getValue())
+                        .doOnNext(written -> count(e.getValue())))
+                .then();
+        Mono<Void> writeRetries = Flux.fromIterable(retries)
+                .concatMap(o -> store.retry(o).doOnNext(n -> retried.increment()))
+                .then();
+        return writeFinals.then(writeRetries)
+                .onErrorResume(e -> warn("writing results (the items run again when their lease expires)", e))
+                .doFinally(signal -> {
+                    writeLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    for (Outcome o : batch) {
+                        AtomicInteger n = inFlightByJob.get(o.claimed().jobId());
+                        if (n != null && n.decrementAndGet() <= 0) {
+                            inFlightByJob.remove(o.claimed().jobId(), n);
+                        }
+                    }
+                    inFlight.addAndGet(-batch.size());
+                    slotsFreed.tryEmitNext(Boolean.TRUE); // dropped when a round is running: it sees the slots
+                });
+    }
+
+    private void count(List<Outcome> outcomes) {
+        for (Outcome o : outcomes) {
+            if (o.status() >= 200 && o.status() < 300) {
+                succeeded.increment();
+            } else {
+                failed.increment();
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        stop(() -> { });
+    }
+
+    /**
+     * Stops claiming, waits up to the grace period for running items, then cancels what still runs and gives
+     * every lease of this worker back. Calls {@code callback} when done (Spring waits for it).
+     */
+    @Override
+    public synchronized void stop(Runnable callback) {
+        if (!running) {
+            callback.run();
+            return;
+        }
+        running = false;
+        stopping.tryEmitValue(Boolean.TRUE);
+        background.dispose();
+        Disposable current = pipeline;
+        drained.asMono()
+                .timeout(properties.shutdownGrace(), Mono.empty())
+                .then(Mono.fromRunnable(() -> {
+                    if (current != null) {
+                        current.dispose();
+                    }
+                }))
+                .then(store.release(owner))
+                .timeout(properties.shutdownGrace().plusSeconds(5))
+                .doOnNext(n -> log.info("job worker {} stopped, gave back {} leases", owner, n))
+                .onErrorResume(e -> warn("giving leases back on shutdown", e))
+                .doFinally(signal -> callback.run())
+                .subscribe();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

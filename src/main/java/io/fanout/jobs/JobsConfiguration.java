@@ -1,0 +1,119 @@
+package io.fanout.jobs;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.fanout.admin.AdminAuth;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.engine.Engine;
+import io.fanout.store.DatabaseMode;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * The jobs API and workers, in database mode only. The routes are ordered first, so they answer {@code /jobs}
+ * instead of the "jobs need a database" placeholder that {@code WebRoutes} keeps for file mode.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(JobsConfiguration.DatabaseModeOnly.class)
+@EnableConfigurationProperties(JobsProperties.class)
+class JobsConfiguration {
+
+    /** The NOTIFY channel of new jobs (see {@code V2__jobs.sql}). */
+    static final String CHANNEL = "fanout_jobs";
+
+    private static final Logger log = LoggerFactory.getLogger(JobsConfiguration.class);
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    JobStore jobStore(ConnectionFactory connectionFactory) {
+        return new JobStore(connectionFactory);
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization
+    JobWorker jobWorker(JobStore store, ActiveConfig active, Engine engine, JobsProperties properties,
+                        ConnectionFactory connectionFactory, MeterRegistry registry) {
+        String owner = hostName() + "/" + UUID.randomUUID();
+        return new JobWorker(store, active, engine, properties, notifications(postgresql(connectionFactory)), owner,
+                registry);
+    }
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    RouterFunction<ServerResponse> jobsRoutes(JobStore store, ActiveConfig active, JobsProperties properties,
+                                              Environment environment) {
+        AdminAuth auth = new AdminAuth(environment.getProperty("FANOUT_JOBS_TOKEN"),
+                environment.getProperty("FANOUT_ADMIN_TOKEN"));
+        return new JobsRoutes(store, active, properties, auth).routes();
+    }
+
+    /**
+     * Emits on every job submitted by any instance: one dedicated LISTEN session, re-established with backoff.
+     * Missing a notification only delays a job until the next poll.
+     */
+    static Flux<String> notifications(PostgresqlConnectionFactory connections) {
+        return Flux.usingWhen(Mono.defer(connections::create),
+                        connection -> connection.createStatement("LISTEN " + CHANNEL).execute()
+                                .flatMap(result -> result.getRowsUpdated())
+                                .thenMany(connection.getNotifications())
+                                .map(n -> CHANNEL)
+                                .concatWith(Mono.error(() -> new IllegalStateException("job listener session ended"))),
+                        PostgresqlConnection::close,
+                        (connection, error) -> connection.close().onErrorComplete(),
+                        PostgresqlConnection::close)
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
+                        .maxBackoff(Duration.ofSeconds(10))
+                        .transientErrors(true)
+                        .doBeforeRetry(s -> log.warn("job listener has no connection ({}); reconnecting",
+                                s.failure().toString())));
+    }
+
+    private static PostgresqlConnectionFactory postgresql(ConnectionFactory connectionFactory) {
+        ConnectionFactory current = connectionFactory;
+        while (!(current instanceof PostgresqlConnectionFactory) && current instanceof Wrapped<?> wrapped
+                && wrapped.unwrap() instanceof ConnectionFactory inner) {
+            current = inner;
+        }
+        if (current instanceof PostgresqlConnectionFactory postgresql) {
+            return postgresql;
+        }
+        throw new IllegalStateException("Batch jobs need PostgreSQL, but spring.r2dbc.url gives a "
+                + current.getClass().getName());
+    }
+
+    private static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "fanout" : host;
+    }
+
+    /** Same rule as the store's: database mode when {@code spring.r2dbc.url} is set. */
+    static final class DatabaseModeOnly implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return DatabaseMode.isConfigured(context.getEnvironment());
+        }
+    }
+}

@@ -1,0 +1,461 @@
+package io.fanout.jobs;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.fanout.admin.AdminAuth;
+import io.fanout.compile.CompiledConfig;
+import io.fanout.compile.EndpointPlan;
+import io.fanout.compile.JsonBytes;
+import io.fanout.compile.JsonCodec;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.web.ProblemWriter;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The {@code /jobs} API of SPEC §5 in database mode: submit (JSON or a streamed CSV/NDJSON upload), read one job
+ * or a page of them, stream results in item order and progress events, cancel. Every route needs the jobs (or
+ * admin) bearer token.
+ */
+final class JobsRoutes {
+
+    private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+    private static final MediaType CSV = MediaType.parseMediaType("text/csv");
+    private static final Set<String> STATES = Set.of(JobView.QUEUED, JobView.RUNNING, JobView.COMPLETED,
+            JobView.CANCELLED);
+    private static final Set<String> JSON_KEYS = Set.of("endpoint", "items", "concurrency");
+    private static final int RESULT_PAGE = 1000;
+
+    private final JobStore store;
+    private final ActiveConfig active;
+    private final JobsProperties properties;
+    private final AdminAuth auth;
+    private final Duration followPoll;
+
+    JobsRoutes(JobStore store, ActiveConfig active, JobsProperties properties, AdminAuth auth) {
+        this.store = store;
+        this.active = active;
+        this.properties = properties;
+        this.auth = auth;
+        this.followPoll = properties.pollInterval().compareTo(Duration.ofMillis(250)) < 0
+                ? properties.pollInterval() : Duration.ofMillis(250);
+    }
+
+    RouterFunction<ServerResponse> routes() {
+        return RouterFunctions.route()
+                .path("/jobs", b -> b
+                        .filter((request, next) -> authorize(request)
+                                .switchIfEmpty(Mono.defer(() -> next.handle(request))))
+                        .POST("", this::submit)
+                        .GET("", this::list)
+                        .GET("/{id}", r -> withJob(r, job -> json(200, job.json())))
+                        .DELETE("/{id}", this::cancel)
+                        .GET("/{id}/results", this::results)
+                        .GET("/{id}/events", this::events)
+                        .route(r -> true, JobsRoutes::notFound))
+                .build();
+    }
+
+    private static Mono<ServerResponse> notFound(ServerRequest r) {
+        String path = r.path();
+        boolean known = path.equals("/jobs") || path.matches("/jobs/[^/]+(/results|/events)?");
+        if (known && r.method() != HttpMethod.HEAD) {
+            HttpHeaders h = new HttpHeaders();
+            String allowed = path.equals("/jobs") ? "GET, POST"
+                    : path.endsWith("/results") || path.endsWith("/events") ? "GET" : "GET, DELETE";
+            h.set(HttpHeaders.ALLOW, allowed);
+            return ProblemWriter.response(r.exchange(), 405, "method " + r.method().name() + " is not allowed on "
+                    + path + " (allowed: " + allowed + ")", h);
+        }
+        return ProblemWriter.response(r.exchange(), 404, "no jobs resource at " + path, null);
+    }
+
+    private Mono<ServerResponse> authorize(ServerRequest request) {
+        return switch (auth.check(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
+            case OK -> Mono.empty();
+            case DISABLED -> ProblemWriter.response(request.exchange(), 403, "the jobs API is disabled: set"
+                    + " FANOUT_JOBS_TOKEN (or FANOUT_ADMIN_TOKEN) to a secret token and send it as"
+                    + " 'Authorization: Bearer <token>'", null);
+            case MISSING -> unauthorized(request, "missing bearer token");
+            case WRONG -> unauthorized(request, "wrong bearer token");
+        };
+    }
+
+    private static Mono<ServerResponse> unauthorized(ServerRequest request, String detail) {
+        HttpHeaders h = new HttpHeaders();
+        h.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"fanout-jobs\"");
+        return ProblemWriter.response(request.exchange(), 401, detail, h);
+    }
+
+    // ---- submit ----------------------------------------------------------------------------------------------
+
+    private Mono<ServerResponse> submit(ServerRequest request) {
+        String key = request.headers().firstHeader("Idempotency-Key");
+        if (key != null && (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            return problem(request, 400, "Idempotency-Key must be 1-255 visible ASCII characters");
+        }
+        Mono<ServerResponse> replay = key == null ? Mono.empty()
+                : store.findByIdempotencyKey(key).flatMap(store::job).flatMap(job -> accepted(job, true));
+        return replay.switchIfEmpty(Mono.defer(() -> newJob(request, key)))
+                .onErrorResume(UploadException.class, e -> problem(request, e.status(), e.getMessage()));
+    }
+
+    private Mono<ServerResponse> newJob(ServerRequest request, @Nullable String key) {
+        MediaType type = request.headers().contentType().orElse(null);
+        if (type != null && MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+            return jsonSubmission(request, key);
+        }
+        if (type != null && (CSV.isCompatibleWith(type) || NDJSON.isCompatibleWith(type))) {
+            return upload(request, key, CSV.isCompatibleWith(type) ? "text/csv" : "application/x-ndjson");
+        }
+        return problem(request, 415, "submit application/json, or upload text/csv or application/x-ndjson"
+                + " with ?endpoint=NAME" + (type == null ? "" : " (got " + type + ")"));
+    }
+
+    private Mono<ServerResponse> upload(ServerRequest request, @Nullable String key, String mediaType) {
+        String endpoint = request.queryParam("endpoint").orElse(null);
+        if (endpoint == null || endpoint.isBlank()) {
+            return problem(request, 400, "query parameter 'endpoint' is required for an upload");
+        }
+        int concurrency = concurrency(request.queryParam("concurrency").orElse(null));
+        Target target = target(endpoint);
+        LineSplitter splitter = new LineSplitter((int) properties.maxLineLength().toBytes());
+        RecordReader reader = RecordReader.forMediaType(mediaType);
+        AtomicInteger count = new AtomicInteger();
+        Flux<JobStore.NewItem> items = request.body(BodyExtractors.toDataBuffers())
+                .concatMap(buffer -> {
+                    try {
+                        return Flux.fromIterable(splitter.feed(buffer));
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                }, 1)
+                .concatWith(Flux.defer(() -> Flux.fromIterable(splitter.finish())))
+                .<JobStore.NewItem>handle((line, sink) -> {
+                    RecordReader.Row row = reader.next(line);
+                    if (row != null) {
+                        target.schema().check(row.fields(), "line " + row.line() + ": ");
+                        sink.next(item(count, row.fields(), "line " + row.line() + ": "));
+                    }
+                })
+                .concatWith(Mono.fromRunnable(reader::finish));
+        return store.submit(endpoint, concurrency, key, items, properties.insertBatch())
+                .flatMap(this::acceptedSubmission);
+    }
+
+    private Mono<ServerResponse> jsonSubmission(ServerRequest request, @Nullable String key) {
+        int limit = (int) properties.maxJsonBody().toBytes();
+        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
+                .onErrorMap(DataBufferLimitException.class, e -> new UploadException(413, "the JSON body is larger"
+                        + " than " + limit + " bytes; upload text/csv or application/x-ndjson instead"))
+                .map(JobsRoutes::bytes)
+                .switchIfEmpty(Mono.error(() -> new UploadException("the request body is empty")))
+                .flatMap(body -> {
+                    JsonNode root;
+                    try {
+                        root = JsonCodec.MAPPER.readTree(body);
+                    } catch (JacksonException e) {
+                        throw new UploadException("the request body is not valid JSON");
+                    }
+                    if (root == null || !root.isObject()) {
+                        throw new UploadException("the request body must be a JSON object with endpoint and items");
+                    }
+                    for (String name : root.propertyNames()) {
+                        if (!JSON_KEYS.contains(name)) {
+                            throw new UploadException("unknown key '" + name + "' (known: endpoint, items, concurrency)");
+                        }
+                    }
+                    JsonNode endpointNode = root.get("endpoint");
+                    if (endpointNode == null || !endpointNode.isString() || endpointNode.asString().isBlank()) {
+                        throw new UploadException("endpoint: required, the name of a composite endpoint");
+                    }
+                    JsonNode concurrencyNode = root.get("concurrency");
+                    if (concurrencyNode != null && !concurrencyNode.isIntegralNumber()) {
+                        throw new UploadException("concurrency must be a whole number but was " + concurrencyNode);
+                    }
+                    int concurrency = concurrency(concurrencyNode == null ? null : concurrencyNode.asString());
+                    String endpoint = endpointNode.asString();
+                    Target target = target(endpoint);
+                    JsonNode array = root.get("items");
+                    if (array == null || !array.isArray()) {
+                        throw new UploadException("items: required, an array of objects");
+                    }
+                    AtomicInteger count = new AtomicInteger();
+                    List<JobStore.NewItem> items = new ArrayList<>(array.size());
+                    for (int i = 0; i < array.size(); i++) {
+                        JsonNode node = array.get(i);
+                        String where = "items[" + i + "]: ";
+                        if (!node.isObject()) {
+                            throw new UploadException(where + "must be an object of fields");
+                        }
+                        Map<String, String> fields = RecordReader.Ndjson.fields(node, where + "field ");
+                        target.schema().check(fields, where);
+                        items.add(item(count, fields, where));
+                    }
+                    return store.submit(endpoint, concurrency, key, Flux.fromIterable(items), properties.insertBatch());
+                })
+                .flatMap(this::acceptedSubmission);
+    }
+
+    private record Target(EndpointPlan plan, ItemSchema schema) {
+    }
+
+    private Target target(String endpoint) {
+        CompiledConfig config = active.current();
+        EndpointPlan plan = ItemSchema.plan(config, endpoint);
+        if (plan == null) {
+            List<String> known = config.endpoints().stream().map(EndpointPlan::name).toList();
+            throw new UploadException(404, "no endpoint named '" + endpoint + "'" + (known.isEmpty() ? ""
+                    : " (known: " + String.join(", ", known) + ")"));
+        }
+        return new Target(plan, ItemSchema.of(config, plan));
+    }
+
+    private int concurrency(@Nullable String value) {
+        if (value == null) {
+            return properties.defaultConcurrency();
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > properties.maxConcurrency()) {
+            throw new UploadException("concurrency must be between 1 and " + properties.maxConcurrency()
+                    + " but was " + value);
+        }
+        return n;
+    }
+
+    private JobStore.NewItem item(AtomicInteger count, Map<String, String> fields, String where) {
+        int n = count.incrementAndGet();
+        if (n > properties.maxItems()) {
+            throw new UploadException(413, where + "more than the limit of " + properties.maxItems()
+                    + " items per job (fanout.jobs.max-items)");
+        }
+        JsonBytes out = new JsonBytes(64);
+        out.raw('{');
+        boolean first = true;
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            if (!first) {
+                out.raw(',');
+            }
+            first = false;
+            out.string(e.getKey()).raw(':').string(e.getValue());
+        }
+        out.raw('}');
+        return new JobStore.NewItem(n, new String(out.buffer(), 0, out.size(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] bytes(DataBuffer buffer) {
+        try {
+            byte[] b = new byte[buffer.readableByteCount()];
+            buffer.read(b);
+            return b;
+        } finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+
+    private Mono<ServerResponse> acceptedSubmission(JobStore.Submitted submitted) {
+        return store.job(submitted.id()).flatMap(job -> accepted(job, submitted.existing()));
+    }
+
+    private static Mono<ServerResponse> accepted(JobView job, boolean replayed) {
+        ServerResponse.BodyBuilder b = ServerResponse.accepted().location(java.net.URI.create(job.location()));
+        if (replayed) {
+            b.header("Idempotent-Replayed", "true");
+        }
+        byte[] body = job.json();
+        return b.contentType(MediaType.APPLICATION_JSON).contentLength(body.length)
+                .body((message, context) -> message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
+    }
+
+    // ---- read, list, cancel ----------------------------------------------------------------------------------
+
+    private Mono<ServerResponse> withJob(ServerRequest request, java.util.function.Function<JobView,
+            Mono<ServerResponse>> then) {
+        Long id = id(request);
+        if (id == null) {
+            return problem(request, 404, "no job " + request.pathVariable("id"));
+        }
+        return store.job(id).flatMap(then)
+                .switchIfEmpty(Mono.defer(() -> problem(request, 404, "no job " + id)));
+    }
+
+    private static @Nullable Long id(ServerRequest request) {
+        try {
+            long id = Long.parseLong(request.pathVariable("id"));
+            return id > 0 ? id : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private Mono<ServerResponse> list(ServerRequest request) {
+        String state = request.queryParam("state").orElse(null);
+        if (state != null && !STATES.contains(state)) {
+            return problem(request, 400, "state must be one of queued, running, completed, cancelled but was '"
+                    + state + "'");
+        }
+        int limit;
+        long before;
+        try {
+            limit = Integer.parseInt(request.queryParam("limit").orElse("50"));
+            before = Long.parseLong(request.queryParam("before").orElse(Long.toString(Long.MAX_VALUE)));
+        } catch (NumberFormatException e) {
+            return problem(request, 400, "limit and before must be whole numbers");
+        }
+        if (limit < 1 || limit > 500) {
+            return problem(request, 400, "limit must be between 1 and 500 but was " + limit);
+        }
+        return store.jobs(state, before, limit).collectList().flatMap(jobs -> {
+            JsonBytes out = new JsonBytes(128 + jobs.size() * 320);
+            out.ascii("{\"jobs\":[");
+            for (int i = 0; i < jobs.size(); i++) {
+                if (i > 0) {
+                    out.raw(',');
+                }
+                jobs.get(i).write(out);
+            }
+            out.ascii("],\"next\":");
+            if (jobs.size() == limit) {
+                out.string("/jobs?" + (state == null ? "" : "state=" + state + "&") + "limit=" + limit + "&before="
+                        + jobs.get(jobs.size() - 1).id());
+            } else {
+                out.ascii("null");
+            }
+            out.raw('}');
+            return json(200, out.toByteArray());
+        });
+    }
+
+    private Mono<ServerResponse> cancel(ServerRequest request) {
+        Long id = id(request);
+        if (id == null) {
+            return problem(request, 404, "no job " + request.pathVariable("id"));
+        }
+        return store.cancel(id)
+                .flatMap(job -> job.state().equals(JobView.CANCELLED) ? json(200, job.json())
+                        : problem(request, 409, "job " + id + " is already " + job.state()))
+                .switchIfEmpty(Mono.defer(() -> problem(request, 404, "no job " + id)));
+    }
+
+    // ---- results and events ----------------------------------------------------------------------------------
+
+    private Mono<ServerResponse> results(ServerRequest request) {
+        boolean follow = request.queryParam("follow").map(Boolean::parseBoolean).orElse(false);
+        return withJob(request, job -> stream(NDJSON, resultLines(job.id(), follow)
+                .map(line -> (line + "\n").getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * Result lines in item order. Without {@code follow}: every item finished so far. With it: items are emitted
+     * only once every earlier item has finished (a running item holds back later ones), until the job ends.
+     */
+    Flux<String> resultLines(long jobId, boolean follow) {
+        AtomicInteger cursor = new AtomicInteger();
+        AtomicBoolean end = new AtomicBoolean();
+        AtomicBoolean progressed = new AtomicBoolean();
+        AtomicBoolean draining = new AtomicBoolean(!follow);
+        Mono<List<String>> step = Mono.defer(() -> store.items(jobId, cursor.get(), RESULT_PAGE).collectList()
+                .flatMap(rows -> {
+                    List<String> lines = new ArrayList<>();
+                    int before = cursor.get();
+                    boolean blocked = false;
+                    for (JobStore.ResultRow row : rows) {
+                        boolean finished = row.state().equals("done") || row.state().equals("cancelled");
+                        if (!finished && !draining.get()) {
+                            blocked = true;
+                            break;
+                        }
+                        cursor.set(row.item());
+                        if (row.state().equals("done") && row.result() != null) {
+                            lines.add(row.result());
+                        }
+                    }
+                    progressed.set(cursor.get() != before);
+                    if (!blocked && rows.size() < RESULT_PAGE) {
+                        end.set(true); // every item is finished (or, when draining, was read)
+                        return Mono.just(lines);
+                    }
+                    if (!blocked) {
+                        return Mono.just(lines);
+                    }
+                    // held back by an unfinished item: once the job has ended, no item will finish in order
+                    return store.job(jobId).map(job -> {
+                        if (job.finished()) {
+                            draining.set(true);
+                            progressed.set(true);
+                        }
+                        return lines;
+                    }).defaultIfEmpty(lines);
+                }));
+        return step.repeatWhen(completions -> completions
+                        .takeWhile(n -> !end.get())
+                        .concatMap(n -> progressed.get() ? Mono.just(n) : Mono.delay(followPoll).thenReturn(n), 1))
+                .concatMapIterable(lines -> lines);
+    }
+
+    private Mono<ServerResponse> events(ServerRequest request) {
+        return withJob(request, first -> {
+            AtomicReference<String> last = new AtomicReference<>("");
+            Flux<byte[]> events = Flux.interval(Duration.ZERO, followPoll)
+                    .onBackpressureDrop()
+                    .<JobView>concatMap(tick -> store.job(first.id()), 1)
+                    .takeUntil(JobView::finished)
+                    .concatMap(job -> {
+                        String json = new String(job.json(), StandardCharsets.UTF_8);
+                        if (job.finished()) {
+                            return Flux.just(sse("progress", json), sse("done", json));
+                        }
+                        return json.equals(last.getAndSet(json)) ? Flux.empty() : Flux.just(sse("progress", json));
+                    });
+            return stream(MediaType.TEXT_EVENT_STREAM, events);
+        });
+    }
+
+    private static byte[] sse(String event, String data) {
+        return ("event: " + event + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Mono<ServerResponse> stream(MediaType type, Flux<byte[]> chunks) {
+        return ServerResponse.ok().contentType(type)
+                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .body((message, context) -> message.writeAndFlushWith(
+                        chunks.map(c -> Mono.just(message.bufferFactory().wrap(c)))));
+    }
+
+    private static Mono<ServerResponse> json(int status, byte[] body) {
+        return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).contentLength(body.length)
+                .body((message, context) -> message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
+    }
+
+    private static Mono<ServerResponse> problem(ServerRequest request, int status, String detail) {
+        return ProblemWriter.response(request.exchange(), status, detail, null);
+    }
+}
