@@ -79,8 +79,10 @@ final class JobStore {
 
     private Mono<Void> insertItems(long jobId, Flux<NewItem> items, int batchSize) {
         AtomicInteger total = new AtomicInteger();
+        // An error from the upload (a malformed line) waits for the INSERT in flight instead of cancelling it: a
+        // statement cancelled half-way can leave its pooled connection unusable, and the rollback needs it.
         return items.buffer(batchSize)
-                .concatMap(batch -> {
+                .concatMapDelayError(batch -> {
                     total.addAndGet(batch.size());
                     Integer[] numbers = new Integer[batch.size()];
                     String[] inputs = new String[batch.size()];
@@ -94,7 +96,7 @@ final class JobStore {
                             .bind("numbers", numbers)
                             .bind("inputs", inputs)
                             .then();
-                }, 0)
+                }, false, 1)
                 .then(Mono.defer(() -> {
                     if (total.get() == 0) {
                         return Mono.error(new UploadException("the submission has no items"));

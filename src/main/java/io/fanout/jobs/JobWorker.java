@@ -213,6 +213,7 @@ final class JobWorker implements SmartLifecycle {
         long start = System.nanoTime();
         return store.claim(job, wanted, owner, properties.lease())
                 .doOnNext(c -> {
+                    log.debug("claimed job {} item {} (claim {})", c.jobId(), c.item(), c.claim());
                     inFlight.incrementAndGet();
                     inFlightByJob.computeIfAbsent(c.jobId(), id -> new AtomicInteger()).incrementAndGet();
                 })
@@ -233,6 +234,7 @@ final class JobWorker implements SmartLifecycle {
                                     "job-" + c.jobId() + "-" + c.item()), true))
                             .map(answer -> outcome(c, answer.status(), resultLine(c, answer), answer.retryAfter()));
                 })
+                .doOnNext(o -> log.debug("ran job {} item {}: {}", c.jobId(), c.item(), o.status()))
                 .onErrorResume(e -> {
                     log.warn("job {} item {} failed unexpectedly: {}", c.jobId(), c.item(), e.toString());
                     return Mono.just(outcome(c, 500, problemLine(c, 500, "internal error running the item"), null));
@@ -293,6 +295,7 @@ final class JobWorker implements SmartLifecycle {
 
     /** Writes a batch of outcomes, job by job, then frees their slots; never fails. */
     private Mono<Void> write(List<Outcome> batch) {
+        log.debug("writing {} outcomes", batch.size());
         long start = System.nanoTime();
         Map<Long, List<Outcome>> finals = new LinkedHashMap<>();
         List<Outcome> retries = new ArrayList<>();
