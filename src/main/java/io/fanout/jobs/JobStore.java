@@ -172,7 +172,7 @@ final class JobStore {
      */
     Flux<Claimed> claim(ActiveJob job, int wanted, String owner, Duration lease) {
         long jobId = job.id();
-        Flux<Claimed> work = db.sql("SELECT pg_try_advisory_xact_lock(:ns, :job) AS locked")
+        Mono<List<Claimed>> work = db.sql("SELECT pg_try_advisory_xact_lock(:ns, :job) AS locked")
                 .bind("ns", CLAIM_LOCK)
                 .bind("job", (int) jobId)
                 .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
@@ -186,7 +186,7 @@ final class JobStore {
                         .one())
                 .map(room -> (int) Math.min(wanted, room))
                 .filter(n -> n > 0)
-                .flatMapMany(n -> db.sql("WITH c AS (SELECT item FROM job_items WHERE job_id = :job AND state = 'pending'"
+                .flatMap(n -> db.sql("WITH c AS (SELECT item FROM job_items WHERE job_id = :job AND state = 'pending'"
                                 + " AND not_before <= now() ORDER BY item LIMIT :n FOR UPDATE SKIP LOCKED)"
                                 + " UPDATE job_items i SET state = 'running', claim = nextval('job_item_claims'),"
                                 + " lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond'"
@@ -202,9 +202,9 @@ final class JobStore {
                                 Objects.requireNonNull(row.get("claim", Long.class))))
                         .all()
                         .collectList()
-                        .flatMapMany(claimed -> {
+                        .flatMap(claimed -> {
                             if (claimed.isEmpty()) {
-                                return Flux.empty();
+                                return Mono.<List<Claimed>>empty();
                             }
                             List<Claimed> sorted = new ArrayList<>(claimed);
                             sorted.sort(Comparator.comparingInt(Claimed::item));
@@ -212,9 +212,12 @@ final class JobStore {
                                             + " WHERE id = :job AND state = 'queued'")
                                     .bind("job", jobId)
                                     .then()
-                                    .thenMany(Flux.fromIterable(sorted));
+                                    .thenReturn(sorted);
                         }));
-        return work.as(tx::transactional);
+        // Emitted only after the commit: an item handed out while its claim is still open would be run and its
+        // result written while the claim holds the row lock, and the claim would wait for demand from that very
+        // pipeline to finish - a deadlock between the database and the worker.
+        return work.as(tx::transactional).flatMapIterable(list -> list);
     }
 
     /**

@@ -122,7 +122,9 @@ final class JobWorker implements SmartLifecycle {
                 .onBackpressureLatest();
         pipeline = triggers
                 .concatMap(trigger -> round(), 1)
-                .flatMap(this::run, properties.workers())
+                // unbounded here: rounds never claim more than the free slots, and a bounded flatMap would ask
+                // for more items only after a quarter of its slots is free, leaving claimed items waiting
+                .flatMap(this::run, Integer.MAX_VALUE)
                 .bufferTimeout(64, Duration.ofMillis(10), true)
                 .concatMap(this::write, 1)
                 .subscribe(null, error -> {

@@ -1,0 +1,153 @@
+package io.fanout.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import io.fanout.engine.Engine;
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FakeUpstream;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
+
+/** How workers run items: retries, fairness, exclusive claims, lease take-over. */
+class JobsRunTest extends JobsTestBase {
+
+    @Autowired
+    JobStore store;
+
+    @Autowired
+    Engine engine;
+
+    @Autowired
+    JobsProperties properties;
+
+    @Test
+    void shouldRetryARetryableFailureUntilItSucceeds() {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        USERS.on("*", request -> calls.computeIfAbsent(request.uri(), u -> new AtomicInteger()).incrementAndGet() < 3
+                ? FakeUpstream.status(503, "{\"busy\":true}")
+                : FakeUpstream.json("{\"ok\":true}"));
+
+        long id = submitIds(2, 2);
+        JsonNode done = awaitState(id, "completed");
+
+        assertThat(done.get("succeeded").asInt()).isEqualTo(2);
+        assertThat(USERS.seen("/users/1")).hasSize(3);
+        List<JsonNode> lines = results(id, "");
+        assertThat(lines).extracting(l -> l.get("status").asInt()).containsExactly(200, 200);
+        assertThat(count("SELECT max(attempts) FROM job_items WHERE job_id = " + id)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepTheLastAnswerWhenRetriesRunOut() {
+        USERS.on("*", FakeUpstream.status(502, "{\"down\":true}"));
+
+        long id = submitIds(1, 1);
+        JsonNode done = awaitState(id, "completed");
+
+        assertThat(done.get("failed").asInt()).isEqualTo(1);
+        assertThat(USERS.seen()).hasSize(3); // fanout.jobs.max-attempts
+        JsonNode line = results(id, "").get(0);
+        assertThat(line.get("status").asInt()).isEqualTo(502);
+        assertThat(line.get("errors").get(0).get("type").asString()).isEqualTo("upstream-status");
+    }
+
+    @Test
+    void shouldNotRetryAPermanentClientError() {
+        USERS.on("*", FakeUpstream.status(404, "{\"missing\":true}"));
+
+        long id = submitIds(1, 1);
+        JsonNode done = awaitState(id, "completed");
+
+        assertThat(done.get("failed").asInt()).isEqualTo(1);
+        assertThat(done.get("succeeded").asInt()).isZero();
+        JsonNode line = results(id, "").get(0);
+        assertThat(line.get("status").asInt()).isEqualTo(404);
+        assertThat(line.get("data").isNull()).isTrue();
+        assertThat(line.get("errors").get(0).get("status").asInt()).isEqualTo(404);
+        JobsApiTest.sleep(Duration.ofMillis(300)); // longer than every retry backoff
+        assertThat(USERS.seen()).hasSize(1);
+    }
+
+    @Test
+    void shouldShareWorkersFairlyBetweenRunningJobs() {
+        usersAnswer(Duration.ofMillis(25));
+        long big = submitIds(400, 8); // alone it would hold all 8 slots of this instance until it is done
+        Eventually.await(WAIT, "the first job running", () -> job(big).get("succeeded").asInt() >= 8,
+                () -> job(big));
+
+        long small = submitIds(40, 8);
+        awaitState(small, "completed");
+        JsonNode bigWhenSmallDone = job(big);
+
+        // FIFO would finish all 400 first; a fair share runs both at half speed
+        assertThat(bigWhenSmallDone.get("state").asString()).isEqualTo("running");
+        assertThat(bigWhenSmallDone.get("succeeded").asInt()).isLessThan(250);
+        client.delete().uri("/jobs/" + big).header("Authorization", "Bearer " + TOKEN).exchange()
+                .expectStatus().isOk();
+    }
+
+    @Test
+    void shouldNeverGiveOneItemToTwoWorkers() {
+        usersAnswer(Duration.ofMillis(5));
+        SimpleMeterRegistry otherMeters = new SimpleMeterRegistry();
+        JobWorker other = new JobWorker(store, active, engine, properties, Flux.never(), "second-worker",
+                otherMeters);
+        other.start();
+        try {
+            long id = submitIds(300, 16);
+            awaitState(id, "completed");
+
+            Map<String, Long> perItem = USERS.seen().stream()
+                    .collect(Collectors.groupingBy(s -> s.uri().substring(0, s.uri().indexOf('?')),
+                            Collectors.counting()));
+            assertThat(perItem).hasSize(300);
+            assertThat(perItem.values()).allMatch(n -> n == 1);
+            assertThat(otherMeters.counter("fanout.jobs.items", "outcome", "succeeded").count())
+                    .as("the second worker ran items too").isPositive().isLessThan(300);
+            assertThat(count("SELECT count(*) FROM job_items WHERE job_id = " + id + " AND state = 'done'"))
+                    .isEqualTo(300);
+            assertThat(job(id).get("succeeded").asInt()).isEqualTo(300);
+        } finally {
+            other.stop();
+        }
+    }
+
+    @Test
+    void shouldTakeOverItemsWhoseLeaseExpired() {
+        usersAnswer(Duration.ZERO);
+        // a crashed instance: it claimed every item of the job and never came back
+        long id = submitIds(0 + 1, 4);
+        database().execute("UPDATE job_items SET state = 'running', claim = 999999, lease_owner = 'crashed',"
+                + " lease_until = now() + interval '1 second' WHERE job_id = " + id);
+
+        JsonNode done = awaitState(id, "completed");
+
+        assertThat(done.get("succeeded").asInt()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM job_items WHERE job_id = " + id + " AND state = 'done'"
+                + " AND claim <> 999999")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCountItemsAndQueueDepthInMetrics() {
+        usersAnswer(Duration.ZERO);
+        long id = submitIds(5, 5);
+        awaitState(id, "completed");
+
+        String metrics = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(metrics).contains("fanout_jobs_items_total{outcome=\"succeeded\"}",
+                "fanout_jobs_queue_depth", "fanout_jobs_claim_seconds_count", "fanout_jobs_in_flight");
+    }
+}
