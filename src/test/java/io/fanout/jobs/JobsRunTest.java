@@ -124,6 +124,31 @@ class JobsRunTest extends JobsTestBase {
     }
 
     @Test
+    void shouldGiveLeasesBackOnGracefulStopSoThatAnotherWorkerContinuesAtOnce() {
+        // the second worker holds its items far longer than the grace period
+        usersAnswer(Duration.ofSeconds(20));
+        JobsProperties shortGrace = new JobsProperties(4, 16, 1024, 5000, properties.maxLineLength(),
+                properties.maxJsonBody(), 100, Duration.ofMinutes(5), Duration.ofMillis(100), 3,
+                Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofDays(1), Duration.ofMillis(200));
+        JobWorker other = new JobWorker(store, active, engine, shortGrace, Flux.never(), "stopping-worker",
+                new SimpleMeterRegistry());
+        // the shared context's worker must not take the items first: the job is created before either sees it
+        other.start();
+        long id = submitIds(40, 40);
+        Eventually.await(WAIT, "the second worker holding leases", () -> count("SELECT count(*) FROM job_items"
+                + " WHERE lease_owner = 'stopping-worker'") > 0, () -> "none");
+
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        other.stop(stopped::countDown);
+        Eventually.await(WAIT, "stop to finish", () -> stopped.getCount() == 0, () -> "still stopping");
+
+        // its lease (5 minutes) has not expired: the items are pending again only because they were given back
+        assertThat(count("SELECT count(*) FROM job_items WHERE lease_owner = 'stopping-worker'")).isZero();
+        usersAnswer(Duration.ZERO);
+        assertThat(awaitState(id, "completed").get("succeeded").asInt()).isEqualTo(40);
+    }
+
+    @Test
     void shouldTakeOverItemsWhoseLeaseExpired() {
         usersAnswer(Duration.ZERO);
         // a crashed instance: it claimed every item of the job and never came back
