@@ -172,28 +172,30 @@ final class JobStore {
      */
     Flux<Claimed> claim(ActiveJob job, int wanted, String owner, Duration lease) {
         long jobId = job.id();
+        // Two statements in one transaction: the lock first, then (with a snapshot taken after the lock, so it sees
+        // every claim committed by whoever held it before) room, claim and the job's start in one round trip.
         Mono<List<Claimed>> work = db.sql("SELECT pg_try_advisory_xact_lock(:ns, :job) AS locked")
                 .bind("ns", CLAIM_LOCK)
                 .bind("job", (int) jobId)
                 .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
                 .one()
                 .filter(Boolean::booleanValue)
-                .flatMap(locked -> db.sql("SELECT j.concurrency - (SELECT count(*) FROM job_items i"
-                                + " WHERE i.job_id = j.id AND i.state = 'running') AS room"
-                                + " FROM jobs j WHERE j.id = :job AND j." + ACTIVE)
-                        .bind("job", jobId)
-                        .map(row -> Objects.requireNonNull(row.get("room", Long.class)))
-                        .one())
-                .map(room -> (int) Math.min(wanted, room))
-                .filter(n -> n > 0)
-                .flatMap(n -> db.sql("WITH c AS (SELECT item FROM job_items WHERE job_id = :job AND state = 'pending'"
-                                + " AND not_before <= now() ORDER BY item LIMIT :n FOR UPDATE SKIP LOCKED)"
-                                + " UPDATE job_items i SET state = 'running', claim = nextval('job_item_claims'),"
-                                + " lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond'"
+                .flatMap(locked -> db.sql("WITH room AS (SELECT greatest(0, least(:n, j.concurrency - (SELECT count(*)"
+                                + " FROM job_items r WHERE r.job_id = j.id AND r.state = 'running'))) AS n"
+                                + " FROM jobs j WHERE j.id = :job AND j." + ACTIVE + "),"
+                                + " c AS (SELECT item FROM job_items WHERE job_id = :job AND state = 'pending'"
+                                + " AND not_before <= now() ORDER BY item"
+                                + " LIMIT coalesce((SELECT n FROM room), 0) FOR UPDATE SKIP LOCKED),"
+                                + " claimed AS (UPDATE job_items i SET state = 'running',"
+                                + " claim = nextval('job_item_claims'), lease_owner = :owner,"
+                                + " lease_until = now() + :lease * interval '1 millisecond'"
                                 + " FROM c WHERE i.job_id = :job AND i.item = c.item"
-                                + " RETURNING i.item, i.input, i.attempts, i.claim")
+                                + " RETURNING i.item, i.input, i.attempts, i.claim),"
+                                + " started AS (UPDATE jobs SET state = 'running', started_at = now()"
+                                + " WHERE id = :job AND state = 'queued' AND EXISTS (SELECT 1 FROM claimed))"
+                                + " SELECT item, input, attempts, claim FROM claimed")
                         .bind("job", jobId)
-                        .bind("n", n)
+                        .bind("n", wanted)
                         .bind("owner", owner)
                         .bind("lease", lease.toMillis())
                         .map(row -> new Claimed(jobId, job.endpoint(), Objects.requireNonNull(row.get("item", Integer.class)),
@@ -202,17 +204,10 @@ final class JobStore {
                                 Objects.requireNonNull(row.get("claim", Long.class))))
                         .all()
                         .collectList()
-                        .flatMap(claimed -> {
-                            if (claimed.isEmpty()) {
-                                return Mono.<List<Claimed>>empty();
-                            }
+                        .map(claimed -> {
                             List<Claimed> sorted = new ArrayList<>(claimed);
                             sorted.sort(Comparator.comparingInt(Claimed::item));
-                            return db.sql("UPDATE jobs SET state = 'running', started_at = now()"
-                                            + " WHERE id = :job AND state = 'queued'")
-                                    .bind("job", jobId)
-                                    .then()
-                                    .thenReturn(sorted);
+                            return sorted;
                         }));
         // Emitted only after the commit: an item handed out while its claim is still open would be run and its
         // result written while the claim holds the row lock, and the claim would wait for demand from that very

@@ -164,6 +164,23 @@ class JobsRunTest extends JobsTestBase {
     }
 
     @Test
+    void shouldDeleteFinishedJobsOnlyAfterTheirRetention() {
+        usersAnswer(Duration.ZERO);
+        long id = submitIds(2, 2);
+        awaitState(id, "completed");
+
+        Long kept = store.deleteFinished(Duration.ofHours(1)).block(WAIT);
+        assertThat(job(id).get("state").asString()).isEqualTo("completed");
+        JobsApiTest.sleep(Duration.ofMillis(50));
+        Long deleted = store.deleteFinished(Duration.ofMillis(10)).block(WAIT);
+
+        assertThat(kept).isZero();
+        assertThat(deleted).isPositive();
+        get("/jobs/" + id).exchange().expectStatus().isNotFound();
+        assertThat(count("SELECT count(*) FROM job_items WHERE job_id = " + id)).isZero();
+    }
+
+    @Test
     void shouldCountItemsAndQueueDepthInMetrics() {
         usersAnswer(Duration.ZERO);
         long id = submitIds(5, 5);
