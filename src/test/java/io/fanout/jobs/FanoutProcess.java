@@ -51,6 +51,11 @@ final class FanoutProcess implements AutoCloseable {
         return started;
     }
 
+    /** CPU time the process has used so far. */
+    double cpuSeconds() {
+        return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+
     int port() {
         return port;
     }

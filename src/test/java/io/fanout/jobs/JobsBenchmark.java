@@ -11,6 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,9 +39,12 @@ class JobsBenchmark {
     private static final int QUEUE_ITEMS = Integer.getInteger("bench.items", 20_000);
     private static final int UPLOAD_ROWS = Integer.getInteger("bench.rows", 1_000_000);
 
+    private TestDatabase database;
+
     @Test
     void measureQueueThroughputAndUploadMemory() throws Exception {
-        try (TestDatabase database = TestDatabase.create(); FakeUpstream users = FakeUpstream.start()) {
+        database = TestDatabase.create();
+        try (FakeUpstream users = FakeUpstream.start()) {
             users.on("*", FakeUpstream.json("{\"ok\":true}"));
             Path config = Files.createTempFile("fanout-bench", ".yaml");
             Files.writeString(config, """
@@ -58,11 +67,16 @@ class JobsBenchmark {
             } finally {
                 Files.deleteIfExists(config);
             }
+        } finally {
+            database.close();
         }
     }
 
     private String throughput(FanoutProcess fanout, int items) throws Exception {
         double[] before = timers(fanout);
+        double fanoutCpuBefore = fanout.cpuSeconds();
+        double postgresCpuBefore = postgresCpuSeconds();
+        double benchCpuBefore = ownCpuSeconds();
         StringBuilder ndjson = new StringBuilder();
         for (int i = 1; i <= items; i++) {
             ndjson.append("{\"id\":\"").append(i).append("\"}\n");
@@ -77,6 +91,9 @@ class JobsBenchmark {
                 () -> state(fanout, location));
         JsonNode job = job(fanout, location);
         double[] after = timers(fanout);
+        double fanoutCpu = fanout.cpuSeconds() - fanoutCpuBefore;
+        double postgresCpu = postgresCpuSeconds() - postgresCpuBefore;
+        double benchCpu = ownCpuSeconds() - benchCpuBefore;
         Duration wall = Duration.between(Instant.parse(job.get("startedAt").asString()),
                 Instant.parse(job.get("finishedAt").asString()));
         double seconds = wall.toNanos() / 1e9;
@@ -85,11 +102,16 @@ class JobsBenchmark {
         return String.format("queue: %d items, 0 ms upstream, concurrency 64, 64 worker slots: %.2f s from first"
                         + " claim to completion = %.0f items/s (succeeded %d)%n"
                         + "  database time on the worker pipeline: claims %.2f s in %d transactions (%.1f ms each),"
-                        + " result writes %.2f s in %d batches (%.1f ms each) = %.0f%% of the wall time%n",
+                        + " result writes %.2f s in %d batches (%.1f ms each) = %.0f%% of the wall time (the two"
+                        + " stages overlap)%n"
+                        + "  CPU over the run: Fanout JVM %.1f s, PostgreSQL backends %.1f s, fake upstream + this"
+                        + " client %.1f s -> database share of the CPU cost %.0f%% (%.2f ms of database CPU per item)%n",
                 items, seconds, items / seconds, job.get("succeeded").asInt(),
                 claim, (long) (after[1] - before[1]), 1000 * claim / Math.max(1, after[1] - before[1]),
                 write, (long) (after[3] - before[3]), 1000 * write / Math.max(1, after[3] - before[3]),
-                100 * (claim + write) / seconds);
+                100 * (claim + write) / seconds,
+                fanoutCpu, postgresCpu, benchCpu, 100 * postgresCpu / (fanoutCpu + postgresCpu + benchCpu),
+                1000 * postgresCpu / items);
     }
 
     private String upload(FanoutProcess fanout) throws Exception {
@@ -124,6 +146,37 @@ class JobsBenchmark {
                         + " heap used (-Xmx256m) %.0f MB before, peak %.0f MB while uploading%n",
                 UPLOAD_ROWS, CsvRows.size(UPLOAD_ROWS) / 1e6, seconds, UPLOAD_ROWS / seconds,
                 job.get("total").asInt(), baseline / 1e6, peak.get() / 1e6);
+    }
+
+    /**
+     * CPU of the PostgreSQL backends serving this benchmark's database (other databases on the same server belong to
+     * other work), from /proc; the server must run on this machine.
+     */
+    private double postgresCpuSeconds() throws Exception {
+        List<Long> pids = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(database.jdbcUrl(), database.username(),
+                database.password()); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND pid <> pg_backend_pid()")) {
+            while (rs.next()) {
+                pids.add(rs.getLong(1));
+            }
+        }
+        double total = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in ticks
+            } catch (IOException | RuntimeException gone) {
+                // the session ended meanwhile
+            }
+        }
+        return total;
+    }
+
+    private static double ownCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
 
     private static String state(FanoutProcess fanout, String location) {
