@@ -151,16 +151,22 @@ class JobsRunTest extends JobsTestBase {
     @Test
     void shouldTakeOverItemsWhoseLeaseExpired() {
         usersAnswer(Duration.ZERO);
-        // a crashed instance: it claimed every item of the job and never came back
-        long id = submitIds(0 + 1, 4);
-        database().execute("UPDATE job_items SET state = 'running', claim = 999999, lease_owner = 'crashed',"
-                + " lease_until = now() + interval '1 second' WHERE job_id = " + id);
+        // a crashed instance: it claimed both items of a running job and never came back
+        database().execute("WITH j AS (INSERT INTO jobs (endpoint, concurrency, total, state, started_at,"
+                + " idempotency_key) VALUES ('user', 4, 2, 'running', now(), 'crashed-instance') RETURNING id)"
+                + " INSERT INTO job_items (job_id, item, input, state, claim, lease_owner, lease_until)"
+                + " SELECT id, n, '{\"id\":\"' || n || '\"}', 'running', 999999, 'crashed',"
+                + " now() + interval '1500 milliseconds' FROM j, generate_series(1, 2) AS n");
+        long id = count("SELECT id FROM jobs WHERE idempotency_key = 'crashed-instance'");
 
+        JobsApiTest.sleep(Duration.ofMillis(500));
+        assertThat(USERS.seen()).as("nothing runs while the lease holds").isEmpty();
         JsonNode done = awaitState(id, "completed");
 
-        assertThat(done.get("succeeded").asInt()).isEqualTo(1);
+        assertThat(done.get("succeeded").asInt()).isEqualTo(2);
+        assertThat(USERS.seen()).hasSize(2);
         assertThat(count("SELECT count(*) FROM job_items WHERE job_id = " + id + " AND state = 'done'"
-                + " AND claim <> 999999")).isEqualTo(1);
+                + " AND claim <> 999999")).isEqualTo(2);
     }
 
     @Test
