@@ -219,9 +219,9 @@ final class JobStore {
      * Writes final results of one job's items and counts them on the job, completing it with its last item. A row
      * whose claim is no longer current (lease expired and taken over) is left alone: one result per item.
      *
-     * @return how many results were written
+     * @return how many results were written: {2xx, other}
      */
-    Mono<Long> complete(long jobId, List<Outcome> outcomes) {
+    Mono<long[]> complete(long jobId, List<Outcome> outcomes) {
         Integer[] items = new Integer[outcomes.size()];
         Long[] claims = new Long[outcomes.size()];
         Integer[] statuses = new Integer[outcomes.size()];
@@ -246,15 +246,16 @@ final class JobStore {
                         + " THEN 'completed' ELSE j.state END,"
                         + " finished_at = CASE WHEN j." + ACTIVE + " AND j.succeeded + c.ok + j.failed + c.bad >= j.total"
                         + " THEN now() ELSE j.finished_at END"
-                        + " FROM c WHERE j.id = :job RETURNING c.ok + c.bad AS written")
+                        + " FROM c WHERE j.id = :job RETURNING c.ok, c.bad")
                 .bind("items", items)
                 .bind("claims", claims)
                 .bind("statuses", statuses)
                 .bind("results", results)
                 .bind("job", jobId)
-                .map(row -> Objects.requireNonNull(row.get("written", Long.class)))
+                .map(row -> new long[] {Objects.requireNonNull(row.get("ok", Long.class)),
+                        Objects.requireNonNull(row.get("bad", Long.class))})
                 .one()
-                .defaultIfEmpty(0L);
+                .defaultIfEmpty(new long[] {0, 0});
     }
 
     /** Puts an item back for another run after {@code retryAfter}, keeping this run's answer as its last one. */

@@ -19,6 +19,11 @@ record JobView(long id, String endpoint, String state, int concurrency, int tota
     static final String COMPLETED = "completed";
     static final String CANCELLED = "cancelled";
 
+    JobView withState(String newState) {
+        return new JobView(id, endpoint, newState, concurrency, total, succeeded, failed, createdAt, startedAt,
+                finishedAt);
+    }
+
     int pending() {
         return Math.max(0, total - succeeded - failed);
     }

@@ -311,7 +311,11 @@ final class JobWorker implements SmartLifecycle {
         // jobs in id order: two instances never wait on each other's job rows in opposite order
         Mono<Void> writeFinals = Flux.fromIterable(new java.util.TreeMap<>(finals).entrySet())
                 .concatMap(e -> store.complete(e.getKey(), e.getValue())
-                        .doOnNext(written -> count(e.getValue())))
+                        .doOnNext(written -> {
+                            // only what was written: a result refused as stale (lease taken over) is not counted
+                            succeeded.increment(written[0]);
+                            failed.increment(written[1]);
+                        }))
                 .then();
         Mono<Void> writeRetries = Flux.fromIterable(retries)
                 .concatMap(o -> store.retry(o).doOnNext(n -> retried.increment()))
@@ -329,16 +333,6 @@ final class JobWorker implements SmartLifecycle {
                     inFlight.addAndGet(-batch.size());
                     slotsFreed.tryEmitNext(Boolean.TRUE); // dropped when a round is running: it sees the slots
                 });
-    }
-
-    private void count(List<Outcome> outcomes) {
-        for (Outcome o : outcomes) {
-            if (o.status() >= 200 && o.status() < 300) {
-                succeeded.increment();
-            } else {
-                failed.increment();
-            }
-        }
     }
 
     @Override

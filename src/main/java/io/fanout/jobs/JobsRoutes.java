@@ -426,7 +426,8 @@ final class JobsRoutes {
             AtomicReference<String> last = new AtomicReference<>("");
             Flux<byte[]> events = Flux.interval(Duration.ZERO, followPoll)
                     .onBackpressureDrop()
-                    .<JobView>concatMap(tick -> store.job(first.id()), 1)
+                    // a job deleted meanwhile (retention) ends the stream like a finished one
+                    .<JobView>concatMap(tick -> store.job(first.id()).defaultIfEmpty(first.withState(JobView.CANCELLED)), 1)
                     .takeUntil(JobView::finished)
                     .concatMap(job -> {
                         String json = new String(job.json(), StandardCharsets.UTF_8);
