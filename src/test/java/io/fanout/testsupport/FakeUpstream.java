@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -153,15 +154,25 @@ public final class FakeUpstream implements AutoCloseable {
                     int now = inFlight.incrementAndGet();
                     maxInFlight.accumulateAndGet(now, Math::max);
                     Behavior b = route == null ? status(404, "{\"error\":\"no route " + path + "\"}") : route.apply(req);
-                    return answer(res, b)
+                    // Leaves "in flight" when the answer starts (or the request ends without one), not when the
+                    // write has completed: a client may read the answer and send its next request before this
+                    // side sees its write complete, which would count one request too many.
+                    AtomicBoolean counted = new AtomicBoolean(true);
+                    Runnable leave = () -> {
+                        if (counted.compareAndSet(true, false)) {
+                            inFlight.decrementAndGet();
+                        }
+                    };
+                    return answer(res, b, leave)
                             .doOnSuccess(v -> completed.add(uri))
                             .doOnCancel(() -> cancelled.add(uri))
-                            .doFinally(s -> inFlight.decrementAndGet());
+                            .doFinally(s -> leave.run());
                 });
     }
 
-    private Mono<Void> answer(HttpServerResponse res, Behavior b) {
-        Mono<Void> delay = b.delay().isZero() ? Mono.empty() : Mono.delay(b.delay()).then();
+    private Mono<Void> answer(HttpServerResponse res, Behavior b, Runnable answering) {
+        Mono<Void> delay = (b.delay().isZero() ? Mono.<Void>empty() : Mono.delay(b.delay()).then())
+                .then(Mono.fromRunnable(answering));
         b.headers().forEach(res::header);
         return switch (b.mode()) {
             case HANG -> Mono.never();
