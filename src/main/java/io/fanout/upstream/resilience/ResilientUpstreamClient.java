@@ -58,6 +58,11 @@ import reactor.core.publisher.Mono;
  * called. Fresh cache hits and coalesced followers made no attempt of their own and show 0; the shared call's
  * attempts are counted on the leader's budget.
  *
+ * <h2>What counts as an answer</h2>
+ * A 2xx whose body is not one JSON value (see {@link JsonAnswer}) fails the attempt with {@code invalid-response}
+ * right where the transport hands it over: the breaker counts it as a failure, a hedge keeps waiting for the other
+ * attempt, and it is never cached, shared with coalesced callers or served as stale later.
+ *
  * <h2>Stale-if-error</h2>
  * A stale answer replaces timeouts, deadline cuts, connect errors, 5xx, invalid responses, circuit-open,
  * bulkhead-full and rate-limited; never a 4xx (the upstream's verdict on this request, not an outage).
@@ -257,6 +262,15 @@ public final class ResilientUpstreamClient implements UpstreamClient {
         long start = ReactorClock.nowNanos();
         return Mono.defer(() -> transport.exchange(request, budget))
                 .switchIfEmpty(Mono.error(() -> new CallFailure(ErrorType.INVALID_RESPONSE, name + " gave no answer")))
+                // judged here, inside the breaker and before the cache, coalescing or a hedge race see the answer
+                .<UpstreamResponse>handle((response, sink) -> {
+                    if (JsonAnswer.usable(response)) {
+                        sink.next(response);
+                    } else {
+                        sink.error(new CallFailure(ErrorType.INVALID_RESPONSE,
+                                name + " answered a body that is not JSON"));
+                    }
+                })
                 .timeout(Duration.ofMillis(bound),
                         Mono.error(() -> cutByDeadline ? deadlineExceeded() : timedOut(bound)))
                 .doOnSuccess(r -> latency.record(ReactorClock.nowNanos() - start, false))

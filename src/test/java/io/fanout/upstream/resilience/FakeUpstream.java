@@ -42,7 +42,13 @@ final class FakeUpstream implements UpstreamClient {
         this.script = script;
     }
 
-    static Mono<UpstreamResponse> ok(String body) {
+    /** A 200 whose body is {@code text} as a JSON string (the layer rejects bodies that are not JSON). */
+    static Mono<UpstreamResponse> ok(String text) {
+        return raw("\"" + text + "\"");
+    }
+
+    /** A 200 with exactly these body bytes, JSON or not. */
+    static Mono<UpstreamResponse> raw(String body) {
         return Mono.just(new UpstreamResponse(200, body.getBytes(StandardCharsets.UTF_8),
                 UpstreamResponse.Source.NETWORK));
     }
@@ -93,7 +99,10 @@ final class FakeUpstream implements UpstreamClient {
         closed = true;
     }
 
+    /** The body as text: the text of a JSON string body, else the raw body. */
     static String body(UpstreamResponse response) {
-        return new String(response.body(), StandardCharsets.UTF_8);
+        String raw = new String(response.body(), StandardCharsets.UTF_8);
+        return raw.length() >= 2 && raw.startsWith("\"") && raw.endsWith("\"") ? raw.substring(1, raw.length() - 1)
+                : raw;
     }
 }

@@ -197,6 +197,63 @@ class ResilientUpstreamClientTest {
                 .verify();
     }
 
+    @Test
+    void shouldNeverCacheOrServeAsStaleA2xxAnswerThatIsNotJsonAndCountItAsABreakerFailure() {
+        FakeUpstream fake = new FakeUpstream(n -> switch (n) {
+            case 1 -> FakeUpstream.raw("{\"v\":1}");
+            case 2 -> FakeUpstream.raw("<html>oops</html>"); // after the ttl: replaces nothing, stale answers
+            case 3 -> FakeUpstream.status(503);
+            default -> FakeUpstream.raw("{\"v\":4}");
+        });
+        UpstreamDefinition definition = with(with(plain(),
+                new CacheDefinition(Duration.ofSeconds(1), Duration.ofMinutes(5), 100)),
+                Upstreams.breaker(100, Duration.ofSeconds(10)));
+        ResilientUpstreamClient client = client(definition, fake);
+
+        StepVerifier.withVirtualTime(() -> Flux.concat(
+                        client.exchange(get("/a"), budget(SECOND, SECOND)),
+                        Mono.delay(Duration.ofSeconds(2)).then(Mono.defer(() ->
+                                client.exchange(get("/a"), budget(SECOND, SECOND)))),
+                        Mono.defer(() -> client.exchange(get("/a"), budget(SECOND, SECOND))))
+                        .map(r -> r.source().wireName() + " " + body(r)))
+                .thenAwait(Duration.ofSeconds(2))
+                .expectNext("network {\"v\":1}", "stale {\"v\":1}", "stale {\"v\":1}")
+                .verifyComplete();
+
+        CircuitBreaker.Metrics m = client.breakerPolicy().breaker().getMetrics();
+        assertThat(m.getNumberOfFailedCalls()).isEqualTo(2); // the garbage answer and the 503
+        assertThat(m.getNumberOfSuccessfulCalls()).isEqualTo(1);
+        assertThat(registry.get("fanout.upstream.stale.served").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldFailAGarbageAnswerWithInvalidResponseWithoutAnyCacheAndNotStoreIt() {
+        FakeUpstream fake = new FakeUpstream(n -> n == 1 ? FakeUpstream.raw("{\"half\": ") : FakeUpstream.raw("[1]"));
+        ResilientUpstreamClient client = client(
+                with(plain(), new CacheDefinition(Duration.ofMinutes(1), Duration.ofMinutes(5), 100)), fake);
+
+        StepVerifier.withVirtualTime(() -> client.exchange(get("/a"), budget(SECOND, SECOND)))
+                .expectErrorSatisfies(e -> assertThat(type(e)).isEqualTo(ErrorType.INVALID_RESPONSE))
+                .verify();
+        StepVerifier.withVirtualTime(() -> client.exchange(get("/a"), budget(SECOND, SECOND)))
+                .expectNextMatches(r -> r.source() == UpstreamResponse.Source.NETWORK && body(r).equals("[1]"))
+                .verifyComplete();
+
+        assertThat(fake.subscriptions).hasValue(2);
+    }
+
+    @Test
+    void shouldAcceptA204AndAnEmptyNon200AnswerAsAnswersWithoutData() {
+        FakeUpstream fake = new FakeUpstream(n -> Mono.just(new UpstreamResponse(n == 1 ? 204 : 202, new byte[0],
+                UpstreamResponse.Source.NETWORK)));
+        ResilientUpstreamClient client = client(plain(), fake);
+
+        StepVerifier.create(client.exchange(get("/a"), budget(SECOND, SECOND))
+                        .concatWith(client.exchange(get("/b"), budget(SECOND, SECOND))).map(UpstreamResponse::status))
+                .expectNext(204, 202)
+                .verifyComplete();
+    }
+
     // --- hedging -----------------------------------------------------------------------------------------------
 
     @Test
