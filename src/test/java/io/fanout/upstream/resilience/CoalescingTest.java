@@ -88,6 +88,23 @@ class CoalescingTest {
     }
 
     @Test
+    void shouldLetAFollowerLeaveAtItsOwnDeadlineWhileTheLeaderStillGetsTheAnswer() {
+        StepVerifier.withVirtualTime(() -> Flux.merge(
+                        client.exchange(get("/a"), budget(SECOND, SECOND)).map(r -> r.source() + " " + body(r)),
+                        client.exchange(get("/a"), budget(SECOND, Duration.ofMillis(40)))
+                                .map(r -> "follower got an answer")
+                                .onErrorResume(e -> Mono.just(((io.fanout.upstream.CallFailure) e).type().wireName()))))
+                .thenAwait(Duration.ofMillis(40))
+                .expectNext("deadline-exceeded")
+                .thenAwait(Duration.ofMillis(60))
+                .expectNext("NETWORK answer 1")
+                .verifyComplete();
+
+        assertThat(fake.subscriptions).hasValue(1);
+        assertThat(fake.cancellations).hasValue(0);
+    }
+
+    @Test
     void shouldShareAFailureWithEveryWaitingCaller() {
         fake.script(n -> Mono.delay(Duration.ofMillis(10)).then(FakeUpstream.status(503)));
 
