@@ -157,7 +157,12 @@ public final class HttpUpstreamClient implements UpstreamClient {
         return content
                 .collect(() -> new BoundedBody(initial, maxResponseSize), BoundedBody::append)
                 .map(b -> new UpstreamResponse(status, b.toByteArray(), UpstreamResponse.Source.NETWORK))
-                .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge());
+                .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge())
+                // a connection lost after the headers: still a connection failure (retryable as connect-error), but
+                // the message must not claim the upstream never answered
+                .onErrorMap(e -> !(e instanceof CallFailure) && !(e instanceof TimeoutException),
+                        e -> new CallFailure(ErrorType.CONNECT_ERROR, name + " closed the connection in the middle of"
+                                + " its answer"));
     }
 
     private CallFailure tooLarge() {

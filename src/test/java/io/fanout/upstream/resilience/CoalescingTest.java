@@ -1,6 +1,6 @@
 package io.fanout.upstream.resilience;
 
-import static io.fanout.upstream.resilience.FakeUpstream.body;
+import static io.fanout.upstream.resilience.ScriptedTransport.body;
 import static io.fanout.upstream.resilience.Upstreams.budget;
 import static io.fanout.upstream.resilience.Upstreams.coalescing;
 import static io.fanout.upstream.resilience.Upstreams.get;
@@ -22,7 +22,8 @@ class CoalescingTest {
     private static final Duration SECOND = Duration.ofSeconds(1);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.okAfter(Duration.ofMillis(100), "answer " + n));
+    private final ScriptedTransport fake = new ScriptedTransport(
+            n -> ScriptedTransport.okAfter(Duration.ofMillis(100), "answer " + n));
     private final ResilientUpstreamClient client = new ResilientUpstreamClient(coalescing(plain()), fake, registry);
 
     @Test
@@ -106,7 +107,7 @@ class CoalescingTest {
 
     @Test
     void shouldShareAFailureWithEveryWaitingCaller() {
-        fake.script(n -> Mono.delay(Duration.ofMillis(10)).then(FakeUpstream.status(503)));
+        fake.script(n -> Mono.delay(Duration.ofMillis(10)).then(ScriptedTransport.status(503)));
 
         StepVerifier.withVirtualTime(() -> Flux.merge(
                         client.exchange(get("/a"), budget(SECOND, SECOND)).map(r -> "ok").onErrorReturn("failed"),

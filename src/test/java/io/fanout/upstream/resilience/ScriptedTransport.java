@@ -15,11 +15,11 @@ import io.fanout.upstream.UpstreamResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * An in-memory transport whose answers a test scripts per attempt (1-based), and which counts what happened to
- * them. Like a real transport it records one attempt on the budget per exchange; delays use {@link Mono#delay} so
- * virtual time drives them.
+ * An in-memory transport (no socket) whose answers a test scripts per attempt (1-based), and which counts what
+ * happened to them. Like a real transport it records one attempt on the budget per exchange; delays use
+ * {@link Mono#delay} so virtual time drives them. The tests over real sockets use {@code testsupport.FakeUpstream}.
  */
-final class FakeUpstream implements UpstreamClient {
+final class ScriptedTransport implements UpstreamClient {
 
     final AtomicInteger subscriptions = new AtomicInteger();
     /** Attempts cancelled before they answered. */
@@ -30,12 +30,12 @@ final class FakeUpstream implements UpstreamClient {
     volatile boolean closed;
     private volatile IntFunction<Mono<UpstreamResponse>> script;
 
-    FakeUpstream(IntFunction<Mono<UpstreamResponse>> script) {
+    ScriptedTransport(IntFunction<Mono<UpstreamResponse>> script) {
         this.script = script;
     }
 
-    static FakeUpstream answering(String body) {
-        return new FakeUpstream(n -> ok(body));
+    static ScriptedTransport answering(String body) {
+        return new ScriptedTransport(n -> ok(body));
     }
 
     void script(IntFunction<Mono<UpstreamResponse>> script) {
