@@ -290,6 +290,24 @@ class ResilientUpstreamClientTest {
     }
 
     @Test
+    void shouldStopHedgingOnceTheHedgeBudgetIsSpent() {
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.okAfter(Duration.ofMillis(200), "slow"));
+        // a share of 0: only the floor of the budget is left
+        ResilientUpstreamClient client = client(with(plain(), new HedgeDefinition(Duration.ofMillis(100), 0)), fake);
+        int calls = RetryBudget.DEFAULT_FLOOR + 5;
+
+        StepVerifier.withVirtualTime(() -> Flux.range(0, calls)
+                        .flatMap(i -> client.exchange(get("/a" + i), budget(SECOND, SECOND))))
+                .thenAwait(Duration.ofMillis(300))
+                .expectNextCount(calls)
+                .verifyComplete();
+
+        assertThat(registry.get("fanout.upstream.hedges").counter().count()).isEqualTo(RetryBudget.DEFAULT_FLOOR);
+        assertThat(fake.subscriptions).hasValue(calls + RetryBudget.DEFAULT_FLOOR);
+        assertThat(fake.cancellations).hasValue(RetryBudget.DEFAULT_FLOOR); // every hedged pair had a loser
+    }
+
+    @Test
     void shouldNotHedgeWhenTheFirstAttemptAnswersInTime() {
         ScriptedTransport fake = new ScriptedTransport(
                 n -> ScriptedTransport.okAfter(Duration.ofMillis(50), "answer " + n));
