@@ -28,10 +28,12 @@ import io.fanout.upstream.ErrorType;
 import io.fanout.upstream.UpstreamResponse;
 import io.fanout.upstream.UpstreamResponse.Source;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import reactor.blockhound.BlockingOperationError;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /**
@@ -43,6 +45,16 @@ class ResilienceOverHttpTest extends OverHttpTestBase {
 
     private static String body(UpstreamResponse r) {
         return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldRunUnderBlockHoundSoAnyBlockingCallOnANonBlockingThreadFails() {
+        StepVerifier.create(Mono.fromCallable(() -> {
+                    Thread.sleep(1);
+                    return "slept";
+                }).subscribeOn(Schedulers.parallel()))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(BlockingOperationError.class))
+                .verify(VERIFY);
     }
 
     // --- all policies at once ------------------------------------------------------------------------------
