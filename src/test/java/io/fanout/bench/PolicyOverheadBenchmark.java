@@ -2,6 +2,7 @@ package io.fanout.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +37,9 @@ import io.fanout.upstream.UpstreamResponse;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * What the resilience layer costs per call, with the network taken out: a fan-out of three GETs to three in-memory
@@ -68,6 +71,16 @@ public class PolicyOverheadBenchmark {
     @Param({"raw", "none", "all", "all-cached"})
     public String policies;
 
+    /**
+     * Far-off timers kept pending on Reactor's parallel scheduler, as other calls in flight keep them in a busy
+     * gateway. With none, every per-attempt timer becomes the head of its worker's timer queue and wakes the worker
+     * thread (an unpark per schedule); behind pending timers it does not.
+     */
+    @Param({"0", "64"})
+    public int pendingTimers;
+
+    private final List<Disposable> timers = new ArrayList<>();
+
     private final UpstreamClient[] clients = new UpstreamClient[3];
     private final UpstreamRequest[] requests = new UpstreamRequest[3];
     private PrometheusMeterRegistry registry;
@@ -75,6 +88,9 @@ public class PolicyOverheadBenchmark {
     @Setup
     public void setUp() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        for (int i = 0; i < pendingTimers; i++) {
+            timers.add(Schedulers.parallel().schedule(() -> { }, 1, TimeUnit.HOURS));
+        }
         for (int i = 0; i < 3; i++) {
             UpstreamClient transport = new CannedUpstream(body(BODY_SIZES[i]));
             UpstreamDefinition definition = definition(NAMES[i], policies);
@@ -90,6 +106,8 @@ public class PolicyOverheadBenchmark {
             c.close();
         }
         registry.close();
+        timers.forEach(Disposable::dispose);
+        timers.clear();
     }
 
     @Benchmark
