@@ -19,7 +19,7 @@ import io.fanout.definition.ConfigDefinition;
 import io.fanout.definition.ConfigParser;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
-import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.upstream.blocking.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.WebRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +33,8 @@ class FanoutConfiguration {
     @Bean
     UpstreamClientFactory upstreamClientFactory(MeterRegistry registry) {
         // the resilience layer bounds every attempt, so the transport does not time it a second time
-        return upstream -> new ResilientUpstreamClient(upstream, new HttpUpstreamClient(upstream, false), registry);
+        return upstream -> new ResilientUpstreamClient(UpstreamTransports.withPolicyDefaults(upstream),
+                UpstreamTransports.transport(upstream, false), registry);
     }
 
     @Bean
