@@ -265,7 +265,9 @@ public final class JdbcUpstreamClient implements UpstreamClient {
             }
             case Types.DATE -> writeText(gen, rows.getObject(column, LocalDate.class));
             case Types.TIME -> writeText(gen, rows.getObject(column, LocalTime.class));
-            case Types.TIMESTAMP -> writeText(gen, rows.getObject(column, LocalDateTime.class));
+            // pgjdbc reports timestamptz as TIMESTAMP: the type name tells them apart
+            case Types.TIMESTAMP -> writeText(gen, typeName.equals("timestamptz")
+                    ? rows.getObject(column, OffsetDateTime.class) : rows.getObject(column, LocalDateTime.class));
             case Types.TIMESTAMP_WITH_TIMEZONE -> writeText(gen, rows.getObject(column, OffsetDateTime.class));
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> {
                 byte[] bytes = rows.getBytes(column);
