@@ -230,7 +230,8 @@ final class ConfigBinder {
 
     private static void checkUrl(Section s, UpstreamKind kind, String url) {
         if (kind == UpstreamKind.JDBC) {
-            if (!url.startsWith("jdbc:")) {
+            // ${NAME} is expanded (and checked again) by the compiler
+            if (!url.startsWith("jdbc:") && !url.startsWith("${")) {
                 s.problem("url", "a jdbc upstream needs a URL starting with 'jdbc:' but was '" + url + "'",
                         "e.g. jdbc:postgresql://localhost:5432/legacy");
             }
