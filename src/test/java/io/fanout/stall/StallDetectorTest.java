@@ -55,6 +55,30 @@ class StallDetectorTest {
     }
 
     @Test
+    void shouldWarnAtMostOncePerLogIntervalAndSayHowManyWereLeftOut() {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StallDetector.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            for (int stall = 0; stall < 3; stall++) { // three stalls within 10s: one warning
+                detector.tick(System.nanoTime());
+                detector.tick(msFromNow(250));
+                queued.get(queued.size() - 1).run();
+            }
+            detector.tick(System.nanoTime());
+            detector.tick(msFromNow(10_500)); // past the log interval: warned again, with the count
+
+            assertThat(logs.list).hasSize(2);
+            assertThat(logs.list.get(1).getFormattedMessage()).contains("(2 more stalls of it since the last warning)");
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    @Test
     void shouldTimeAProbeThatRanAndSendTheNextOne() {
         detector.tick(System.nanoTime());
         queued.get(0).run();
