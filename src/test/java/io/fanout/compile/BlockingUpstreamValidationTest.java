@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.fanout.definition.ConfigDefinition;
 import io.fanout.definition.ConfigParser;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.upstream.HttpUpstreamClient;
@@ -105,5 +107,27 @@ class BlockingUpstreamValidationTest {
                 tuple("upstreams.wrong.class", "class 'java.lang.String' does not implement "
                         + "io.fanout.upstream.blocking.BlockingSource"),
                 tuple("upstreams.noclass.class", "required key 'class' is missing"));
+    }
+
+    @Test
+    void shouldRoundTripBlockingUpstreamsThroughTheDocumentWriter() {
+        ConfigDefinition config = ConfigParser.parseYaml("""
+                upstreams:
+                  db: { kind: jdbc, url: "${LEGACY_URL}", username: "${U}", password: "${P}", pool-size: 3 }
+                  inventory: { kind: java, class: io.fanout.examples.InventorySource, pool-size: 2, timeout: 300ms }
+                endpoints:
+                  e:
+                    path: /e/{id}
+                    calls:
+                      a: { upstream: db, query: "select 1 where 1 = {path.id}", single: true }
+                      b: { upstream: inventory, path: "/items/{path.id}" }
+                """);
+
+        Map<String, Object> document = ConfigParser.toDocument(config);
+
+        assertThat(ConfigParser.parse(document)).isEqualTo(config);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> inventory = (Map<String, Object>) ((Map<?, ?>) document.get("upstreams")).get("inventory");
+        assertThat(inventory).containsEntry("class", "io.fanout.examples.InventorySource").doesNotContainKey("url");
     }
 }

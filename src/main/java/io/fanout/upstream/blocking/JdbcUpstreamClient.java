@@ -132,7 +132,12 @@ public final class JdbcUpstreamClient implements UpstreamClient {
                     }
                 }
                 try (PreparedStatement statement = connection.prepareStatement(query.sql())) {
+                    // pgjdbc only cancels a statement while it executes, and holds the connection until a cancel
+                    // in progress is done, so a late cancel can never hit the next query on this connection
                     cancellation.onCancel(() -> cancel(statement));
+                    if (cancellation.isCancelled()) {
+                        throw new CallFailure(ErrorType.CANCELLED, name + ": cancelled before the query ran");
+                    }
                     if (!postgres) {
                         statement.setQueryTimeout((int) Math.max(1, (limitMillis + 999) / 1000));
                     }

@@ -142,6 +142,28 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
     }
 
     @Test
+    void shouldRunQueriesInAReadOnlyTransaction() {
+        // a function that writes passes the load-time check (no writing keyword in the query): the transaction stops it
+        legacy.execute("create table audit (n int)");
+        legacy.execute("create function sneaky_write() returns int language sql as 'insert into audit values (1) returning n'");
+        installWithDb("""
+                upstreams:
+                  legacy: { kind: jdbc, url: "${DB}", username: "${DB_USER}", pool-size: 2, timeout: 5s }
+                endpoints:
+                  sneaky:
+                    path: /sneaky
+                    calls:
+                      rows: { upstream: legacy, query: "select sneaky_write() as n" }
+                """);
+
+        JsonNode answer = get("/sneaky");
+
+        assertThat(answer.at("/status").asInt()).as(answer.toString()).isEqualTo(502);
+        assertThat(answer.at("/errors/0/message").asString()).isEqualTo("legacy failed the query (SQLSTATE 25006)");
+        assertThat(legacy.queryForLong("select count(*) from audit")).isZero();
+    }
+
+    @Test
     void shouldCancelAQuerySlowerThanItsBudgetOnTheServer() {
         installWithDb("""
                 upstreams:
