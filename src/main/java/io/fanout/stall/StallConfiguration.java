@@ -5,6 +5,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
@@ -42,7 +43,7 @@ class StallConfiguration {
         private final MeterRegistry registry;
         private final ObjectProvider<ReactorResourceFactory> resources;
         private final List<Scheduler.Worker> workers = new ArrayList<>();
-        private volatile StallDetector detector;
+        private volatile @Nullable StallDetector detector;
 
         StallLifecycle(StallProperties properties, MeterRegistry registry,
                        ObjectProvider<ReactorResourceFactory> resources) {
@@ -85,9 +86,10 @@ class StallConfiguration {
                     }
                 });
             }
-            detector = new StallDetector(targets, registry, properties.interval(), properties.threshold(),
+            StallDetector d = new StallDetector(targets, registry, properties.interval(), properties.threshold(),
                     properties.logInterval());
-            detector.start();
+            d.start();
+            detector = d;
         }
 
         private static void addLoops(List<StallDetector.Target> targets, Map<EventExecutor, Boolean> seen,
@@ -119,8 +121,9 @@ class StallConfiguration {
 
         @Override
         public synchronized void stop() {
-            if (detector != null) {
-                detector.close();
+            StallDetector d = detector;
+            if (d != null) {
+                d.close();
                 detector = null;
             }
             workers.forEach(Scheduler.Worker::dispose);

@@ -97,7 +97,7 @@ public final class JavaUpstreamClient implements UpstreamClient {
                 throw new CallFailure(ErrorType.CANCELLED, name + ": cancelled");
             }
             log.warn("[{}] {} failed", call.requestId(), name, e);
-            return failed();
+            throw new CallFailure(ErrorType.UPSTREAM_STATUS, name + " failed", 500, null);
         }
         byte[] body;
         try {
@@ -111,10 +111,6 @@ public final class JavaUpstreamClient implements UpstreamClient {
                     + " bytes (max-response-size)");
         }
         return new UpstreamResponse(200, body, UpstreamResponse.Source.NETWORK);
-    }
-
-    private UpstreamResponse failed() {
-        throw new CallFailure(ErrorType.UPSTREAM_STATUS, name + " failed", 500, null);
     }
 
     private BlockingSource source() throws ReflectiveOperationException {
