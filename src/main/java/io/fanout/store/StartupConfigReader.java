@@ -41,6 +41,21 @@ public final class StartupConfigReader {
     }
 
     /**
+     * A reader for the database that {@code spring.r2dbc.url} names (PostgreSQL only).
+     *
+     * @throws IllegalStateException when the URL is not an {@code r2dbc:postgresql://host:port/database} URL
+     */
+    public static StartupConfigReader forR2dbc(String r2dbcUrl, @Nullable String username,
+            @Nullable String password) {
+        FlywayConnection connection = FlywayConnection.fromR2dbc(r2dbcUrl, username, password);
+        if (connection == null) {
+            throw new IllegalStateException("Database mode needs PostgreSQL, but spring.r2dbc.url is not an"
+                    + " r2dbc:postgresql://host:port/database URL");
+        }
+        return new StartupConfigReader(connection);
+    }
+
+    /**
      * The latest version; when the database has none, {@code importDocument} is stored as version 1 first.
      * {@code importDocument} is only asked for on an empty database, so a start-up file that the database
      * overrides is never read.

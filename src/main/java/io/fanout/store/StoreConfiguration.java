@@ -33,14 +33,8 @@ class StoreConfiguration {
     @Bean
     @DependsOnDatabaseInitialization // the start-up read needs Flyway's tables
     StartupConfigReader startupConfigReader(Environment environment) {
-        FlywayConnection connection = FlywayConnection.fromR2dbc(
-                Objects.requireNonNull(environment.getProperty(DatabaseMode.URL_PROPERTY)),
+        return StartupConfigReader.forR2dbc(Objects.requireNonNull(environment.getProperty(DatabaseMode.URL_PROPERTY)),
                 environment.getProperty("spring.r2dbc.username"), environment.getProperty("spring.r2dbc.password"));
-        if (connection == null) {
-            throw new IllegalStateException("Database mode needs PostgreSQL, but spring.r2dbc.url is not an"
-                    + " r2dbc:postgresql://host:port/database URL");
-        }
-        return new StartupConfigReader(connection);
     }
 
     /** The driver's factory under Boot's pool (and its options wrapper), for the listener's dedicated session. */
