@@ -40,6 +40,7 @@ import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.ProblemWriter;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * The admin API (SPEC §4). Reads the config (YAML or JSON by {@code Accept}, version in {@code ETag}), its versions,
@@ -306,13 +307,14 @@ public final class AdminRoutes {
 
     /**
      * The one way every change goes: read the latest version, check {@code If-Match}, edit, validate (422 with
-     * every problem), then either report (dry run) or store and apply as the next version (412 when another change
-     * came first). Emits the stored version; for a dry run, the response is the report and nothing is emitted.
+     * every problem), then either report (dry run) or store and apply as the next version. 412 when {@code If-Match}
+     * names an older version or another change lands first; without {@code If-Match} the edit is redone on the newer
+     * version instead (a few times). Emits the stored version; a dry run ends with its report instead.
      */
     private Mono<StoredConfig> change(ServerRequest request, String what,
             Function<StoredConfig, Map<String, Object>> edit) {
         ConfigStore versions = Objects.requireNonNull(store);
-        return versions.latest()
+        Mono<StoredConfig> attempt = Mono.defer(() -> versions.latest()
                 .switchIfEmpty(Mono.error(() -> new AdminProblem(503, "no config version is stored yet")))
                 .flatMap(current -> {
                     checkIfMatch(request, current.version());
@@ -325,12 +327,17 @@ public final class AdminRoutes {
                         return Mono.error(new DryRun(current, next));
                     }
                     return Objects.requireNonNull(applier)
-                            .store(next, current.version(), author(request), reason(request, what))
-                            .onErrorMap(VersionConflict.class, conflict -> AdminProblem.stale(
-                                    etag(conflict.expectedVersion()), conflict.latestVersion()))
-                            .onErrorMap(InvalidConfigException.class, invalid -> AdminProblem.invalid(
-                                    invalid.problems()));
-                });
+                            .store(next, current.version(), author(request), reason(request, what));
+                }));
+        // Without If-Match the client asked for its edit on whatever is latest: when another change lands between
+        // reading the latest version and storing, the edit is redone on the newer one (validated again).
+        boolean conditional = !request.headers().header(HttpHeaders.IF_MATCH).isEmpty();
+        return attempt
+                .retryWhen(Retry.max(conditional ? 0 : 3).filter(VersionConflict.class::isInstance)
+                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
+                .onErrorMap(VersionConflict.class, conflict -> AdminProblem.stale(
+                        etag(conflict.expectedVersion()), conflict.latestVersion()))
+                .onErrorMap(InvalidConfigException.class, invalid -> AdminProblem.invalid(invalid.problems()));
     }
 
     /** Ends a dry run's pipeline early with its report: an answer, not a failure (stackless). */

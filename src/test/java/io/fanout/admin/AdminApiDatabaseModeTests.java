@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -13,12 +15,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import io.fanout.FanoutApplication;
 import io.fanout.compile.JsonCodec;
@@ -26,6 +30,7 @@ import io.fanout.definition.ConfigParser;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.testsupport.FakeUpstream;
 import io.fanout.testsupport.TestDatabase;
+import reactor.core.publisher.Flux;
 
 /**
  * The admin API of database mode (SPEC §4) on a real PostgreSQL: every status, If-Match, dry run, validation,
@@ -74,6 +79,9 @@ class AdminApiDatabaseModeTests {
 
     @Autowired
     ActiveConfig active;
+
+    @LocalServerPort
+    int port;
 
     @BeforeEach
     void startFromBase() {
@@ -239,6 +247,23 @@ class AdminApiDatabaseModeTests {
     }
 
     @Test
+    void shouldKeepEveryConcurrentSectionChangeMadeWithoutIfMatch() {
+        WebClient http = WebClient.create("http://127.0.0.1:" + port);
+
+        List<Integer> statuses = Flux.range(1, 4)
+                .flatMap(i -> http.put().uri("/admin/upstreams/parallel-" + i)
+                        .header("Authorization", "Bearer " + TOKEN).contentType(YAML)
+                        .bodyValue("url: " + UPSTREAM.url() + "\n")
+                        .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())))
+                .collectList()
+                .block(Duration.ofSeconds(30));
+
+        assertThat(statuses).containsOnly(201);
+        assertThat(active.current().definition().upstreams()).containsKeys("parallel-1", "parallel-2", "parallel-3",
+                "parallel-4");
+    }
+
+    @Test
     void shouldAnswer409WhenDeletingAnUpstreamInUse() {
         long before = latestStored();
 
@@ -333,6 +358,8 @@ class AdminApiDatabaseModeTests {
                 .expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("line"));
         put("/admin/config", MediaType.APPLICATION_JSON, "[1, 2]")
                 .expectStatus().isEqualTo(422);
+        put("/admin/config", YAML, "# padding\n".repeat(120_000) + BASE)
+                .expectStatus().isEqualTo(413);
 
         assertThat(latestStored()).isEqualTo(before);
     }
