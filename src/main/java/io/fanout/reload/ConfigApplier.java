@@ -102,9 +102,9 @@ public final class ConfigApplier implements SmartLifecycle {
     }
 
     /** Compiles and installs a stored version unless a version at least as new is active; retried on a race. */
-    private Mono<Void> compileAndInstall(Map<String, Object> document, long version) {
-        return Mono.defer(() -> version <= activeVersion() ? Mono.<Void>empty()
-                        : compile(document, version).doOnNext(this::install).then())
+    private Mono<Boolean> compileAndInstall(Map<String, Object> document, long version) {
+        return Mono.defer(() -> version <= activeVersion() ? Mono.just(false)
+                        : compile(document, version).map(this::install))
                 .retryWhen(Retry.max(10).filter(BasisChanged.class::isInstance));
     }
 
@@ -114,17 +114,18 @@ public final class ConfigApplier implements SmartLifecycle {
      * that is no longer active is refused ({@link BasisChanged}): it may share clients that version's retirement
      * is about to close.
      */
-    private synchronized void install(Candidate candidate) {
+    private synchronized boolean install(Candidate candidate) {
         CompiledConfig current = active.current();
         if (candidate.compiled().version() <= current.version()) {
             discard(candidate);
-            return;
+            return false;
         }
         if (current != candidate.basis()) {
             discard(candidate);
             throw new BasisChanged();
         }
         active.swap(candidate.compiled());
+        return true;
     }
 
     /** Closes the clients that compiling the candidate created; the ones it shares with its basis stay open. */
@@ -152,13 +153,18 @@ public final class ConfigApplier implements SmartLifecycle {
         return store.latest()
                 .filter(latest -> latest.version() > activeVersion())
                 .flatMap(latest -> compileAndInstall(latest.document(), latest.version())
-                        .doOnSuccess(done -> log.info("applied config version {} stored by {} ({})",
-                                latest.version(), latest.info().createdBy(), latest.info().reason()))
+                        .doOnNext(installed -> {
+                            if (installed) {
+                                log.info("applied config version {} stored by {} ({})", latest.version(),
+                                        latest.info().createdBy(), latest.info().reason());
+                            }
+                        })
                         .onErrorResume(InvalidConfigException.class, invalid -> {
                             log.error("config version {} cannot be applied on this instance, still serving version"
                                     + " {}: {}", latest.version(), activeVersion(), invalid.getMessage());
                             return Mono.empty();
                         }))
+                .then()
                 // a database hiccup: the listener announces a version only once, so try a few times before giving up
                 .retryWhen(Retry.backoff(5, Duration.ofMillis(200)))
                 .onErrorResume(failure -> {
