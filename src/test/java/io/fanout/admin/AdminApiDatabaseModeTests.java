@@ -85,6 +85,8 @@ class AdminApiDatabaseModeTests {
 
     @BeforeEach
     void startFromBase() {
+        // generous: the 5 s default flaked on a loaded 2-core box
+        client = client.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
         UPSTREAM.reset();
         UPSTREAM.on("*", FakeUpstream.json("{\"ok\":true}"));
         put("/admin/config", YAML, BASE).expectStatus().isOk();
