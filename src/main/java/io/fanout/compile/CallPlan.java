@@ -22,7 +22,9 @@ public final class CallPlan {
     private final String upstream;
     private final UpstreamClient client;
     private final String method;
-    private final PathTemplate path;
+    private final @Nullable PathTemplate path;
+    private final @Nullable SqlTemplate sql;
+    private final boolean single;
     private final String[] queryKeys;
     private final TextTemplate[] queryValues;
     private final String[] headerNames;
@@ -37,8 +39,8 @@ public final class CallPlan {
     private final boolean referenced;
     private final OutcomeTimers timers;
 
-    CallPlan(int index, String name, String upstream, UpstreamClient client, String method, PathTemplate path,
-             List<String> queryKeys, List<TextTemplate> queryValues, List<String> headerNames,
+    CallPlan(int index, String name, String upstream, UpstreamClient client, String method,
+             @Nullable PathTemplate path, @Nullable SqlTemplate sql, boolean single, List<String> queryKeys, List<TextTemplate> queryValues, List<String> headerNames,
              List<TextTemplate> headerValues, @Nullable BodyTemplate body, boolean required,
              @Nullable JsonPointer select, Duration timeout, @Nullable ForEach forEach, boolean idempotent,
              int[] dependencies, boolean referenced, OutcomeTimers timers) {
@@ -48,7 +50,12 @@ public final class CallPlan {
         this.upstream = upstream;
         this.client = client;
         this.method = method;
+        if (path == null && sql == null) {
+            throw new IllegalArgumentException("call " + name + " has neither a path nor a query");
+        }
         this.path = path;
+        this.sql = sql;
+        this.single = single;
         this.queryKeys = queryKeys.stream().map(PercentEncoding::encode).toArray(String[]::new);
         this.queryValues = queryValues.toArray(TextTemplate[]::new);
         this.headerNames = headerNames.toArray(String[]::new);
@@ -69,8 +76,13 @@ public final class CallPlan {
      * bad-template-value when a value cannot be placed.
      */
     public UpstreamRequest render(TemplateScope scope, String requestId, List<String> forwardedHeaders) {
+        SqlTemplate q = sql;
+        if (q != null) {
+            // reads only: GET, so retries, hedging, coalescing and caching treat it like any idempotent read
+            return new UpstreamRequest("GET", "/", forwardedHeaders, null, requestId, true, q.render(scope, single));
+        }
         StringBuilder sb = new StringBuilder(64);
-        path.render(scope, sb);
+        java.util.Objects.requireNonNull(path).render(scope, sb);
         char sep = '?';
         for (int i = 0; i < queryKeys.length; i++) {
             int mark = sb.length();

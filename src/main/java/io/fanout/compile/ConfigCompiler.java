@@ -25,6 +25,9 @@ import io.fanout.definition.UpstreamDefinition;
 import io.fanout.definition.UpstreamKind;
 import io.fanout.upstream.ErrorType;
 import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.blocking.BlockingSource;
+import io.fanout.upstream.blocking.JavaUpstreamClient;
+import io.fanout.upstream.blocking.UpstreamTransports;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import tools.jackson.core.JsonPointer;
@@ -174,13 +177,20 @@ public final class ConfigCompiler {
         if (u.kind() == UpstreamKind.HTTP && !url.equals(u.url())) {
             checkHttpUrl(url, at + ".url", problems);
         }
-        if (u.kind() == UpstreamKind.JDBC) {
-            problems.add(new ConfigProblem(at + ".kind", "kind 'jdbc' is not supported by this version",
-                    "use an http upstream"));
+        if (u.kind() == UpstreamKind.JDBC && !url.equals(u.url()) && !url.startsWith("jdbc:")) {
+            problems.add(new ConfigProblem(at + ".url", "after expanding the environment, the URL does not start"
+                    + " with 'jdbc:'", "the value is not shown: it may hold a secret"));
+        }
+        if (u.kind() == UpstreamKind.JAVA && u.className() != null) {
+            String problem = JavaUpstreamClient.problemWith(u.className(), UpstreamTransports.loader());
+            if (problem != null) {
+                problems.add(new ConfigProblem(at + ".class", problem,
+                        "put the jar on the classpath; the class implements " + BlockingSource.class.getName()));
+            }
         }
         return new UpstreamDefinition(u.name(), u.kind(), url, u.timeout(), u.connectTimeout(), u.maxConnections(),
                 u.maxResponseSize(), headers, user, pass, u.poolSize(), u.bulkhead(), u.rateLimit(), u.retry(),
-                u.circuitBreaker(), u.hedge(), u.cache(), u.coalesce());
+                u.circuitBreaker(), u.hedge(), u.cache(), u.coalesce(), u.className());
     }
 
     /** An expanded URL must still be an absolute http(s) URL with a host and nothing but an optional path. */
@@ -325,6 +335,7 @@ public final class ConfigCompiler {
             int[] deps = new int[0];
             boolean readsBody;
             @Nullable PathTemplate path;
+            @Nullable SqlTemplate sql;
             final List<TextTemplate> queryValues = new ArrayList<>();
             final List<TextTemplate> headerValues = new ArrayList<>();
             @Nullable BodyTemplate body;
@@ -348,6 +359,9 @@ public final class ConfigCompiler {
                     path = parsePath(def.path(), upstream, problems);
                 } else if (def.sql() == null) {
                     problems.add(new ConfigProblem(at + ".path", "a call needs a path", null));
+                }
+                if (def.sql() != null) {
+                    sql = parseSql(def.sql(), upstream, problems);
                 }
                 def.query().forEach((k, v) -> queryValues.add(text(v, at + ".query." + k, problems)));
                 def.headers().forEach((k, v) -> headerValues.add(text(v, at + ".headers." + k, problems)));
@@ -403,6 +417,30 @@ public final class ConfigCompiler {
                     }
                 }
                 return new PathTemplate(upstream == null ? "" : basePath(upstream.url()), segments);
+            }
+
+            private @Nullable SqlTemplate parseSql(String text, @Nullable UpstreamDefinition upstream,
+                                                   List<ConfigProblem> problems) {
+                String location = at + ".query";
+                Set<String> sources = new java.util.HashSet<>(RESERVED_SOURCES);
+                sources.addAll(callNames);
+                boolean postgres = upstream == null || upstream.url().startsWith("jdbc:postgresql:");
+                SqlTemplate.Scanned scanned;
+                try {
+                    scanned = SqlTemplate.scan(text, sources, postgres);
+                } catch (TemplateSyntax.TemplateSyntaxException e) {
+                    problems.add(new ConfigProblem(location, e.getMessage(), "write {source.field}, e.g. {path.id}"));
+                    return null;
+                }
+                scanned.problems().forEach(p -> problems.add(new ConfigProblem(location, p,
+                        "a query only reads, and its templates become bound parameters")));
+                List<@Nullable ValueRef> resolved = new ArrayList<>();
+                for (Object part : scanned.parts()) {
+                    if (part instanceof TemplateRef r) {
+                        resolved.add(resolve(r, location, problems));
+                    }
+                }
+                return SqlTemplate.of(scanned.parts(), resolved);
             }
 
             private TextTemplate text(String text, String location, List<ConfigProblem> problems) {
@@ -517,7 +555,7 @@ public final class ConfigCompiler {
                     default -> false;
                 };
                 return new CallPlan(index, def.name(), u.name(), clients.get(u.name()), def.method(),
-                        java.util.Objects.requireNonNull(path), List.copyOf(def.query().keySet()), queryValues,
+                        path, sql, def.single(), List.copyOf(def.query().keySet()), queryValues,
                         List.copyOf(def.headers().keySet()), headerValues, body, def.required(), select, timeout,
                         forEach, idempotent, deps, referenced, timers);
             }

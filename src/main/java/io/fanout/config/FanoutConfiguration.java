@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -19,12 +20,18 @@ import io.fanout.definition.ConfigDefinition;
 import io.fanout.definition.ConfigParser;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
-import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.reload.ConfigApplier;
+import io.fanout.reload.DatabaseStartup;
+import io.fanout.store.ConfigStore;
+import io.fanout.upstream.blocking.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.WebRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Assembles Fanout: compiler, the active config loaded from {@code fanout.config}, engine and routes. */
+/**
+ * Assembles Fanout: compiler, the active config (from {@code fanout.config}, or in database mode from the latest
+ * stored version), engine and routes.
+ */
 @Configuration(proxyBeanMethods = false)
 class FanoutConfiguration {
 
@@ -33,7 +40,8 @@ class FanoutConfiguration {
     @Bean
     UpstreamClientFactory upstreamClientFactory(MeterRegistry registry) {
         // the resilience layer bounds every attempt, so the transport does not time it a second time
-        return upstream -> new ResilientUpstreamClient(upstream, new HttpUpstreamClient(upstream, false), registry);
+        return upstream -> new ResilientUpstreamClient(UpstreamTransports.withPolicyDefaults(upstream),
+                UpstreamTransports.transport(upstream, false), registry);
     }
 
     @Bean
@@ -42,17 +50,25 @@ class FanoutConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ActiveConfig activeConfig(FanoutProperties properties, ConfigCompiler compiler) {
-        ConfigParser.Bound bound;
-        if (properties.config() == null) {
-            log.warn("no fanout.config given: starting with no endpoints (pass --fanout.config=<file>)");
-            bound = new ConfigParser.Bound(new ConfigDefinition(Map.of(), Map.of()), java.util.List.of());
+    ActiveConfig activeConfig(FanoutProperties properties, ConfigCompiler compiler,
+                              ObjectProvider<DatabaseStartup> database) {
+        DatabaseStartup fromDatabase = database.getIfAvailable();
+        CompiledConfig compiled;
+        if (fromDatabase != null) {
+            // database mode: the latest stored version; fanout.config only seeds an empty database
+            compiled = fromDatabase.initial(properties.config(), compiler);
         } else {
-            bound = ConfigParser.bindFile(properties.config());
+            ConfigParser.Bound bound;
+            if (properties.config() == null) {
+                log.warn("no fanout.config given: starting with no endpoints (pass --fanout.config=<file>)");
+                bound = new ConfigParser.Bound(new ConfigDefinition(Map.of(), Map.of()), java.util.List.of());
+            } else {
+                bound = ConfigParser.bindFile(properties.config());
+            }
+            compiled = compiler.compile(bound, 1, null);
+            log.info("config {} loaded: {} upstreams, {} endpoints", properties.config() == null ? "(none)"
+                    : properties.config(), compiled.upstreams().size(), compiled.endpoints().size());
         }
-        CompiledConfig compiled = compiler.compile(bound, 1, null);
-        log.info("config {} loaded: {} upstreams, {} endpoints", properties.config() == null ? "(none)"
-                : properties.config(), compiled.upstreams().size(), compiled.endpoints().size());
         ActiveConfig active = new ActiveConfig(compiled, properties.warmUp());
         if (properties.warmUp()) {
             // asynchronous: started before the server accepts requests, never delays start-up
@@ -68,10 +84,13 @@ class FanoutConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
-                                                Environment environment) {
-        AdminAuth auth = new AdminAuth(environment.getProperty("FANOUT_ADMIN_TOKEN"));
+                                                Environment environment, ConfigCompiler compiler,
+                                                ObjectProvider<ConfigStore> store,
+                                                ObjectProvider<ConfigApplier> applier) {
+        AdminAuth auth = AdminAuth.fromEnvironment(environment);
         String source = properties.config() == null ? "(no file)" : properties.config().toString();
-        return new AdminRoutes(active, auth, source).routes()
+        return new AdminRoutes(active, auth, source, compiler, store.getIfAvailable(), applier.getIfAvailable())
+                .routes()
                 .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes()));
     }
 }

@@ -27,7 +27,7 @@ final class ConfigBinder {
     static final List<String> TOP_KEYS = List.of("upstreams", "endpoints");
     static final List<String> UPSTREAM_KEYS = List.of("kind", "url", "timeout", "connect-timeout", "max-connections",
             "max-response-size", "headers", "username", "password", "pool-size", "bulkhead", "rate-limit", "retry",
-            "circuit-breaker", "hedge", "cache", "coalesce");
+            "circuit-breaker", "hedge", "cache", "coalesce", "class");
     static final List<String> ENDPOINT_KEYS = List.of("method", "path", "deadline", "on-failure", "forward-headers",
             "calls");
     static final List<String> CALL_KEYS = List.of("upstream", "method", "path", "query", "headers", "body",
@@ -53,6 +53,9 @@ final class ConfigBinder {
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
     private static final Pattern READ_ONLY_SQL = Pattern.compile("\\s*(?:select|with)\\b.*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    /** A Java class name: dot-separated identifiers ({@code $} for nested classes). */
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     private static final Pattern FOR_EACH = Pattern.compile("[^.\\s{}]+(?:\\.[^.\\s{}]+)+");
     private static final Pattern JSON_POINTER = Pattern.compile("(?:/(?:[^~/]|~[01])*)*");
 
@@ -141,16 +144,40 @@ final class ConfigBinder {
     private UpstreamDefinition upstream(String name, Section s) {
         UpstreamKind kind = kind(s);
         upstreamKinds.put(name, kind);
-        String url = s.requiredString("url");
+        String url = null;
+        String className = null;
+        if (kind == UpstreamKind.JAVA) {
+            className = s.requiredString("class");
+            if (className != null && !CLASS_NAME.matcher(className).matches()) {
+                s.problem("class", "invalid class name '" + className + "'",
+                        "the fully qualified name of a class implementing io.fanout.upstream.blocking.BlockingSource");
+            }
+            if (s.has("url")) {
+                s.problem("url", "a java upstream has a class, not a url", "configure the source in its class");
+            }
+        } else {
+            url = s.requiredString("url");
+            if (s.has("class")) {
+                s.problem("class", "'class' is only for java upstreams", "set kind: java");
+            }
+        }
         if (url != null && kind != null) {
             checkUrl(s, kind, url);
         }
-        onlyFor(s, kind, UpstreamKind.HTTP, "headers", null);
-        onlyFor(s, kind, UpstreamKind.HTTP, "max-connections", "use pool-size");
-        onlyFor(s, kind, UpstreamKind.JDBC, "username", null);
-        onlyFor(s, kind, UpstreamKind.JDBC, "password", null);
-        onlyFor(s, kind, UpstreamKind.JDBC, "pool-size", "use max-connections");
+        onlyFor(s, kind, List.of(UpstreamKind.HTTP), "headers", null);
+        onlyFor(s, kind, List.of(UpstreamKind.HTTP), "max-connections", "use pool-size");
+        onlyFor(s, kind, List.of(UpstreamKind.JDBC), "username", null);
+        onlyFor(s, kind, List.of(UpstreamKind.JDBC), "password", null);
+        onlyFor(s, kind, List.of(UpstreamKind.JDBC, UpstreamKind.JAVA), "pool-size", "use max-connections");
         Duration timeout = or(s.duration("timeout", ONE_MS), UpstreamDefinition.DEFAULT_TIMEOUT);
+        int poolSize = or(s.integer("pool-size", 1), UpstreamDefinition.DEFAULT_POOL_SIZE);
+        BulkheadDefinition bulkhead = PolicyBinder.bulkhead(s);
+        if (kind != null && kind.blocking() && bulkhead != null && bulkhead.maxConcurrent() > poolSize) {
+            // more permits than threads would queue calls where neither the bulkhead nor a deadline sees them
+            s.problem("bulkhead", "max-concurrent of a " + kind.name().toLowerCase(Locale.ROOT)
+                    + " upstream cannot exceed its pool-size (" + poolSize + ") but was " + bulkhead.maxConcurrent(),
+                    "raise pool-size or lower max-concurrent; without a bulkhead it is pool-size");
+        }
         return new UpstreamDefinition(
                 name,
                 kind == null ? UpstreamKind.HTTP : kind,
@@ -162,14 +189,15 @@ final class ConfigBinder {
                 headers(s, "headers"),
                 s.string("username"),
                 s.string("password"),
-                or(s.integer("pool-size", 1), UpstreamDefinition.DEFAULT_POOL_SIZE),
-                PolicyBinder.bulkhead(s),
+                poolSize,
+                bulkhead,
                 PolicyBinder.rateLimit(s),
                 PolicyBinder.retry(s),
                 PolicyBinder.circuitBreaker(s),
                 PolicyBinder.hedge(s),
                 PolicyBinder.cache(s),
-                or(s.bool("coalesce"), false));
+                or(s.bool("coalesce"), false),
+                className);
     }
 
     private @Nullable UpstreamKind kind(Section s) {
@@ -183,24 +211,27 @@ final class ConfigBinder {
         return switch (kind.toLowerCase(Locale.ROOT)) {
             case "http" -> UpstreamKind.HTTP;
             case "jdbc" -> UpstreamKind.JDBC;
+            case "java" -> UpstreamKind.JAVA;
             default -> {
-                s.problem("kind", "unknown kind '" + kind + "'", "use http (the default) or jdbc");
+                s.problem("kind", "unknown kind '" + kind + "'", "use http (the default), jdbc or java");
                 yield null;
             }
         };
     }
 
-    private static void onlyFor(Section s, @Nullable UpstreamKind kind, UpstreamKind only, String key,
+    private static void onlyFor(Section s, @Nullable UpstreamKind kind, List<UpstreamKind> only, String key,
                                 @Nullable String hint) {
-        if (kind != null && kind != only && s.has(key)) {
-            s.problem(key, "'" + key + "' is only for " + only.name().toLowerCase(Locale.ROOT)
+        if (kind != null && !only.contains(kind) && s.has(key)) {
+            s.problem(key, "'" + key + "' is only for " + String.join(" and ", only.stream()
+                    .map(k -> k.name().toLowerCase(Locale.ROOT)).toList())
                     + " upstreams, but this one is " + kind.name().toLowerCase(Locale.ROOT), hint);
         }
     }
 
     private static void checkUrl(Section s, UpstreamKind kind, String url) {
         if (kind == UpstreamKind.JDBC) {
-            if (!url.startsWith("jdbc:")) {
+            // ${NAME} is expanded (and checked again) by the compiler
+            if (!url.startsWith("jdbc:") && !url.startsWith("${")) {
                 s.problem("url", "a jdbc upstream needs a URL starting with 'jdbc:' but was '" + url + "'",
                         "e.g. jdbc:postgresql://localhost:5432/legacy");
             }
@@ -560,16 +591,17 @@ final class ConfigBinder {
                 s.problem("method", "a call to jdbc upstream '" + upstream + "' only reads: method must be GET but was "
                         + s.raw("method"));
             }
-        } else if (kind == UpstreamKind.HTTP) {
+        } else if (kind == UpstreamKind.HTTP || kind == UpstreamKind.JAVA) {
+            String k = kind.name().toLowerCase(Locale.ROOT);
             if (sql != null) {
-                s.problem("query", "a SQL query needs a jdbc upstream, but '" + upstream + "' is http",
+                s.problem("query", "a SQL query needs a jdbc upstream, but '" + upstream + "' is " + k,
                         "for query parameters, write a map: query: { name: value }");
             }
             if (!s.has("path")) {
                 s.missing("path");
             }
             if (s.has("single")) {
-                s.problem("single", "'single' is only for calls to jdbc upstreams, but '" + upstream + "' is http");
+                s.problem("single", "'single' is only for calls to jdbc upstreams, but '" + upstream + "' is " + k);
             }
         } else if (s.has("path") && sql != null) {
             s.problem("path", "give either a path (http) or a SQL query (jdbc), not both");

@@ -102,6 +102,34 @@ public final class ConfigParser {
     }
 
     /**
+     * Reads YAML (or JSON) text into the generic tree the binder reads (maps in key order, lists, strings, numbers,
+     * booleans, null) without binding it, for callers that store or edit documents as written.
+     *
+     * @throws InvalidConfigException for a syntax error (with line and column)
+     */
+    public static @Nullable Object readTree(String text) {
+        return read(text, "YAML", "config");
+    }
+
+    /** {@link #readTree(String)} of a file (JSON for {@code .json}, else YAML); throws for syntax or I/O errors. */
+    public static @Nullable Object readTreeFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read config file " + file, e);
+        }
+        Path fileName = file.getFileName();
+        String name = fileName == null ? file.toString() : fileName.toString();
+        return read(text, name.toLowerCase(Locale.ROOT).endsWith(".json") ? "JSON" : "YAML", name);
+    }
+
+    /** Binds a generic tree of any shape (a non-map document is one problem), as {@link #bind(Map)}. */
+    public static Bound bindTree(@Nullable Object document) {
+        return ConfigBinder.bindLenient(document);
+    }
+
+    /**
      * The generic tree of a configuration (maps, lists, strings, numbers, booleans), in the notation an author
      * writes and without keys that hold their default, such that {@code parse(toDocument(c)).equals(c)}.
      */

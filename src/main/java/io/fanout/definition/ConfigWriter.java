@@ -34,7 +34,11 @@ final class ConfigWriter {
         if (u.kind() != UpstreamKind.HTTP) {
             m.put("kind", u.kind().name().toLowerCase(Locale.ROOT));
         }
-        m.put("url", u.url());
+        if (u.kind() == UpstreamKind.JAVA) {
+            putIfNotNull(m, "class", u.className());
+        } else {
+            m.put("url", u.url());
+        }
         durationUnless(m, "timeout", u.timeout(), UpstreamDefinition.DEFAULT_TIMEOUT);
         durationUnless(m, "connect-timeout", u.connectTimeout(), UpstreamDefinition.DEFAULT_CONNECT_TIMEOUT);
         if (u.maxConnections() != UpstreamDefinition.DEFAULT_MAX_CONNECTIONS) {

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  * One upstream's connection settings and resilience policies, exactly as configured ({@code ${ENV}} not expanded).
  *
  * @param name             the key under {@code upstreams}
- * @param kind             http (default) or jdbc
- * @param url              absolute http(s) URL with optional base path, or a JDBC URL for {@code kind: jdbc}
+ * @param kind             http (default), jdbc or java
+ * @param url              absolute http(s) URL with optional base path, a JDBC URL for {@code kind: jdbc}, empty
+ *                         for {@code kind: java}
  * @param timeout          per attempt (default 1s)
  * @param connectTimeout   TCP connect timeout (default 500ms)
  * @param maxConnections   connection pool size (default 256)
@@ -20,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param headers          sent on every call; values may contain {@code ${NAME}}
  * @param username         jdbc only
  * @param password         jdbc only
- * @param poolSize         jdbc only (default 8)
+ * @param poolSize         jdbc and java: connections and threads (default 8)
  * @param bulkhead         null when not configured
  * @param rateLimit        null when not configured
  * @param retry            null when not configured
@@ -28,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param hedge            null when not configured
  * @param cache            null when not configured
  * @param coalesce         identical in-flight GETs share one upstream call
+ * @param className        java only: the {@code BlockingSource} implementation's class name
  */
 public record UpstreamDefinition(
         String name,
@@ -47,7 +49,8 @@ public record UpstreamDefinition(
         @Nullable CircuitBreakerDefinition circuitBreaker,
         @Nullable HedgeDefinition hedge,
         @Nullable CacheDefinition cache,
-        boolean coalesce) {
+        boolean coalesce,
+        @Nullable String className) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(500);
@@ -57,6 +60,24 @@ public record UpstreamDefinition(
 
     public UpstreamDefinition {
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** Every component but {@code className} (http and jdbc upstreams). */
+    public UpstreamDefinition(String name, UpstreamKind kind, String url, Duration timeout, Duration connectTimeout,
+                              int maxConnections, long maxResponseSize, Map<String, String> headers,
+                              @Nullable String username, @Nullable String password, int poolSize,
+                              @Nullable BulkheadDefinition bulkhead, @Nullable RateLimitDefinition rateLimit,
+                              @Nullable RetryDefinition retry, @Nullable CircuitBreakerDefinition circuitBreaker,
+                              @Nullable HedgeDefinition hedge, @Nullable CacheDefinition cache, boolean coalesce) {
+        this(name, kind, url, timeout, connectTimeout, maxConnections, maxResponseSize, headers, username, password,
+                poolSize, bulkhead, rateLimit, retry, circuitBreaker, hedge, cache, coalesce, null);
+    }
+
+    /** The same upstream with another bulkhead (the factory's default for blocking kinds). */
+    public UpstreamDefinition withBulkhead(@Nullable BulkheadDefinition newBulkhead) {
+        return new UpstreamDefinition(name, kind, url, timeout, connectTimeout, maxConnections, maxResponseSize,
+                headers, username, password, poolSize, newBulkhead, rateLimit, retry, circuitBreaker, hedge, cache,
+                coalesce, className);
     }
 
     /** A plain HTTP upstream with every default and no policies; handy in tests and examples. */

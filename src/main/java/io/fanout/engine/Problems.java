@@ -20,8 +20,10 @@ public final class Problems {
             case 405 -> "method-not-allowed";
             case 406 -> "not-acceptable";
             case 409 -> "conflict";
+            case 412 -> "precondition-failed";
             case 413 -> "payload-too-large";
             case 415 -> "unsupported-media-type";
+            case 422 -> "invalid-config";
             case 502 -> "upstream-failed";
             case 503 -> "upstream-unavailable";
             case 504 -> "upstream-timeout";

@@ -5,10 +5,11 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches in database mode. Not {@code @ConditionalOnProperty}: that would also match a blank URL, which
+ * Matches in database mode; use it as {@code @Conditional(DatabaseModeCondition.class)} on beans that need the
+ * database. Not {@code @ConditionalOnProperty}: that would also match a blank URL, which
  * {@link DatabaseModeAutoConfigurationFilter} treats as "no database", and both must agree.
  */
-final class DatabaseModeCondition implements Condition {
+public final class DatabaseModeCondition implements Condition {
 
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {

@@ -1,5 +1,7 @@
 package io.fanout.store;
 
+import java.util.Objects;
+
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Wrapped;
@@ -8,6 +10,7 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** The store's beans, in database mode only: Boot's pooled {@link ConnectionFactory} comes from {@code spring.r2dbc.*}. */
 @Configuration(proxyBeanMethods = false)
@@ -25,6 +28,13 @@ class StoreConfiguration {
     @DependsOnDatabaseInitialization
     ConfigChangeListener configChangeListener(ConnectionFactory connectionFactory, StoreProperties properties) {
         return new ConfigChangeListener(postgresql(connectionFactory), properties.listener());
+    }
+
+    @Bean
+    @DependsOnDatabaseInitialization // the start-up read needs Flyway's tables
+    StartupConfigReader startupConfigReader(Environment environment) {
+        return StartupConfigReader.forR2dbc(Objects.requireNonNull(environment.getProperty(DatabaseMode.URL_PROPERTY)),
+                environment.getProperty("spring.r2dbc.username"), environment.getProperty("spring.r2dbc.password"));
     }
 
     /** The driver's factory under Boot's pool (and its options wrapper), for the listener's dedicated session. */

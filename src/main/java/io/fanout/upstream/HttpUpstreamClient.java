@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import io.fanout.definition.UpstreamDefinition;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -95,20 +97,25 @@ public final class HttpUpstreamClient implements UpstreamClient {
         Duration limit = Duration.ofMillis(limitMillis);
         Mono<UpstreamResponse> attempt = Mono.defer(() -> {
             budget.recordAttempt();
-            return send(request);
+            // whether the request went out decides who is to blame for an IllegalArgumentException: before, the
+            // request could not be built; after, the upstream's answer could not be decoded
+            AtomicBoolean sent = new AtomicBoolean();
+            return send(request, sent).onErrorMap(e -> !(e instanceof CallFailure), e -> translate(e, limit,
+                    sent.get()));
         });
         if (ownTimeout) {
             attempt = attempt.timeout(limit);
         }
-        return attempt.onErrorMap(e -> !(e instanceof CallFailure), e -> translate(e, limit));
+        return attempt.onErrorMap(e -> !(e instanceof CallFailure), e -> translate(e, limit, true));
     }
 
-    private Mono<UpstreamResponse> send(UpstreamRequest request) {
+    private Mono<UpstreamResponse> send(UpstreamRequest request, AtomicBoolean sent) {
         byte[] body = request.body();
         return client
                 .request(HttpMethod.valueOf(request.method()))
                 .uri(request.pathAndQuery())
                 .send((req, out) -> {
+                    sent.set(true);
                     HttpHeaders h = req.requestHeaders();
                     h.set(HttpHeaderNames.ACCEPT, "application/json");
                     for (int i = 0; i < staticHeaders.length; i += 2) {
@@ -157,7 +164,12 @@ public final class HttpUpstreamClient implements UpstreamClient {
         return content
                 .collect(() -> new BoundedBody(initial, maxResponseSize), BoundedBody::append)
                 .map(b -> new UpstreamResponse(status, b.toByteArray(), UpstreamResponse.Source.NETWORK))
-                .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge());
+                .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge())
+                // a connection lost after the headers: still a connection failure (retryable as connect-error), but
+                // the message must not claim the upstream never answered
+                .onErrorMap(e -> !(e instanceof CallFailure) && !(e instanceof TimeoutException),
+                        e -> new CallFailure(ErrorType.CONNECT_ERROR, name + " closed the connection in the middle of"
+                                + " its answer"));
     }
 
     private CallFailure tooLarge() {
@@ -165,7 +177,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 + " bytes (max-response-size)");
     }
 
-    private CallFailure translate(Throwable e, Duration limit) {
+    private CallFailure translate(Throwable e, Duration limit, boolean sent) {
         if (e instanceof TimeoutException) {
             return new CallFailure(ErrorType.TIMEOUT, name + " did not answer within " + limit.toMillis() + "ms");
         }
@@ -181,8 +193,12 @@ public final class HttpUpstreamClient implements UpstreamClient {
         if (e instanceof java.io.IOException) {
             return new CallFailure(ErrorType.CONNECT_ERROR, name + ": connection failed");
         }
-        if (e instanceof IllegalArgumentException) {
+        if (e instanceof IllegalArgumentException && !sent) {
             return new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, name + ": the request could not be built");
+        }
+        if (e instanceof IllegalArgumentException || e instanceof DecoderException) {
+            // Netty's HTTP decoder rejects a status line or header that is not HTTP with these
+            return new CallFailure(ErrorType.INVALID_RESPONSE, name + " answered something that is not HTTP");
         }
         log.debug("unexpected failure calling {}", name, e);
         return new CallFailure(ErrorType.INVALID_RESPONSE, name + ": the answer could not be read");

@@ -61,6 +61,21 @@ class ReadOnlyAdminApiTest extends FanoutIntegrationTest {
                 .expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("read-only"));
         client.delete().uri("/admin/upstreams/a").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isEqualTo(409);
+        client.post().uri("/admin/config/versions/1/restore").header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .exchange()
+                .expectStatus().isEqualTo(409);
+    }
+
+    @Test
+    void shouldAnswer405WithAllowForMethodsAResourceDoesNotHave() {
+        install(CONFIG);
+
+        client.post().uri("/admin/config").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals("Allow", "GET, HEAD, PUT");
+        client.delete().uri("/admin/config/versions").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals("Allow", "GET, HEAD");
     }
 
     @Test

@@ -117,7 +117,7 @@ class UpstreamValidationTest {
 
         assertThat(problem.location()).isEqualTo("upstreams.users.kind");
         assertThat(problem.message()).isEqualTo("unknown kind 'grpc'");
-        assertThat(problem.hint()).isEqualTo("use http (the default) or jdbc");
+        assertThat(problem.hint()).isEqualTo("use http (the default), jdbc or java");
     }
 
     @Test
@@ -129,7 +129,7 @@ class UpstreamValidationTest {
                         tuple("upstreams.users.password", "'password' is only for jdbc upstreams, but this one is http",
                                 null),
                         tuple("upstreams.users.pool-size",
-                                "'pool-size' is only for jdbc upstreams, but this one is http", "use max-connections"));
+                                "'pool-size' is only for jdbc and java upstreams, but this one is http", "use max-connections"));
     }
 
     @Test

@@ -10,15 +10,23 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRoutes;
 
 /**
- * The demo's five services on 127.0.0.1:18181-18185 (users, orders, companies, catalog, recs). Deterministic
+ * The demo's five services on ports 18181-18185 (127.0.0.1 unless told otherwise) (users, orders, companies, catalog, recs). Deterministic
  * data derived from the ids; user 13's recommendations take 2 s so the demo can show a partial answer, and user
  * 404 does not exist.
  */
 public final class DemoUpstreams implements AutoCloseable {
 
     private final List<DisposableServer> servers = new ArrayList<>();
+    private String host = "127.0.0.1";
 
+    /** On loopback, for the demo on one machine. */
     public DemoUpstreams start() {
+        return start("127.0.0.1");
+    }
+
+    /** On {@code host}: {@code 0.0.0.0} in docker compose, where Fanout runs in another container. */
+    public DemoUpstreams start(String host) {
+        this.host = host;
         serve(18181, r -> r.get("/users/{id}", (req, res) -> {
             String id = req.param("id");
             if ("404".equals(id)) {
@@ -64,7 +72,7 @@ public final class DemoUpstreams implements AutoCloseable {
     }
 
     private void serve(int port, java.util.function.Consumer<HttpServerRoutes> routes) {
-        servers.add(HttpServer.create().host("127.0.0.1").port(port).route(routes).bindNow());
+        servers.add(HttpServer.create().host(host).port(port).route(routes).bindNow());
     }
 
     @Override

@@ -22,17 +22,17 @@ import tools.jackson.databind.json.JsonMapper;
 class CancellationTest extends FanoutIntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Duration PATIENCE = Duration.ofSeconds(5);
+    private static final Duration PATIENCE = Duration.ofSeconds(15);
 
     private static final String SLOW_ENDPOINT = """
             upstreams:
-              a: { url: "${A}", timeout: 20s }
-              b: { url: "${B}", timeout: 20s }
-              c: { url: "${C}", timeout: 20s }
+              a: { url: "${A}", timeout: 90s }
+              b: { url: "${B}", timeout: 90s }
+              c: { url: "${C}", timeout: 90s }
             endpoints:
               slow:
                 path: /slow
-                deadline: 30s
+                deadline: 120s
                 calls:
                   one: { upstream: a, path: /one }
                   two: { upstream: b, path: /two }
@@ -44,13 +44,13 @@ class CancellationTest extends FanoutIntegrationTest {
         install("""
                 upstreams:
                   a: { url: "${A}" }
-                  b: { url: "${B}", timeout: 10s }
-                  c: { url: "${C}", timeout: 10s }
+                  b: { url: "${B}", timeout: 60s }
+                  c: { url: "${C}", timeout: 60s }
                 endpoints:
                   ff:
                     path: /ff
                     on-failure: fail-fast
-                    deadline: 20s
+                    deadline: 90s
                     calls:
                       fast: { upstream: a, path: /fast }
                       slow1: { upstream: b, path: /slow1, required: false }
@@ -58,8 +58,8 @@ class CancellationTest extends FanoutIntegrationTest {
                 """);
         // the failure comes after the slow calls have surely reached their upstreams
         A.on("/fast", status(500, "{}").withDelay(Duration.ofMillis(300)));
-        B.on("/slow1", json("{}").withDelay(Duration.ofSeconds(5)));
-        C.on("/slow2", json("{}").withDelay(Duration.ofSeconds(5)));
+        B.on("/slow1", json("{}").withDelay(Duration.ofSeconds(30)));
+        C.on("/slow2", json("{}").withDelay(Duration.ofSeconds(30)));
 
         long start = System.nanoTime();
         byte[] body = client.get().uri("/ff").exchange()
@@ -109,8 +109,8 @@ class CancellationTest extends FanoutIntegrationTest {
     @Test
     void shouldCancelEveryCallInFlightWhenTheClientDisconnects() {
         install(SLOW_ENDPOINT);
-        A.on("/one", json("{}").withDelay(Duration.ofSeconds(10)));
-        B.on("/two", json("{}").withDelay(Duration.ofSeconds(10)));
+        A.on("/one", json("{}").withDelay(Duration.ofSeconds(60)));
+        B.on("/two", json("{}").withDelay(Duration.ofSeconds(60)));
         C.on("/three", mode(Mode.HANG, ""));
 
         Disposable request = HttpClient.create().baseUrl("http://127.0.0.1:" + port)
@@ -133,17 +133,17 @@ class CancellationTest extends FanoutIntegrationTest {
     void shouldCancelCallsNotYetStartedAndInFlightWhenTheClientTimesOut() {
         install("""
                 upstreams:
-                  a: { url: "${A}", timeout: 20s }
-                  b: { url: "${B}", timeout: 20s }
+                  a: { url: "${A}", timeout: 90s }
+                  b: { url: "${B}", timeout: 90s }
                 endpoints:
                   chain:
                     path: /chain
-                    deadline: 30s
+                    deadline: 120s
                     calls:
                       user: { upstream: a, path: /user }
                       company: { upstream: b, path: "/companies/{user.companyId}" }
                 """);
-        A.on("/user", json("{\"companyId\":\"1\"}").withDelay(Duration.ofSeconds(10)));
+        A.on("/user", json("{\"companyId\":\"1\"}").withDelay(Duration.ofSeconds(60)));
         B.on("*", json("{}"));
 
         Disposable request = HttpClient.create().baseUrl("http://127.0.0.1:" + port)
@@ -161,8 +161,8 @@ class CancellationTest extends FanoutIntegrationTest {
     void shouldCancelStreamedCallsWhenTheClientDisconnects() {
         install(SLOW_ENDPOINT);
         A.on("/one", json("{\"n\":1}"));
-        B.on("/two", json("{}").withDelay(Duration.ofSeconds(10)));
-        C.on("/three", json("{}").withDelay(Duration.ofSeconds(10)));
+        B.on("/two", json("{}").withDelay(Duration.ofSeconds(60)));
+        C.on("/three", json("{}").withDelay(Duration.ofSeconds(60)));
 
         Disposable request = HttpClient.create().baseUrl("http://127.0.0.1:" + port)
                 .headers(h -> h.set("Accept", "application/x-ndjson"))

@@ -18,7 +18,8 @@ import io.fanout.engine.ActiveConfig;
  * sockets, and {@link #install(String)} to swap in a config for the test at hand. {@code ${A}}, {@code ${B}},
  * {@code ${C}} in the YAML are replaced with the fake upstreams' URLs.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"fanout.warm-up=false", "FANOUT_ADMIN_TOKEN=" + FanoutIntegrationTest.ADMIN_TOKEN})
+// fanout.stall.log-interval=0s: a stall warning of an earlier test must not silence the one a stall test expects
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"fanout.warm-up=false", "FANOUT_ADMIN_TOKEN=" + FanoutIntegrationTest.ADMIN_TOKEN, "fanout.stall.log-interval=0s"})
 @AutoConfigureWebTestClient
 public abstract class FanoutIntegrationTest {
 
@@ -45,6 +46,8 @@ public abstract class FanoutIntegrationTest {
 
     @BeforeEach
     void resetUpstreams() {
+        // generous: a loaded 2-core CI box can take seconds for a request the test expects in milliseconds
+        client = client.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
         A.reset();
         B.reset();
         C.reset();

@@ -17,8 +17,9 @@ import reactor.core.publisher.Sinks;
  * A bulkhead that never blocks a thread: at most {@code maxConcurrent} bodies run at once, later callers wait in a
  * FIFO queue for up to {@code maxWait} and are started by the thread that releases a permit.
  *
- * <p>Batch traffic may hold at most {@code ceil(batchShare * maxConcurrent)} (at least 1) permits, so live traffic
- * always finds room. A waiting batch caller that cannot use a free permit is skipped, not served out of order within
+ * <p>Batch traffic may hold at most {@code floor(batchShare * maxConcurrent)} (at least 1) permits, so with a share
+ * below 100% live traffic always finds at least one permit batch traffic cannot take (a bulkhead of one permit is the
+ * exception: it cannot be split, and batch traffic may use it). A waiting batch caller that cannot use a free permit is skipped, not served out of order within
  * its class. Every permit is returned exactly once, whether the body succeeds, fails, times out or is cancelled,
  * because each caller owns one {@link Ticket} whose state only changes under the lock.
  */
@@ -57,7 +58,8 @@ public final class AsyncBulkhead {
         this.maxConcurrent = maxConcurrent;
         this.maxWait = maxWait.isNegative() ? Duration.ZERO : maxWait;
         double share = batchShare <= 0 || batchShare > 1 ? 1 : batchShare;
-        this.batchMax = Math.max(1, (int) Math.ceil(share * maxConcurrent));
+        // floor: "at most the share"; with share < 1 this leaves at least one permit to live traffic
+        this.batchMax = Math.max(1, (int) Math.floor(share * maxConcurrent + 1e-9));
     }
 
     /**
@@ -66,32 +68,48 @@ public final class AsyncBulkhead {
      * that freed the permit (usually an event loop), so it must not block.
      */
     public <T> Mono<T> run(boolean batch, Mono<T> body) {
+        return run(batch, maxWait, body);
+    }
+
+    /**
+     * As {@link #run(boolean, Mono)}, waiting at most {@code min(max-wait, waitLimit)}: callers pass the time left
+     * before their deadline. A wait cut by that limit rather than by max-wait fails with
+     * {@link ErrorType#DEADLINE_EXCEEDED} (the bulkhead did not refuse the call; the request ran out of time).
+     */
+    public <T> Mono<T> run(boolean batch, Duration waitLimit, Mono<T> body) {
         return Mono.defer(() -> {
             Ticket ticket = new Ticket(batch);
-            Mono<Void> permit = acquire(ticket);
+            Mono<Void> permit = acquire(ticket, waitLimit);
             return permit.then(body).doFinally(signal -> release(ticket));
         });
     }
 
-    private Mono<Void> acquire(Ticket ticket) {
+    private Mono<Void> acquire(Ticket ticket, Duration waitLimit) {
+        boolean cutByDeadline = waitLimit.compareTo(maxWait) < 0;
+        Duration wait = cutByDeadline ? (waitLimit.isNegative() ? Duration.ZERO : waitLimit) : maxWait;
         synchronized (lock) {
             if (mayTakeNow(ticket.batch)) {
                 take(ticket);
                 return Mono.empty();
             }
-            if (maxWait.isZero()) {
+            if (wait.isZero()) {
                 ticket.state = State.DONE;
-                rejected.increment();
-                return Mono.error(full());
+                return Mono.error(cutByDeadline ? deadlineExceeded() : rejectedNow());
             }
             ticket.state = State.WAITING;
             waiters.add(ticket);
         }
         // the timeout's scheduler is looked up per subscription, so virtual time applies
-        return ticket.granted.asMono().timeout(maxWait, Mono.error(this::timedOut));
+        return ticket.granted.asMono().timeout(wait,
+                Mono.error(() -> cutByDeadline ? deadlineExceeded() : rejectedNow()));
     }
 
-    private CallFailure timedOut() {
+    private CallFailure deadlineExceeded() {
+        return new CallFailure(ErrorType.DEADLINE_EXCEEDED,
+                name + " was cut by the request's deadline while waiting for a bulkhead permit");
+    }
+
+    private CallFailure rejectedNow() {
         rejected.increment();
         return full();
     }

@@ -2,6 +2,7 @@ package io.fanout.upstream.resilience;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.fanout.upstream.UpstreamResponse;
 import reactor.core.publisher.Mono;
@@ -22,8 +23,14 @@ final class Coalescer {
 
     private final ConcurrentHashMap<String, Shared> inFlight = new ConcurrentHashMap<>();
 
-    /** Joins the call in flight for {@code key}, or starts {@code call} as the leader. */
-    Mono<UpstreamResponse> join(String key, Supplier<Mono<UpstreamResponse>> call, Runnable onFollower) {
+    /**
+     * Joins the call in flight for {@code key}, or starts {@code call} as the leader.
+     *
+     * @param asFollower applied to a follower's view of the shared call (counting it, bounding its wait by the
+     *                   follower's own deadline: the shared call runs under the leader's); not applied to the leader
+     */
+    Mono<UpstreamResponse> join(String key, Supplier<Mono<UpstreamResponse>> call,
+                                UnaryOperator<Mono<UpstreamResponse>> asFollower) {
         return Mono.defer(() -> {
             boolean[] leader = {false};
             Shared shared = inFlight.compute(key, (k, current) -> {
@@ -35,8 +42,7 @@ final class Coalescer {
             });
             Mono<UpstreamResponse> answer = shared.mono;
             if (!leader[0]) {
-                onFollower.run();
-                answer = answer.map(r -> r.withSource(UpstreamResponse.Source.COALESCED));
+                answer = asFollower.apply(answer.map(r -> r.withSource(UpstreamResponse.Source.COALESCED)));
             }
             return answer.doFinally(shared::leave);
         });

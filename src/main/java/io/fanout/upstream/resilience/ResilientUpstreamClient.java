@@ -34,7 +34,8 @@ import reactor.core.publisher.Mono;
  * <li><b>coalesce</b> (GET, {@code coalesce: true}): identical callers share the whole retried, hedged call, so N
  * followers cost one retry sequence, not N. Key: {@link UpstreamRequest#identity()} plus the traffic class (a live
  * call never waits behind a batch call's bulkhead share). The shared call runs under the leader's
- * {@link CallBudget}.</li>
+ * {@link CallBudget}; a follower stops waiting at its own deadline ({@code deadline-exceeded}) and leaves the
+ * shared call running for the others.</li>
  * <li><b>retry</b> (idempotent calls) with the per-upstream {@link RetryBudget} and the request deadline: backoff
  * waits hold no permit, no breaker probe and no token, and each retry may be hedged again.</li>
  * <li><b>hedge</b> (idempotent GET): each of the two attempts passes the breaker on its own, so the loser's
@@ -42,7 +43,9 @@ import reactor.core.publisher.Mono;
  * <li><b>circuit breaker</b>: checked before anything is spent, so circuit-open costs no token and no permit and
  * never touches the network.</li>
  * <li><b>rate limit</b>: before the bulkhead, so a call waiting for a token does not hold a concurrency permit.</li>
- * <li><b>bulkhead</b>: wraps only the network attempt, so a permit is held exactly while the upstream works.</li>
+ * <li><b>bulkhead</b>: wraps only the network attempt, so a permit is held exactly while the upstream works. The
+ * queue wait is bounded by {@code min(max-wait, time left before the deadline)}; a wait cut by the deadline fails
+ * {@code deadline-exceeded}, not {@code bulkhead-full}.</li>
  * <li><b>per-attempt timeout</b> {@code min(budget.attemptTimeout(), time left before the deadline)}: inside the
  * breaker so a timeout counts as a failure, inside the bulkhead so the time spent queueing for a permit (bounded by
  * max-wait) is not charged to the upstream. A cut by the deadline fails {@code deadline-exceeded}, a cut by the
@@ -57,6 +60,11 @@ import reactor.core.publisher.Mono;
  * rate-limited, no time left) are not counted: {@code meta.calls.X.attempts} says how often the upstream was really
  * called. Fresh cache hits and coalesced followers made no attempt of their own and show 0; the shared call's
  * attempts are counted on the leader's budget.
+ *
+ * <h2>What counts as an answer</h2>
+ * A 2xx whose body is not one JSON value (see {@link JsonAnswer}) fails the attempt with {@code invalid-response}
+ * right where the transport hands it over: the breaker counts it as a failure, a hedge keeps waiting for the other
+ * attempt, and it is never cached, shared with coalesced callers or served as stale later.
  *
  * <h2>Stale-if-error</h2>
  * A stale answer replaces timeouts, deadline cuts, connect errors, 5xx, invalid responses, circuit-open,
@@ -149,7 +157,12 @@ public final class ResilientUpstreamClient implements UpstreamClient {
                 ? () -> retried(request, budget)
                 : () -> retried(request, budget).doOnNext(response -> cache.put(identity, response));
         Mono<UpstreamResponse> answer = coalescer == null ? network.get()
-                : coalescer.join((budget.batch() ? "batch " : "live ") + identity, network, metrics::coalesced);
+                : coalescer.join((budget.batch() ? "batch " : "live ") + identity, network, shared -> {
+                    metrics.coalesced();
+                    // a follower whose deadline comes before the leader's leaves the shared call in time
+                    return shared.timeout(Duration.ofMillis(budget.remainingMillis()),
+                            Mono.error(this::deadlineExceeded));
+                });
         if (cache == null || !cache.servesStale()) {
             return answer;
         }
@@ -233,7 +246,10 @@ public final class ResilientUpstreamClient implements UpstreamClient {
     private Mono<UpstreamResponse> gated(UpstreamRequest request, CallBudget budget,
                                          CircuitBreakerPolicy.@Nullable Permit permit) {
         Mono<UpstreamResponse> network = Mono.defer(() -> timed(request, budget, permit));
-        Mono<UpstreamResponse> bulkheaded = bulkhead == null ? network : bulkhead.run(budget.batch(), network);
+        AsyncBulkhead bh = bulkhead;
+        // the queue wait is bounded by the deadline too: nobody waits for a permit they could not use
+        Mono<UpstreamResponse> bulkheaded = bh == null ? network
+                : Mono.defer(() -> bh.run(budget.batch(), Duration.ofMillis(budget.remainingMillis()), network));
         AsyncRateLimiter limiter = rateLimiter;
         if (limiter == null) {
             return bulkheaded;
@@ -257,6 +273,15 @@ public final class ResilientUpstreamClient implements UpstreamClient {
         long start = ReactorClock.nowNanos();
         return Mono.defer(() -> transport.exchange(request, budget))
                 .switchIfEmpty(Mono.error(() -> new CallFailure(ErrorType.INVALID_RESPONSE, name + " gave no answer")))
+                // judged here, inside the breaker and before the cache, coalescing or a hedge race see the answer
+                .<UpstreamResponse>handle((response, sink) -> {
+                    if (JsonAnswer.usable(response)) {
+                        sink.next(response);
+                    } else {
+                        sink.error(new CallFailure(ErrorType.INVALID_RESPONSE,
+                                name + " answered a body that is not JSON"));
+                    }
+                })
                 .timeout(Duration.ofMillis(bound),
                         Mono.error(() -> cutByDeadline ? deadlineExceeded() : timedOut(bound)))
                 .doOnSuccess(r -> latency.record(ReactorClock.nowNanos() - start, false))

@@ -87,6 +87,38 @@ class AsyncBulkheadTest {
     }
 
     @Test
+    void shouldStopWaitingAtTheCallersDeadlineWithDeadlineExceededWhenThatComesBeforeMaxWait() {
+        AsyncBulkhead bulkhead = new AsyncBulkhead("users", 1, Duration.ofSeconds(5), 1);
+        PublisherProbe<String> waiterBody = PublisherProbe.of(Mono.just("late"));
+
+        StepVerifier.withVirtualTime(() -> Mono.zip(bulkhead.run(false, Mono.delay(Duration.ofMillis(500))
+                                .thenReturn("first")),
+                        bulkhead.run(false, Duration.ofMillis(100), waiterBody.mono())
+                                .onErrorResume(e -> Mono.just(typeOf(e)))))
+                .then(() -> assertThat(bulkhead.waiting()).isEqualTo(1))
+                .thenAwait(Duration.ofMillis(100))
+                .then(() -> assertThat(bulkhead.waiting()).isZero())
+                .thenAwait(Duration.ofMillis(400))
+                .expectNextMatches(t -> t.getT1().equals("first") && t.getT2().equals("deadline-exceeded"))
+                .verifyComplete();
+
+        waiterBody.assertWasNotSubscribed();
+        assertThat(bulkhead.inUse()).isZero();
+        assertThat(bulkhead.rejectedCount()).isZero(); // the bulkhead refused nobody
+    }
+
+    @Test
+    void shouldGiveBatchTrafficAtMostItsShareRoundedDownAndLeaveLiveTrafficAPermit() {
+        assertThat(new AsyncBulkhead("u", 5, NO_WAIT, 0.5).batchMax()).isEqualTo(2);
+        assertThat(new AsyncBulkhead("u", 3, NO_WAIT, 0.9).batchMax()).isEqualTo(2);
+        assertThat(new AsyncBulkhead("u", 10, NO_WAIT, 0.3).batchMax()).isEqualTo(3);
+        assertThat(new AsyncBulkhead("u", 4, NO_WAIT, 1).batchMax()).isEqualTo(4);
+        // one permit cannot be split: batch traffic may still use it rather than never run
+        assertThat(new AsyncBulkhead("u", 1, NO_WAIT, 0.5).batchMax()).isEqualTo(1);
+        assertThat(new AsyncBulkhead("u", 4, NO_WAIT, 0.1).batchMax()).isEqualTo(1);
+    }
+
+    @Test
     void shouldLeaveTheQueueAtOnceWhenAWaiterIsCancelled() {
         AsyncBulkhead bulkhead = new AsyncBulkhead("users", 1, Duration.ofSeconds(10), 1);
         PublisherProbe<String> waiterBody = PublisherProbe.of(Mono.just("never"));

@@ -1,6 +1,6 @@
 package io.fanout.upstream.resilience;
 
-import static io.fanout.upstream.resilience.FakeUpstream.body;
+import static io.fanout.upstream.resilience.ScriptedTransport.body;
 import static io.fanout.upstream.resilience.Upstreams.budget;
 import static io.fanout.upstream.resilience.Upstreams.coalescing;
 import static io.fanout.upstream.resilience.Upstreams.get;
@@ -22,7 +22,8 @@ class CoalescingTest {
     private static final Duration SECOND = Duration.ofSeconds(1);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.okAfter(Duration.ofMillis(100), "answer " + n));
+    private final ScriptedTransport fake = new ScriptedTransport(
+            n -> ScriptedTransport.okAfter(Duration.ofMillis(100), "answer " + n));
     private final ResilientUpstreamClient client = new ResilientUpstreamClient(coalescing(plain()), fake, registry);
 
     @Test
@@ -88,8 +89,25 @@ class CoalescingTest {
     }
 
     @Test
+    void shouldLetAFollowerLeaveAtItsOwnDeadlineWhileTheLeaderStillGetsTheAnswer() {
+        StepVerifier.withVirtualTime(() -> Flux.merge(
+                        client.exchange(get("/a"), budget(SECOND, SECOND)).map(r -> r.source() + " " + body(r)),
+                        client.exchange(get("/a"), budget(SECOND, Duration.ofMillis(40)))
+                                .map(r -> "follower got an answer")
+                                .onErrorResume(e -> Mono.just(((io.fanout.upstream.CallFailure) e).type().wireName()))))
+                .thenAwait(Duration.ofMillis(40))
+                .expectNext("deadline-exceeded")
+                .thenAwait(Duration.ofMillis(60))
+                .expectNext("NETWORK answer 1")
+                .verifyComplete();
+
+        assertThat(fake.subscriptions).hasValue(1);
+        assertThat(fake.cancellations).hasValue(0);
+    }
+
+    @Test
     void shouldShareAFailureWithEveryWaitingCaller() {
-        fake.script(n -> Mono.delay(Duration.ofMillis(10)).then(FakeUpstream.status(503)));
+        fake.script(n -> Mono.delay(Duration.ofMillis(10)).then(ScriptedTransport.status(503)));
 
         StepVerifier.withVirtualTime(() -> Flux.merge(
                         client.exchange(get("/a"), budget(SECOND, SECOND)).map(r -> "ok").onErrorReturn("failed"),

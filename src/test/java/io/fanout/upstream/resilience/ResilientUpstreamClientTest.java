@@ -1,6 +1,6 @@
 package io.fanout.upstream.resilience;
 
-import static io.fanout.upstream.resilience.FakeUpstream.body;
+import static io.fanout.upstream.resilience.ScriptedTransport.body;
 import static io.fanout.upstream.resilience.Upstreams.budget;
 import static io.fanout.upstream.resilience.Upstreams.get;
 import static io.fanout.upstream.resilience.Upstreams.plain;
@@ -33,7 +33,7 @@ class ResilientUpstreamClientTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    private ResilientUpstreamClient client(UpstreamDefinition definition, FakeUpstream fake) {
+    private ResilientUpstreamClient client(UpstreamDefinition definition, ScriptedTransport fake) {
         return new ResilientUpstreamClient(definition, fake, registry, () -> NO_JITTER);
     }
 
@@ -45,7 +45,7 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldCutAHangingAttemptWithTimeoutWhenItsOwnTimeoutIsShorterThanTheDeadline() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.hang());
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.hang());
         ResilientUpstreamClient client = client(plain(), fake);
 
         StepVerifier.withVirtualTime(() -> client.exchange(get("/u/1"), budget(Duration.ofMillis(200), SECOND)))
@@ -59,7 +59,7 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldCutAHangingAttemptWithDeadlineExceededWhenTheDeadlineComesFirst() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.hang());
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.hang());
         ResilientUpstreamClient client = client(plain(), fake);
 
         StepVerifier.withVirtualTime(() -> client.exchange(get("/u/1"), budget(SECOND, Duration.ofMillis(300))))
@@ -72,20 +72,20 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldReturnEveryBulkheadPermitAndGaugeToZeroAfterSuccessFailureTimeoutAndCancel() {
-        FakeUpstream fake = new FakeUpstream(n -> switch (n) {
-            case 1 -> FakeUpstream.okAfter(Duration.ofMillis(10), "ok");
-            case 2 -> FakeUpstream.status(503);
-            case 3 -> FakeUpstream.hang(); // cut by the timeout
-            default -> FakeUpstream.hang(); // cancelled by the caller
+        ScriptedTransport fake = new ScriptedTransport(n -> switch (n) {
+            case 1 -> ScriptedTransport.okAfter(Duration.ofMillis(10), "ok");
+            case 2 -> ScriptedTransport.status(503);
+            case 3 -> ScriptedTransport.hang(); // cut by the timeout
+            default -> ScriptedTransport.hang(); // cancelled by the caller
         });
         UpstreamDefinition definition = with(plain(), new BulkheadDefinition(1, Duration.ofSeconds(5), 0.5));
         ResilientUpstreamClient client = client(definition, fake);
 
         StepVerifier.withVirtualTime(() -> Flux.concat(
-                        client.exchange(get("/a"), budget(Duration.ofMillis(100), SECOND)).map(FakeUpstream::body),
-                        client.exchange(get("/b"), budget(Duration.ofMillis(100), SECOND)).map(FakeUpstream::body)
+                        client.exchange(get("/a"), budget(Duration.ofMillis(100), SECOND)).map(ScriptedTransport::body),
+                        client.exchange(get("/b"), budget(Duration.ofMillis(100), SECOND)).map(ScriptedTransport::body)
                                 .onErrorResume(e -> Mono.just(type(e).wireName())),
-                        client.exchange(get("/c"), budget(Duration.ofMillis(100), SECOND)).map(FakeUpstream::body)
+                        client.exchange(get("/c"), budget(Duration.ofMillis(100), SECOND)).map(ScriptedTransport::body)
                                 .onErrorResume(e -> Mono.just(type(e).wireName())),
                         client.exchange(get("/d"), budget(Duration.ofMillis(100), SECOND))
                                 .take(Duration.ofMillis(50)).thenReturn("cancelled")))
@@ -102,12 +102,13 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldFailWithBulkheadFullWhileTheOnlyPermitIsHeldAndReportItAsACallOutcome() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.okAfter(Duration.ofMillis(100), "slow"));
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.okAfter(Duration.ofMillis(100), "slow"));
         ResilientUpstreamClient client = client(with(plain(), new BulkheadDefinition(1, Duration.ZERO, 0.5)), fake);
 
         StepVerifier.withVirtualTime(() -> Mono.zip(
-                        client.exchange(get("/a"), budget(SECOND, SECOND)).map(FakeUpstream::body),
-                        client.exchange(get("/b"), budget(SECOND, SECOND)).map(FakeUpstream::body).onErrorResume(e -> Mono.just(
+                        client.exchange(get("/a"), budget(SECOND, SECOND)).map(ScriptedTransport::body),
+                        client.exchange(get("/b"), budget(SECOND, SECOND)).map(ScriptedTransport::body)
+                                .onErrorResume(e -> Mono.just(
                                 type(e).wireName()))))
                 .thenAwait(Duration.ofMillis(100))
                 .expectNextMatches(t -> t.getT1().equals("slow") && t.getT2().equals("bulkhead-full"))
@@ -122,7 +123,7 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldFailWithRateLimitedWithoutCallingTheUpstreamWhenNoTokenIsLeft() {
-        FakeUpstream fake = FakeUpstream.answering("ok");
+        ScriptedTransport fake = ScriptedTransport.answering("ok");
 
         StepVerifier.withVirtualTime(() -> {
                     ResilientUpstreamClient client =
@@ -143,7 +144,7 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldAnswerAFreshHitFromTheCacheWithoutCallingTheUpstream() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.ok("answer " + n));
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.ok("answer " + n));
         ResilientUpstreamClient client = client(
                 with(plain(), new CacheDefinition(Duration.ofSeconds(5), Duration.ZERO, 100)), fake);
 
@@ -162,11 +163,11 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldServeTheLastGoodAnswerAsStaleWhenTheUpstreamFailsButNotForA4xx() {
-        FakeUpstream fake = new FakeUpstream(n -> switch (n) {
-            case 1 -> FakeUpstream.ok("good");
-            case 2 -> FakeUpstream.status(503);
-            case 3 -> FakeUpstream.connectError();
-            default -> FakeUpstream.status(404);
+        ScriptedTransport fake = new ScriptedTransport(n -> switch (n) {
+            case 1 -> ScriptedTransport.ok("good");
+            case 2 -> ScriptedTransport.status(503);
+            case 3 -> ScriptedTransport.connectError();
+            default -> ScriptedTransport.status(404);
         });
         ResilientUpstreamClient client = client(
                 with(plain(), new CacheDefinition(Duration.ZERO, Duration.ofMinutes(5), 100)), fake);
@@ -185,7 +186,8 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldNotServeStaleOlderThanTheStaleIfErrorWindow() {
-        FakeUpstream fake = new FakeUpstream(n -> n == 1 ? FakeUpstream.ok("good") : FakeUpstream.status(503));
+        ScriptedTransport fake = new ScriptedTransport(
+                n -> n == 1 ? ScriptedTransport.ok("good") : ScriptedTransport.status(503));
         ResilientUpstreamClient client = client(
                 with(plain(), new CacheDefinition(Duration.ZERO, Duration.ofMinutes(1), 100)), fake);
 
@@ -197,13 +199,72 @@ class ResilientUpstreamClientTest {
                 .verify();
     }
 
+    @Test
+    void shouldNeverCacheOrServeAsStaleA2xxAnswerThatIsNotJsonAndCountItAsABreakerFailure() {
+        ScriptedTransport fake = new ScriptedTransport(n -> switch (n) {
+            case 1 -> ScriptedTransport.raw("{\"v\":1}");
+            case 2 -> ScriptedTransport.raw("<html>oops</html>"); // after the ttl: replaces nothing, stale answers
+            case 3 -> ScriptedTransport.status(503);
+            default -> ScriptedTransport.raw("{\"v\":4}");
+        });
+        UpstreamDefinition definition = with(with(plain(),
+                new CacheDefinition(Duration.ofSeconds(1), Duration.ofMinutes(5), 100)),
+                Upstreams.breaker(100, Duration.ofSeconds(10)));
+        ResilientUpstreamClient client = client(definition, fake);
+
+        StepVerifier.withVirtualTime(() -> Flux.concat(
+                        client.exchange(get("/a"), budget(SECOND, SECOND)),
+                        Mono.delay(Duration.ofSeconds(2)).then(Mono.defer(() ->
+                                client.exchange(get("/a"), budget(SECOND, SECOND)))),
+                        Mono.defer(() -> client.exchange(get("/a"), budget(SECOND, SECOND))))
+                        .map(r -> r.source().wireName() + " " + body(r)))
+                .thenAwait(Duration.ofSeconds(2))
+                .expectNext("network {\"v\":1}", "stale {\"v\":1}", "stale {\"v\":1}")
+                .verifyComplete();
+
+        CircuitBreaker.Metrics m = client.breakerPolicy().breaker().getMetrics();
+        assertThat(m.getNumberOfFailedCalls()).isEqualTo(2); // the garbage answer and the 503
+        assertThat(m.getNumberOfSuccessfulCalls()).isEqualTo(1);
+        assertThat(registry.get("fanout.upstream.stale.served").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldFailAGarbageAnswerWithInvalidResponseWithoutAnyCacheAndNotStoreIt() {
+        ScriptedTransport fake = new ScriptedTransport(
+                n -> n == 1 ? ScriptedTransport.raw("{\"half\": ") : ScriptedTransport.raw("[1]"));
+        ResilientUpstreamClient client = client(
+                with(plain(), new CacheDefinition(Duration.ofMinutes(1), Duration.ofMinutes(5), 100)), fake);
+
+        StepVerifier.withVirtualTime(() -> client.exchange(get("/a"), budget(SECOND, SECOND)))
+                .expectErrorSatisfies(e -> assertThat(type(e)).isEqualTo(ErrorType.INVALID_RESPONSE))
+                .verify();
+        StepVerifier.withVirtualTime(() -> client.exchange(get("/a"), budget(SECOND, SECOND)))
+                .expectNextMatches(r -> r.source() == UpstreamResponse.Source.NETWORK && body(r).equals("[1]"))
+                .verifyComplete();
+
+        assertThat(fake.subscriptions).hasValue(2);
+    }
+
+    @Test
+    void shouldAcceptA204AndAnEmptyNon200AnswerAsAnswersWithoutData() {
+        ScriptedTransport fake = new ScriptedTransport(
+                n -> Mono.just(new UpstreamResponse(n == 1 ? 204 : 202, new byte[0],
+                UpstreamResponse.Source.NETWORK)));
+        ResilientUpstreamClient client = client(plain(), fake);
+
+        StepVerifier.create(client.exchange(get("/a"), budget(SECOND, SECOND))
+                        .concatWith(client.exchange(get("/b"), budget(SECOND, SECOND))).map(UpstreamResponse::status))
+                .expectNext(204, 202)
+                .verifyComplete();
+    }
+
     // --- hedging -----------------------------------------------------------------------------------------------
 
     @Test
     void shouldHedgeAfterTheDelayTakeTheFirstAnswerAndCancelTheLoserWithoutCountingIt() {
-        FakeUpstream fake = new FakeUpstream(n -> n == 1
-                ? FakeUpstream.okAfter(Duration.ofMillis(500), "slow primary")
-                : FakeUpstream.okAfter(Duration.ofMillis(20), "fast hedge"));
+        ScriptedTransport fake = new ScriptedTransport(n -> n == 1
+                ? ScriptedTransport.okAfter(Duration.ofMillis(500), "slow primary")
+                : ScriptedTransport.okAfter(Duration.ofMillis(20), "fast hedge"));
         UpstreamDefinition definition = with(with(plain(), new HedgeDefinition(Duration.ofMillis(100), 0.05)),
                 Upstreams.breaker(100, Duration.ofSeconds(10)));
         ResilientUpstreamClient client = client(definition, fake);
@@ -229,8 +290,27 @@ class ResilientUpstreamClientTest {
     }
 
     @Test
+    void shouldStopHedgingOnceTheHedgeBudgetIsSpent() {
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.okAfter(Duration.ofMillis(200), "slow"));
+        // a share of 0: only the floor of the budget is left
+        ResilientUpstreamClient client = client(with(plain(), new HedgeDefinition(Duration.ofMillis(100), 0)), fake);
+        int calls = RetryBudget.DEFAULT_FLOOR + 5;
+
+        StepVerifier.withVirtualTime(() -> Flux.range(0, calls)
+                        .flatMap(i -> client.exchange(get("/a" + i), budget(SECOND, SECOND))))
+                .thenAwait(Duration.ofMillis(300))
+                .expectNextCount(calls)
+                .verifyComplete();
+
+        assertThat(registry.get("fanout.upstream.hedges").counter().count()).isEqualTo(RetryBudget.DEFAULT_FLOOR);
+        assertThat(fake.subscriptions).hasValue(calls + RetryBudget.DEFAULT_FLOOR);
+        assertThat(fake.cancellations).hasValue(RetryBudget.DEFAULT_FLOOR); // every hedged pair had a loser
+    }
+
+    @Test
     void shouldNotHedgeWhenTheFirstAttemptAnswersInTime() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.okAfter(Duration.ofMillis(50), "answer " + n));
+        ScriptedTransport fake = new ScriptedTransport(
+                n -> ScriptedTransport.okAfter(Duration.ofMillis(50), "answer " + n));
         ResilientUpstreamClient client = client(with(plain(), new HedgeDefinition(Duration.ofMillis(100), 0.05)),
                 fake);
 
@@ -244,7 +324,8 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldFailAtOnceWhenTheFirstAttemptFailsBeforeTheHedgeStarts() {
-        FakeUpstream fake = new FakeUpstream(n -> Mono.delay(Duration.ofMillis(10)).then(FakeUpstream.status(500)));
+        ScriptedTransport fake = new ScriptedTransport(
+                n -> Mono.delay(Duration.ofMillis(10)).then(ScriptedTransport.status(500)));
         ResilientUpstreamClient client = client(with(plain(), new HedgeDefinition(Duration.ofMillis(100), 0.05)),
                 fake);
 
@@ -258,9 +339,9 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldWaitForTheHedgeWhenThePrimaryFailsAfterItStarted() {
-        FakeUpstream fake = new FakeUpstream(n -> n == 1
-                ? Mono.delay(Duration.ofMillis(150)).then(FakeUpstream.status(502))
-                : FakeUpstream.okAfter(Duration.ofMillis(100), "hedge"));
+        ScriptedTransport fake = new ScriptedTransport(n -> n == 1
+                ? Mono.delay(Duration.ofMillis(150)).then(ScriptedTransport.status(502))
+                : ScriptedTransport.okAfter(Duration.ofMillis(100), "hedge"));
         ResilientUpstreamClient client = client(with(plain(), new HedgeDefinition(Duration.ofMillis(100), 0.05)),
                 fake);
 
@@ -274,8 +355,8 @@ class ResilientUpstreamClientTest {
 
     @Test
     void shouldReportStatusOfEveryConfiguredPolicy() {
-        FakeUpstream fake = new FakeUpstream(n -> n % 2 == 0 ? FakeUpstream.status(503)
-                : FakeUpstream.okAfter(Duration.ofMillis(10L * n), "ok"));
+        ScriptedTransport fake = new ScriptedTransport(n -> n % 2 == 0 ? ScriptedTransport.status(503)
+                : ScriptedTransport.okAfter(Duration.ofMillis(10L * n), "ok"));
         UpstreamDefinition definition = with(with(with(plain(), new BulkheadDefinition(8, Duration.ZERO, 0.5)),
                 Upstreams.rateLimit(100, 50, Duration.ZERO)), Upstreams.breaker(100, Duration.ofSeconds(5)));
         ResilientUpstreamClient client = client(definition, fake);
@@ -300,8 +381,8 @@ class ResilientUpstreamClientTest {
     @Test
     void shouldRemoveItsMetersOnCloseUnlessANewerClientOfTheUpstreamOwnsThem() {
         UpstreamDefinition definition = with(plain(), new BulkheadDefinition(4, Duration.ZERO, 0.5));
-        ResilientUpstreamClient old = client(definition, FakeUpstream.answering("ok"));
-        FakeUpstream newTransport = FakeUpstream.answering("ok");
+        ResilientUpstreamClient old = client(definition, ScriptedTransport.answering("ok"));
+        ScriptedTransport newTransport = ScriptedTransport.answering("ok");
         ResilientUpstreamClient replacement = client(definition, newTransport);
 
         old.close();

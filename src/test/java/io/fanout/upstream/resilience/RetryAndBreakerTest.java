@@ -1,6 +1,6 @@
 package io.fanout.upstream.resilience;
 
-import static io.fanout.upstream.resilience.FakeUpstream.body;
+import static io.fanout.upstream.resilience.ScriptedTransport.body;
 import static io.fanout.upstream.resilience.Upstreams.budget;
 import static io.fanout.upstream.resilience.Upstreams.get;
 import static io.fanout.upstream.resilience.Upstreams.plain;
@@ -44,7 +44,7 @@ class RetryAndBreakerTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    private ResilientUpstreamClient client(UpstreamDefinition definition, FakeUpstream fake) {
+    private ResilientUpstreamClient client(UpstreamDefinition definition, ScriptedTransport fake) {
         return new ResilientUpstreamClient(definition, fake, registry, () -> NO_JITTER);
     }
 
@@ -56,7 +56,8 @@ class RetryAndBreakerTest {
 
     @Test
     void shouldRetryAListedStatusAndCountEveryAttemptOnce() {
-        FakeUpstream fake = new FakeUpstream(n -> n < 3 ? FakeUpstream.status(503) : FakeUpstream.ok("third"));
+        ScriptedTransport fake = new ScriptedTransport(
+                n -> n < 3 ? ScriptedTransport.status(503) : ScriptedTransport.ok("third"));
         ResilientUpstreamClient client = client(with(plain(), retry(3, Duration.ofMillis(10), 0.2, 503)), fake);
         CallBudget[] budget = new CallBudget[1];
 
@@ -72,9 +73,9 @@ class RetryAndBreakerTest {
 
     @Test
     void shouldNotRetryANonIdempotentCallOrAnUnlistedStatus() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.status(503));
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.status(503));
         ResilientUpstreamClient client = client(with(plain(), retry(3, Duration.ofMillis(10), 0.2, 503)), fake);
-        FakeUpstream fake404 = new FakeUpstream(n -> FakeUpstream.status(404));
+        ScriptedTransport fake404 = new ScriptedTransport(n -> ScriptedTransport.status(404));
         ResilientUpstreamClient client404 = client(with(plain(), retry(3, Duration.ofMillis(10), 0.2, 503)),
                 fake404);
 
@@ -89,10 +90,10 @@ class RetryAndBreakerTest {
 
     @Test
     void shouldBackOffExponentiallyAndHonourALongerRetryAfter() {
-        FakeUpstream fake = new FakeUpstream(n -> switch (n) {
-            case 1 -> FakeUpstream.status(503); // backoff 101ms at the top of the jitter range
-            case 2 -> FakeUpstream.status(503, Duration.ofMillis(400)); // Retry-After 400ms > backoff 200ms
-            default -> FakeUpstream.ok("ok");
+        ScriptedTransport fake = new ScriptedTransport(n -> switch (n) {
+            case 1 -> ScriptedTransport.status(503); // backoff 101ms at the top of the jitter range
+            case 2 -> ScriptedTransport.status(503, Duration.ofMillis(400)); // Retry-After 400ms > backoff 200ms
+            default -> ScriptedTransport.ok("ok");
         });
         ResilientUpstreamClient client = new ResilientUpstreamClient(
                 with(plain(), retry(3, Duration.ofMillis(101), 0.2, 503)), fake, registry, () -> MAX_JITTER);
@@ -109,7 +110,7 @@ class RetryAndBreakerTest {
 
     @Test
     void shouldGiveUpWithTheLastFailureWhenTheNextAttemptCouldNotStartBeforeTheDeadline() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.status(503, Duration.ofSeconds(2)));
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.status(503, Duration.ofSeconds(2)));
         ResilientUpstreamClient client = client(with(plain(), retry(3, Duration.ofMillis(10), 0.2, 503)), fake);
 
         StepVerifier.withVirtualTime(() -> client.exchange(get("/a"), budget(SECOND, SECOND)))
@@ -121,7 +122,7 @@ class RetryAndBreakerTest {
 
     @Test
     void shouldStopRetryingWhenCancelledDuringBackoff() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.connectError());
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.connectError());
         ResilientUpstreamClient client = new ResilientUpstreamClient(
                 with(plain(), retry(3, Duration.ofMillis(500), 0.2)), fake, registry, () -> MAX_JITTER);
 
@@ -139,7 +140,7 @@ class RetryAndBreakerTest {
 
     @Test
     void shouldKeepTotalAttemptsWithinTheRetryBudgetWhenTheUpstreamAlwaysFails() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.status(503));
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.status(503));
         ResilientUpstreamClient client = client(with(plain(), retry(3, Duration.ofMillis(1), 0.2, 503)), fake);
         int calls = 200;
 
@@ -159,19 +160,20 @@ class RetryAndBreakerTest {
 
     @Test
     void shouldOpenOnTimeoutsFailFastWithoutTheNetworkThenRecoverThroughHalfOpenProbes() {
-        FakeUpstream fake = new FakeUpstream(n -> n <= 4 ? FakeUpstream.hang() : FakeUpstream.ok("back"));
+        ScriptedTransport fake = new ScriptedTransport(
+                n -> n <= 4 ? ScriptedTransport.hang() : ScriptedTransport.ok("back"));
         ResilientUpstreamClient client = client(with(plain(), Upstreams.breaker(4, Duration.ofSeconds(10))), fake);
         Duration timeout = Duration.ofMillis(100);
 
         StepVerifier.withVirtualTime(() -> Flux.range(0, 4)
                         .concatMap(i -> client.exchange(get("/a"), budget(timeout, SECOND))
-                                .map(FakeUpstream::body).onErrorResume(e -> Mono.just(type(e).wireName())))
+                                .map(ScriptedTransport::body).onErrorResume(e -> Mono.just(type(e).wireName())))
                         .concatWith(Mono.defer(() -> client.exchange(get("/a"), budget(timeout, SECOND)))
-                                .map(FakeUpstream::body).onErrorResume(e -> Mono.just(
+                                .map(ScriptedTransport::body).onErrorResume(e -> Mono.just(
                                         type(e).wireName() + " " + ((CallFailure) e).retryAfter().toMillis())))
                         .concatWith(Mono.delay(Duration.ofSeconds(10)).then(
                                 Flux.range(0, 3).concatMap(i -> client.exchange(get("/a"), budget(timeout, SECOND))
-                                        .map(FakeUpstream::body)).then(Mono.just("probes done")))))
+                                        .map(ScriptedTransport::body)).then(Mono.just("probes done")))))
                 .thenAwait(Duration.ofMillis(400))
                 .expectNext("timeout", "timeout", "timeout", "timeout", "circuit-open 10000")
                 .then(() -> assertThat(client.breakerPolicy().state()).isEqualTo(CircuitBreaker.State.OPEN))
@@ -187,7 +189,7 @@ class RetryAndBreakerTest {
 
     @Test
     void shouldNotCountClientErrorsAsFailures() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.status(404));
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.status(404));
         ResilientUpstreamClient client = client(with(plain(), Upstreams.breaker(4, Duration.ofSeconds(10))), fake);
 
         StepVerifier.withVirtualTime(() -> Flux.range(0, 10)
@@ -201,7 +203,7 @@ class RetryAndBreakerTest {
 
     @Test
     void shouldGiveTheBreakerPermissionBackWhenAnAttemptIsCancelledOrTurnedAwayLocally() {
-        FakeUpstream fake = new FakeUpstream(n -> FakeUpstream.hang());
+        ScriptedTransport fake = new ScriptedTransport(n -> ScriptedTransport.hang());
         UpstreamDefinition definition = with(with(plain(), Upstreams.breaker(1, Duration.ofSeconds(10))),
                 Upstreams.rateLimit(1, 1, Duration.ZERO));
         ResilientUpstreamClient client = client(definition, fake);

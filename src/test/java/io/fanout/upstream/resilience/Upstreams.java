@@ -22,6 +22,11 @@ final class Upstreams {
     private Upstreams() {
     }
 
+    /** The upstream "users" at {@code url} with every default and no policies. */
+    static UpstreamDefinition at(String url) {
+        return UpstreamDefinition.http("users", url);
+    }
+
     static UpstreamDefinition plain() {
         return UpstreamDefinition.http("users", "http://localhost:1");
     }

@@ -15,11 +15,11 @@ import io.fanout.upstream.UpstreamResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * An in-memory transport whose answers a test scripts per attempt (1-based), and which counts what happened to
- * them. Like a real transport it records one attempt on the budget per exchange; delays use {@link Mono#delay} so
- * virtual time drives them.
+ * An in-memory transport (no socket) whose answers a test scripts per attempt (1-based), and which counts what
+ * happened to them. Like a real transport it records one attempt on the budget per exchange; delays use
+ * {@link Mono#delay} so virtual time drives them. The tests over real sockets use {@code testsupport.FakeUpstream}.
  */
-final class FakeUpstream implements UpstreamClient {
+final class ScriptedTransport implements UpstreamClient {
 
     final AtomicInteger subscriptions = new AtomicInteger();
     /** Attempts cancelled before they answered. */
@@ -30,19 +30,25 @@ final class FakeUpstream implements UpstreamClient {
     volatile boolean closed;
     private volatile IntFunction<Mono<UpstreamResponse>> script;
 
-    FakeUpstream(IntFunction<Mono<UpstreamResponse>> script) {
+    ScriptedTransport(IntFunction<Mono<UpstreamResponse>> script) {
         this.script = script;
     }
 
-    static FakeUpstream answering(String body) {
-        return new FakeUpstream(n -> ok(body));
+    static ScriptedTransport answering(String body) {
+        return new ScriptedTransport(n -> ok(body));
     }
 
     void script(IntFunction<Mono<UpstreamResponse>> script) {
         this.script = script;
     }
 
-    static Mono<UpstreamResponse> ok(String body) {
+    /** A 200 whose body is {@code text} as a JSON string (the layer rejects bodies that are not JSON). */
+    static Mono<UpstreamResponse> ok(String text) {
+        return raw("\"" + text + "\"");
+    }
+
+    /** A 200 with exactly these body bytes, JSON or not. */
+    static Mono<UpstreamResponse> raw(String body) {
         return Mono.just(new UpstreamResponse(200, body.getBytes(StandardCharsets.UTF_8),
                 UpstreamResponse.Source.NETWORK));
     }
@@ -93,7 +99,10 @@ final class FakeUpstream implements UpstreamClient {
         closed = true;
     }
 
+    /** The body as text: the text of a JSON string body, else the raw body. */
     static String body(UpstreamResponse response) {
-        return new String(response.body(), StandardCharsets.UTF_8);
+        String raw = new String(response.body(), StandardCharsets.UTF_8);
+        return raw.length() >= 2 && raw.startsWith("\"") && raw.endsWith("\"") ? raw.substring(1, raw.length() - 1)
+                : raw;
     }
 }

@@ -1,0 +1,29 @@
+package io.fanout.reload;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+import io.fanout.compile.ConfigCompiler;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.store.ConfigChangeListener;
+import io.fanout.store.ConfigStore;
+import io.fanout.store.DatabaseModeCondition;
+import io.fanout.store.StartupConfigReader;
+
+/** Database mode's start-up read and config applier; without a database none of this exists. */
+@Configuration(proxyBeanMethods = false)
+@Conditional(DatabaseModeCondition.class)
+class ReloadConfiguration {
+
+    @Bean
+    DatabaseStartup databaseStartup(StartupConfigReader reader) {
+        return new DatabaseStartup(reader);
+    }
+
+    @Bean
+    ConfigApplier configApplier(ActiveConfig active, ConfigCompiler compiler, ConfigStore store,
+            ConfigChangeListener listener) {
+        return new ConfigApplier(active, compiler, store, listener);
+    }
+}

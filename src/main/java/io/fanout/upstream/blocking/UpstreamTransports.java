@@ -1,0 +1,62 @@
+package io.fanout.upstream.blocking;
+
+import java.time.Duration;
+
+import io.fanout.definition.BulkheadDefinition;
+import io.fanout.definition.UpstreamDefinition;
+import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.upstream.UpstreamClient;
+
+/** Picks the transport of an upstream by its kind, and the policies a blocking kind always gets. */
+public final class UpstreamTransports {
+
+    private UpstreamTransports() {
+    }
+
+    /**
+     * The raw transport; {@code ownTimeout} false when the resilience layer bounds every attempt already.
+     *
+     * @throws IllegalArgumentException when a java upstream's class cannot be used (validation reports it first)
+     */
+    public static UpstreamClient transport(UpstreamDefinition upstream, boolean ownTimeout) {
+        return switch (upstream.kind()) {
+            case HTTP -> new HttpUpstreamClient(upstream, ownTimeout);
+            case JDBC -> new JdbcUpstreamClient(upstream, ownTimeout);
+            case JAVA -> new JavaUpstreamClient(upstream, sourceClass(upstream), ownTimeout);
+        };
+    }
+
+    /**
+     * The definition the resilience layer is built from: a blocking upstream without a bulkhead gets one of
+     * {@code pool-size} permits and no waiting, so a call beyond what its threads can serve fails
+     * {@code bulkhead-full} at once instead of queueing unseen. (A configured bulkhead is at most pool-size:
+     * validation rejects more.)
+     */
+    public static UpstreamDefinition withPolicyDefaults(UpstreamDefinition upstream) {
+        if (!upstream.kind().blocking() || upstream.bulkhead() != null) {
+            return upstream;
+        }
+        return upstream.withBulkhead(new BulkheadDefinition(upstream.poolSize(), Duration.ZERO,
+                BulkheadDefinition.DEFAULT_BATCH_SHARE));
+    }
+
+    private static Class<? extends BlockingSource> sourceClass(UpstreamDefinition upstream) {
+        String className = upstream.className();
+        String problem = className == null ? "no class" : JavaUpstreamClient.problemWith(className, loader());
+        if (problem != null || className == null) {
+            throw new IllegalArgumentException("upstream " + upstream.name() + ": " + problem);
+        }
+        try {
+            return Class.forName(className, false, loader()).asSubclass(BlockingSource.class);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("upstream " + upstream.name() + ": class '" + className
+                    + "' is not on the classpath", e);
+        }
+    }
+
+    /** The loader that sees the application's classes (and a user's jar on the classpath). */
+    public static ClassLoader loader() {
+        ClassLoader l = Thread.currentThread().getContextClassLoader();
+        return l != null ? l : UpstreamTransports.class.getClassLoader();
+    }
+}
