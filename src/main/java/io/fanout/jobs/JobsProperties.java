@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryMaxBackoff    longest wait between runs
  * @param retention          finished (completed or cancelled) jobs are deleted this long after they finished
  * @param shutdownGrace      on shutdown, how long running items may finish before their leases are given back
+ * @param uploadIdleTimeout  an upload that sends nothing for this long is abandoned (408) and rolled back, so a
+ *                           stalled client cannot keep a transaction and a pooled connection open
  */
 @Validated
 @ConfigurationProperties("fanout.jobs")
@@ -42,7 +44,8 @@ public record JobsProperties(
         @DefaultValue("1s") Duration retryBackoff,
         @DefaultValue("30s") Duration retryMaxBackoff,
         @DefaultValue("7d") Duration retention,
-        @DefaultValue("5s") Duration shutdownGrace) {
+        @DefaultValue("5s") Duration shutdownGrace,
+        @DefaultValue("60s") Duration uploadIdleTimeout) {
 
     public JobsProperties {
         positive("workers", workers);
@@ -63,6 +66,7 @@ public record JobsProperties(
         positive("retry-backoff", retryBackoff);
         positive("retry-max-backoff", retryMaxBackoff);
         positive("retention", retention);
+        positive("upload-idle-timeout", uploadIdleTimeout);
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("fanout.jobs.shutdown-grace must not be negative but was "
                     + shutdownGrace.toMillis() + "ms");

@@ -145,7 +145,10 @@ final class JobsRoutes {
         LineSplitter splitter = new LineSplitter((int) properties.maxLineLength().toBytes());
         RecordReader reader = RecordReader.forMediaType(mediaType);
         AtomicInteger count = new AtomicInteger();
+        Duration idle = properties.uploadIdleTimeout();
         Flux<JobStore.NewItem> items = request.body(BodyExtractors.toDataBuffers())
+                .timeout(idle, Flux.error(() -> new UploadException(408, "the upload sent nothing for "
+                        + idle.toSeconds() + "s; nothing was stored")))
                 .concatMap(buffer -> {
                     try {
                         return Flux.fromIterable(splitter.feed(buffer));

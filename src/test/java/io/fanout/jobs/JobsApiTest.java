@@ -105,6 +105,22 @@ class JobsApiTest extends JobsTestBase {
     }
 
     @Test
+    void shouldAbandonAnUploadThatStallsAndStoreNothing() {
+        long jobs = count("SELECT count(*) FROM jobs");
+        org.springframework.core.io.buffer.DefaultDataBufferFactory buffers =
+                org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance;
+        reactor.core.publisher.Flux<org.springframework.core.io.buffer.DataBuffer> stalled =
+                reactor.core.publisher.Flux.<org.springframework.core.io.buffer.DataBuffer>just(
+                                buffers.wrap("id\n1\n2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .concatWith(reactor.core.publisher.Flux.never());
+
+        assertProblem(post("/jobs?endpoint=user").contentType(MediaType.parseMediaType("text/csv"))
+                .body(stalled, org.springframework.core.io.buffer.DataBuffer.class), 408, "sent nothing for 1s");
+
+        assertThat(count("SELECT count(*) FROM jobs")).isEqualTo(jobs);
+    }
+
+    @Test
     void shouldLimitItemsPerJob() {
         StringBuilder ndjson = new StringBuilder();
         for (int i = 1; i <= 5001; i++) {

@@ -129,7 +129,8 @@ class JobsRunTest extends JobsTestBase {
         usersAnswer(Duration.ofSeconds(20));
         JobsProperties shortGrace = new JobsProperties(4, 16, 1024, 5000, properties.maxLineLength(),
                 properties.maxJsonBody(), 100, Duration.ofMinutes(5), Duration.ofMillis(100), 3,
-                Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofDays(1), Duration.ofMillis(200));
+                Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofDays(1), Duration.ofMillis(200),
+                Duration.ofMinutes(1));
         JobWorker other = new JobWorker(store, active, engine, shortGrace, Flux.never(), "stopping-worker",
                 new SimpleMeterRegistry());
         // the shared context's worker must not take the items first: the job is created before either sees it

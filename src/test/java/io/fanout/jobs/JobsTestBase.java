@@ -42,7 +42,8 @@ import tools.jackson.databind.JsonNode;
         "fanout.jobs.max-attempts=3",
         "fanout.jobs.max-items=5000",
         "fanout.jobs.max-line-length=256B",
-        "fanout.jobs.insert-batch=100"})
+        "fanout.jobs.insert-batch=100",
+        "fanout.jobs.upload-idle-timeout=1s"})
 @AutoConfigureWebTestClient
 @DirtiesContext // close the context (and its sessions) before the database is dropped at JVM exit
 abstract class JobsTestBase {
