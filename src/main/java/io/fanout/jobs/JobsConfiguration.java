@@ -6,20 +6,16 @@ import java.util.UUID;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Wrapped;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Condition;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -27,6 +23,7 @@ import io.fanout.admin.AdminAuth;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
 import io.fanout.store.DatabaseMode;
+import io.fanout.store.DatabaseModeCondition;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -37,7 +34,7 @@ import reactor.util.retry.Retry;
  * instead of the "jobs need a database" placeholder that {@code WebRoutes} keeps for file mode.
  */
 @Configuration(proxyBeanMethods = false)
-@Conditional(JobsConfiguration.DatabaseModeOnly.class)
+@Conditional(DatabaseModeCondition.class)
 @EnableConfigurationProperties(JobsProperties.class)
 class JobsConfiguration {
 
@@ -57,7 +54,7 @@ class JobsConfiguration {
     JobWorker jobWorker(JobStore store, ActiveConfig active, Engine engine, JobsProperties properties,
                         ConnectionFactory connectionFactory, MeterRegistry registry) {
         String owner = hostName() + "/" + UUID.randomUUID();
-        return new JobWorker(store, active, engine, properties, notifications(postgresql(connectionFactory)), owner,
+        return new JobWorker(store, active, engine, properties, notifications(DatabaseMode.postgresql(connectionFactory)), owner,
                 registry);
     }
 
@@ -91,29 +88,8 @@ class JobsConfiguration {
                                 s.failure().toString())));
     }
 
-    private static PostgresqlConnectionFactory postgresql(ConnectionFactory connectionFactory) {
-        ConnectionFactory current = connectionFactory;
-        while (!(current instanceof PostgresqlConnectionFactory) && current instanceof Wrapped<?> wrapped
-                && wrapped.unwrap() instanceof ConnectionFactory inner) {
-            current = inner;
-        }
-        if (current instanceof PostgresqlConnectionFactory postgresql) {
-            return postgresql;
-        }
-        throw new IllegalStateException("Batch jobs need PostgreSQL, but spring.r2dbc.url gives a "
-                + current.getClass().getName());
-    }
-
     private static String hostName() {
         String host = System.getenv("HOSTNAME");
         return host == null || host.isBlank() ? "fanout" : host;
-    }
-
-    /** Same rule as the store's: database mode when {@code spring.r2dbc.url} is set. */
-    static final class DatabaseModeOnly implements Condition {
-        @Override
-        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return DatabaseMode.isConfigured(context.getEnvironment());
-        }
     }
 }
