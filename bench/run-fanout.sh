@@ -22,7 +22,7 @@
 #   PEER_BOOT [4.1.0]   UPSTREAM_CPUS [0]  PEER_CPUS [1]  LOADGEN_CPUS [0]  BASELINE [webflux-naive]
 #   and everything run.sh reads: WARMUP [60] WARMUP_MAX [150] WARMUP_TOL [8] ROUNDS [3] DURATION [10] CONNS [64]
 #   QUIET_MAX_WAIT [10] NOISY_RETRIES [1] NOISE_PCT [20] (the box is shared: short quiet waits, one retry)
-#   MAX_SECONDS [1500]  hard bound on the driver run
+#   MAX_SECONDS [1200]  hard bound on the driver run (the default 3 targets x 3 rounds took ~15 min on a busy box)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,7 +38,7 @@ export BASELINE=${BASELINE:-webflux-naive}
 export WARMUP=${WARMUP:-60} WARMUP_MAX=${WARMUP_MAX:-150} WARMUP_TOL=${WARMUP_TOL:-8}
 export ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-10} CONNS=${CONNS:-64}
 export QUIET_MAX_WAIT=${QUIET_MAX_WAIT:-10} NOISY_RETRIES=${NOISY_RETRIES:-1} NOISE_PCT=${NOISE_PCT:-20}
-MAX_SECONDS=${MAX_SECONDS:-1500}
+MAX_SECONDS=${MAX_SECONDS:-1200}
 JDK25=${JDK25:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
 export JDK25
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED}
