@@ -132,10 +132,6 @@ public final class HttpUpstreamClient implements UpstreamClient {
                     return out.sendByteArray(Mono.just(body));
                 })
                 .response(this::read)
-                // an identity context write keeps the subscriber's context (fixed at subscription) at this point, so
-                // Reactor Netty's several context look-ups per exchange stop here instead of walking the whole
-                // chain of the request (engine, resilience layer, server); measured in docs/benchmarks.md
-                .contextWrite(context -> context)
                 .next()
                 .switchIfEmpty(Mono.error(() -> new CallFailure(ErrorType.INVALID_RESPONSE,
                         name + " closed the connection without answering")));
