@@ -51,10 +51,17 @@ public final class Envelope {
         return new CompositeAnswer(200, false, partial, out.buffer(), out.size(), null);
     }
 
+    /**
+     * An upper bound for a usual envelope, so the buffer is not grown (copied) while writing: the fixed frame and
+     * request id, then per call its name twice (data and meta), its meta entry and its data (raw length, or a
+     * guess for trees and errors). Too small only costs one copy.
+     */
     private static int estimate(Execution ex) {
-        int n = 256;
-        for (int i = 0; i < ex.plan().calls().size(); i++) {
+        List<CallPlan> calls = ex.plan().calls();
+        int n = 128 + ex.requestId().length();
+        for (int i = 0; i < calls.size(); i++) {
             CallOutcome o = ex.outcome(i);
+            n += 2 * calls.get(i).quotedName().length + 112;
             if (o != null && o.raw() != null) {
                 n += o.raw().length;
             } else {

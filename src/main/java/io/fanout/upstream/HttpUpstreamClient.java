@@ -1,6 +1,7 @@
 package io.fanout.upstream;
 
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
@@ -30,6 +31,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.transport.AddressUtils;
 
 /**
  * The HTTP transport of one upstream over Reactor Netty: its own connection pool sized by {@code max-connections},
@@ -72,9 +74,11 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 .maxIdleTime(Duration.ofSeconds(30))
                 .evictInBackground(Duration.ofSeconds(30))
                 .build();
+        // built once: host(h).port(p) would rebuild (and re-parse the IP literal of) the address on every request.
+        // A host name stays unresolved here, so every new connection still resolves it as before.
+        InetSocketAddress address = AddressUtils.createUnresolved(uri.getHost(), port);
         HttpClient c = HttpClient.create(pool)
-                .host(uri.getHost())
-                .port(port)
+                .remoteAddress(() -> address)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, upstream.connectTimeout().toMillis()))
                 .followRedirect(false)
                 .keepAlive(true);

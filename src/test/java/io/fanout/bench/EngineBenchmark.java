@@ -1,0 +1,146 @@
+package io.fanout.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.fanout.compile.CompiledConfig;
+import io.fanout.compile.ConfigCompiler;
+import io.fanout.compile.RouteTable;
+import io.fanout.compile.UpstreamClientFactory;
+import io.fanout.definition.ConfigParser;
+import io.fanout.engine.CompositeAnswer;
+import io.fanout.engine.Engine;
+import io.fanout.engine.RequestInput;
+import io.fanout.upstream.CallBudget;
+import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.UpstreamRequest;
+import io.fanout.upstream.UpstreamResponse;
+import io.fanout.upstream.resilience.ResilientUpstreamClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import reactor.core.publisher.Mono;
+
+/**
+ * The engine's own cost per composite request, with the network taken out: upstreams are in memory and answer
+ * canned bodies at once, so what is measured is route lookup, planning, rendering upstream requests, the Reactor
+ * plumbing of the calls, JSON validation or parsing of the bodies, the envelope and the timers.
+ *
+ * <ul>
+ * <li>{@code fanout3}: three independent calls whose bodies (~300 B, ~2 KB, ~1 KB, like the load harness's
+ * users/orders/recommendations) are embedded as validated raw bytes: the harness's fan-out-of-three route.</li>
+ * <li>{@code chain}: {@code user}, then {@code orders} and {@code recs} built from {@code user.id}: the first body is
+ * parsed into a tree because later calls read it.</li>
+ * </ul>
+ * {@code transport}: {@code plain} is the in-memory client alone; {@code resilient} wraps it in
+ * {@link ResilientUpstreamClient} without policies, as production does for every upstream.
+ *
+ * <p>Run with {@code bench/jmh.sh} (see docs/benchmarks.md); it is not run by the test suite.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"})
+public class EngineBenchmark {
+
+    static final String CONFIG = """
+            upstreams:
+              users: { url: "http://users.invalid", timeout: 1s }
+              orders: { url: "http://orders.invalid", timeout: 1s }
+              recommendations: { url: "http://recommendations.invalid", timeout: 1s }
+            endpoints:
+              fanout3:
+                path: /users/{id}/overview
+                deadline: 5s
+                on-failure: fail-fast
+                calls:
+                  user: { upstream: users, path: "/users/{path.id}" }
+                  orders: { upstream: orders, path: "/orders/{path.id}" }
+                  recommendations: { upstream: recommendations, path: "/recommendations/{path.id}" }
+              chain:
+                path: /users/{id}/chain
+                deadline: 5s
+                calls:
+                  user: { upstream: users, path: "/users/{path.id}" }
+                  orders: { upstream: orders, path: "/orders/{user.id}" }
+                  recs: { upstream: recommendations, path: "/recommendations/{user.id}", query: { tier: "{user.tier}" } }
+            """;
+
+    @Param({"fanout3", "chain"})
+    public String endpoint;
+
+    @Param({"plain", "resilient"})
+    public String transport;
+
+    private PrometheusMeterRegistry registry;
+    private CompiledConfig config;
+    private Engine engine;
+    private String path;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Map<String, byte[]> bodies = Map.of("users", Bodies.user(), "orders", Bodies.orders(),
+                "recommendations", Bodies.recommendations());
+        UpstreamClientFactory factory = u -> {
+            UpstreamClient memory = new InMemoryUpstream(bodies.get(u.name()));
+            return "plain".equals(transport) ? memory : new ResilientUpstreamClient(u, memory, registry);
+        };
+        config = new ConfigCompiler(factory, registry, name -> null).compile(ConfigParser.parseYaml(CONFIG), 1);
+        engine = new Engine();
+        path = "fanout3".equals(endpoint) ? "/users/42/overview" : "/users/42/chain";
+        CompositeAnswer check = request();
+        if (check.status() != 200 || check.partial()) {
+            throw new IllegalStateException("unexpected answer: " + new String(check.body(), 0, check.length(),
+                    StandardCharsets.UTF_8));
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        config.close();
+        registry.close();
+    }
+
+    /** One request as the web layer runs it: route lookup, then the engine's whole answer. */
+    @Benchmark
+    public CompositeAnswer request() {
+        RouteTable.Found found = (RouteTable.Found) config.routes().find("GET", path);
+        RequestInput input = new RequestInput("bench-request-id", found.pathVariables(), name -> null, name -> null,
+                null);
+        return engine.answer(engine.start(found.endpoint(), input, false)).block();
+    }
+
+    /** An upstream that answers a canned 200 body at once, counting the attempt as a transport must. */
+    static final class InMemoryUpstream implements UpstreamClient {
+        private final UpstreamResponse response;
+
+        InMemoryUpstream(byte[] body) {
+            this.response = new UpstreamResponse(200, body, UpstreamResponse.Source.NETWORK);
+        }
+
+        @Override
+        public Mono<UpstreamResponse> exchange(UpstreamRequest request, CallBudget budget) {
+            return Mono.defer(() -> {
+                budget.recordAttempt();
+                return Mono.just(response);
+            });
+        }
+    }
+}
