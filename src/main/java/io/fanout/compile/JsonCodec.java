@@ -1,7 +1,5 @@
 package io.fanout.compile;
 
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
@@ -28,17 +26,12 @@ public final class JsonCodec {
         return MAPPER.readTree(bytes);
     }
 
-    /** True when {@code bytes} hold exactly one JSON value (whitespace around it allowed). */
+    /**
+     * True when {@code bytes} hold exactly one UTF-8 JSON value (whitespace around it allowed). Byte-level, no
+     * allocation: 2–3× faster than a Jackson parse (docs/benchmarks.md). A byte-order mark or UTF-16 is rejected
+     * (RFC 8259 §8.1), since such bytes would make the embedded envelope invalid.
+     */
     public static boolean isValidJson(byte[] bytes) {
-        try (JsonParser p = MAPPER.createParser(bytes)) {
-            JsonToken t = p.nextToken();
-            if (t == null) {
-                return false;
-            }
-            p.skipChildren();
-            return p.nextToken() == null;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return JsonBytes.isValidJson(bytes);
     }
 }
