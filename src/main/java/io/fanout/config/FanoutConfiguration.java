@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -27,6 +28,7 @@ import io.fanout.upstream.blocking.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.WebRoutes;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
 
 /**
  * Assembles Fanout: compiler, the active config (from {@code fanout.config}, or in database mode from the latest
@@ -75,6 +77,17 @@ class FanoutConfiguration {
             compiled.warmUp().subscribe();
         }
         return active;
+    }
+
+    /**
+     * Composite endpoints have their own timers ({@code fanout.requests}, {@code fanout.calls}) by endpoint and
+     * outcome; WebFlux's generic {@code http.server.requests} observation on top of them cost ~5 % of CPU per
+     * request (docs/benchmarks.md), so it is kept for Fanout's own APIs only.
+     */
+    @Bean
+    ObservationPredicate serverObservationsForOwnApisOnly() {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext server)
+                || WebRoutes.isOwnApi(server.getCarrier().getPath().pathWithinApplication().value());
     }
 
     @Bean

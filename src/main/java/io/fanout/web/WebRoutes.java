@@ -21,4 +21,9 @@ public final class WebRoutes {
                         null));
         return jobs.and(new CompositeRoutes(active, engine, maxRequestBody));
     }
+
+    /** Paths of Fanout's own APIs ({@code /actuator}, {@code /admin}, {@code /jobs}): never a composite endpoint. */
+    public static boolean isOwnApi(String path) {
+        return CompositeRoutes.isReserved(path);
+    }
 }
