@@ -23,6 +23,11 @@ class MetricsTest extends FanoutIntegrationTest {
                     path: /metrics-ok
                     calls:
                       one: { upstream: a, path: /one }
+                  metrics-patch:
+                    path: /metrics-patch
+                    method: PATCH
+                    calls:
+                      one: { upstream: a, path: /one, method: GET }
                   metrics-timeout:
                     path: /metrics-timeout
                     calls:
@@ -33,6 +38,7 @@ class MetricsTest extends FanoutIntegrationTest {
         B.on("/slow", json("{}").withDelay(Duration.ofSeconds(1)));
 
         client.get().uri("/metrics-ok").exchange().expectStatus().isOk();
+        client.patch().uri("/metrics-patch").exchange().expectStatus().isOk();
         client.get().uri("/admin/config").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isOk();
         client.get().uri("/metrics-timeout").exchange().expectStatus().isOk()
@@ -50,12 +56,12 @@ class MetricsTest extends FanoutIntegrationTest {
                 "upstream=\"b\"", "outcome=\"timeout\"")).isGreaterThanOrEqualTo(1);
         assertThat(count(scrape, "fanout_calls_seconds_count", "endpoint=\"metrics-ok\"", "call=\"one\"",
                 "outcome=\"success\"")).isGreaterThanOrEqualTo(1);
-        // the generic server timer is kept for Fanout's own APIs, not doubled on composite endpoints
+        // the generic server timer is kept for Fanout's own APIs, not doubled on composite endpoints (functional
+        // routes are all tagged uri="UNKNOWN", so a method no Fanout API uses marks the composite requests)
         assertThat(count(scrape, "http_server_requests_seconds_count", "uri=\"/admin/config\""))
                 .isGreaterThanOrEqualTo(1);
         assertThat(scrape.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{"))
-                .filter(l -> !l.contains("uri=\"/admin") && !l.contains("uri=\"/actuator")
-                        && !l.contains("uri=\"/jobs"))).isEmpty();
+                .filter(l -> l.contains("method=\"PATCH\""))).isEmpty();
     }
 
     /** The value of the first sample of {@code metric} whose labels include all {@code labels}, or -1. */
