@@ -13,6 +13,7 @@ import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.PublisherProbe;
@@ -36,8 +37,11 @@ class AsyncBulkheadTest {
         AsyncBulkhead bulkhead = new AsyncBulkhead("users", 1, NO_WAIT, 1);
         PublisherProbe<String> second = PublisherProbe.of(Mono.just("b"));
 
-        StepVerifier.create(Mono.zip(bulkhead.run(false, Mono.delay(Duration.ofMillis(10)).thenReturn("a")),
-                        bulkhead.run(false, second.mono()).onErrorResume(e -> Mono.just(typeOf(e)))))
+        // the first call holds the permit until the second has been answered: no real-time margin involved
+        Sinks.One<String> first = Sinks.one();
+        StepVerifier.create(Mono.zip(bulkhead.run(false, first.asMono()),
+                        bulkhead.run(false, second.mono()).onErrorResume(e -> Mono.just(typeOf(e)))
+                                .doOnNext(ignored -> first.tryEmitValue("a"))))
                 .expectNextMatches(t -> t.getT2().equals("bulkhead-full"))
                 .verifyComplete();
 
