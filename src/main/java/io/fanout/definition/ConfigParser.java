@@ -54,16 +54,7 @@ public final class ConfigParser {
      * @throws UncheckedIOException    when the file cannot be read
      */
     public static ConfigDefinition load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file, e);
-        }
-        Path fileName = file.getFileName();
-        String name = fileName == null ? file.toString() : fileName.toString();
-        String format = name.toLowerCase(Locale.ROOT).endsWith(".json") ? "JSON" : "YAML";
-        return ConfigBinder.bind(read(text, format, name));
+        return ConfigBinder.bind(readTreeFile(file));
     }
 
     /**
@@ -89,16 +80,7 @@ public final class ConfigParser {
 
     /** Reads and binds a file (JSON for {@code .json}, else YAML); throws only for syntax or I/O errors. */
     public static Bound bindFile(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file, e);
-        }
-        Path fileName = file.getFileName();
-        String name = fileName == null ? file.toString() : fileName.toString();
-        String format = name.toLowerCase(Locale.ROOT).endsWith(".json") ? "JSON" : "YAML";
-        return ConfigBinder.bindLenient(read(text, format, name));
+        return ConfigBinder.bindLenient(readTreeFile(file));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import io.fanout.testsupport.FanoutIntegrationTest;
+import io.fanout.testsupport.Prometheus;
 
 /** SPEC §6: request and call timers by endpoint and outcome on /actuator/prometheus. */
 class MetricsTest extends FanoutIntegrationTest {
@@ -48,39 +49,22 @@ class MetricsTest extends FanoutIntegrationTest {
                 .expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
 
-        assertThat(count(scrape, "fanout_requests_seconds_count", "endpoint=\"metrics-ok\"", "outcome=\"ok\""))
+        assertThat(Prometheus.sample(scrape, "fanout_requests_seconds_count", "endpoint=\"metrics-ok\"", "outcome=\"ok\""))
                 .isGreaterThanOrEqualTo(1);
-        assertThat(count(scrape, "fanout_requests_seconds_count", "endpoint=\"metrics-timeout\"",
+        assertThat(Prometheus.sample(scrape, "fanout_requests_seconds_count", "endpoint=\"metrics-timeout\"",
                 "outcome=\"partial\"")).isGreaterThanOrEqualTo(1);
-        assertThat(count(scrape, "fanout_calls_seconds_count", "endpoint=\"metrics-timeout\"", "call=\"slow\"",
+        assertThat(Prometheus.sample(scrape, "fanout_calls_seconds_count", "endpoint=\"metrics-timeout\"", "call=\"slow\"",
                 "upstream=\"b\"", "outcome=\"timeout\"")).isGreaterThanOrEqualTo(1);
-        assertThat(count(scrape, "fanout_calls_seconds_count", "endpoint=\"metrics-ok\"", "call=\"one\"",
+        assertThat(Prometheus.sample(scrape, "fanout_calls_seconds_count", "endpoint=\"metrics-ok\"", "call=\"one\"",
                 "outcome=\"success\"")).isGreaterThanOrEqualTo(1);
         // the generic server timer is kept for Fanout's own APIs, not doubled on composite endpoints (functional
         // routes are all tagged uri="UNKNOWN", so a method no Fanout API uses marks the composite requests)
-        assertThat(count(scrape, "http_server_requests_seconds_count", "uri=\"/admin/config\""))
+        assertThat(Prometheus.sample(scrape, "http_server_requests_seconds_count", "uri=\"/admin/config\""))
                 .isGreaterThanOrEqualTo(1);
         assertThat(scrape.lines().filter(l -> l.startsWith("http_server_requests_seconds_count{"))
                 .filter(l -> l.contains("method=\"PATCH\""))).isEmpty();
     }
 
-    /** The value of the first sample of {@code metric} whose labels include all {@code labels}, or -1. */
-    private static double count(String scrape, String metric, String... labels) {
-        for (String line : scrape.split("\n")) {
-            if (!line.startsWith(metric + "{")) {
-                continue;
-            }
-            String labelPart = line.substring(0, line.lastIndexOf('}') + 1);
-            boolean all = true;
-            for (String l : labels) {
-                all &= labelPart.contains(l);
-            }
-            if (all) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return -1;
-    }
 
     @Test
     void shouldReportCircuitStatesInHealth() {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.fanout.testsupport.Eventually;
 import io.fanout.testsupport.FanoutIntegrationTest;
+import io.fanout.testsupport.Prometheus;
 import reactor.core.Disposable;
 import reactor.netty.http.client.HttpClient;
 
@@ -204,19 +205,8 @@ class ResilienceThroughTheAppTest extends FanoutIntegrationTest {
 
     /** The value of the first sample of {@code metric} for upstream rs-metrics with all {@code labels}, or -1. */
     private static double sample(String scrape, String metric, String... labels) {
-        for (String line : scrape.split("\n")) {
-            if (!line.startsWith(metric + "{") || !line.contains("upstream=\"rs-metrics\"")) {
-                continue;
-            }
-            String labelPart = line.substring(0, line.lastIndexOf('}') + 1);
-            boolean all = true;
-            for (String l : labels) {
-                all &= labelPart.contains(l);
-            }
-            if (all) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return -1;
+        String[] all = java.util.Arrays.copyOf(labels, labels.length + 1);
+        all[labels.length] = "upstream=\"rs-metrics\"";
+        return Prometheus.sample(scrape, metric, all);
     }
 }
