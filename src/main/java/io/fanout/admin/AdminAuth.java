@@ -11,6 +11,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import io.fanout.web.ProblemWriter;
+import reactor.core.publisher.Mono;
 
 /**
  * Checks {@code Authorization: Bearer <token>} against configured tokens in constant time (the comparison never
@@ -112,5 +118,23 @@ public final class AdminAuth {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
+    }
+
+    /**
+     * The answer to a request whose token check gave {@code result}: nothing for {@link Result#OK} (go on), 403 with
+     * {@code disabledDetail} when no token is configured, 401 with a {@code WWW-Authenticate} challenge otherwise.
+     */
+    public static Mono<ServerResponse> refusal(ServerRequest request, Result result, String realm,
+            String disabledDetail) {
+        return switch (result) {
+            case OK -> Mono.empty();
+            case DISABLED -> ProblemWriter.response(request.exchange(), 403, disabledDetail, null);
+            case MISSING, WRONG -> {
+                HttpHeaders h = new HttpHeaders();
+                h.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + realm + "\"");
+                yield ProblemWriter.response(request.exchange(), 401,
+                        result == Result.MISSING ? "missing bearer token" : "wrong bearer token", h);
+            }
+        };
     }
 }

@@ -148,22 +148,11 @@ public final class AdminRoutes {
 
     private Mono<ServerResponse> authorize(ServerRequest request) {
         AdminAuth.Outcome outcome = auth.authenticate(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
-        return switch (outcome.result()) {
-            case OK -> {
-                request.attributes().put(AUTHOR, Objects.requireNonNull(outcome.name()));
-                yield Mono.empty();
-            }
-            case DISABLED -> ProblemWriter.response(request.exchange(), 403, "the admin API is disabled: set"
-                    + " FANOUT_ADMIN_TOKEN to a secret token and send it as 'Authorization: Bearer <token>'", null);
-            case MISSING -> unauthorized(request, "missing bearer token");
-            case WRONG -> unauthorized(request, "wrong bearer token");
-        };
-    }
-
-    private static Mono<ServerResponse> unauthorized(ServerRequest request, String detail) {
-        HttpHeaders h = new HttpHeaders();
-        h.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"fanout-admin\"");
-        return ProblemWriter.response(request.exchange(), 401, detail, h);
+        if (outcome.result() == AdminAuth.Result.OK) {
+            request.attributes().put(AUTHOR, Objects.requireNonNull(outcome.name()));
+        }
+        return AdminAuth.refusal(request, outcome.result(), "fanout-admin", "the admin API is disabled: set"
+                + " FANOUT_ADMIN_TOKEN to a secret token and send it as 'Authorization: Bearer <token>'");
     }
 
     // ---- reads

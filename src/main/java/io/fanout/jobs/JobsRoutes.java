@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
@@ -29,6 +28,7 @@ import io.fanout.compile.EndpointPlan;
 import io.fanout.compile.JsonBytes;
 import io.fanout.compile.JsonCodec;
 import io.fanout.engine.ActiveConfig;
+import io.fanout.web.Buffers;
 import io.fanout.web.ProblemWriter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -94,20 +94,9 @@ final class JobsRoutes {
     }
 
     private Mono<ServerResponse> authorize(ServerRequest request) {
-        return switch (auth.check(request.headers().firstHeader(HttpHeaders.AUTHORIZATION))) {
-            case OK -> Mono.empty();
-            case DISABLED -> ProblemWriter.response(request.exchange(), 403, "the jobs API is disabled: set"
-                    + " FANOUT_JOBS_TOKEN (or FANOUT_ADMIN_TOKEN) to a secret token and send it as"
-                    + " 'Authorization: Bearer <token>'", null);
-            case MISSING -> unauthorized(request, "missing bearer token");
-            case WRONG -> unauthorized(request, "wrong bearer token");
-        };
-    }
-
-    private static Mono<ServerResponse> unauthorized(ServerRequest request, String detail) {
-        HttpHeaders h = new HttpHeaders();
-        h.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"fanout-jobs\"");
-        return ProblemWriter.response(request.exchange(), 401, detail, h);
+        return AdminAuth.refusal(request, auth.check(request.headers().firstHeader(HttpHeaders.AUTHORIZATION)),
+                "fanout-jobs", "the jobs API is disabled: set FANOUT_JOBS_TOKEN (or FANOUT_ADMIN_TOKEN) to a secret"
+                        + " token and send it as 'Authorization: Bearer <token>'");
     }
 
     // ---- submit ----------------------------------------------------------------------------------------------
@@ -174,7 +163,7 @@ final class JobsRoutes {
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
                 .onErrorMap(DataBufferLimitException.class, e -> new UploadException(413, "the JSON body is larger"
                         + " than " + limit + " bytes; upload text/csv or application/x-ndjson instead"))
-                .map(JobsRoutes::bytes)
+                .map(Buffers::bytes)
                 .switchIfEmpty(Mono.error(() -> new UploadException("the request body is empty")))
                 .flatMap(body -> {
                     JsonNode root;
@@ -272,16 +261,6 @@ final class JobsRoutes {
         }
         out.raw('}');
         return new JobStore.NewItem(n, new String(out.buffer(), 0, out.size(), StandardCharsets.UTF_8));
-    }
-
-    private static byte[] bytes(DataBuffer buffer) {
-        try {
-            byte[] b = new byte[buffer.readableByteCount()];
-            buffer.read(b);
-            return b;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 
     private Mono<ServerResponse> acceptedSubmission(JobStore.Submitted submitted) {

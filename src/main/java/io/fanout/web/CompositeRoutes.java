@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -92,7 +91,7 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         }
         return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(Integer.MAX_VALUE,
                         maxRequestBody))
-                .map(CompositeRoutes::bytes)
+                .map(Buffers::bytes)
                 .flatMap(body -> {
                     if (body.length > 0 && !JsonCodec.isValidJson(body)) {
                         return ProblemWriter.response(request.exchange(), 400, "the request body is not valid JSON",
@@ -101,16 +100,6 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
                     return run(request, found, headers, body);
                 })
                 .switchIfEmpty(Mono.defer(() -> run(request, found, headers, null)));
-    }
-
-    private static byte[] bytes(DataBuffer buffer) {
-        try {
-            byte[] b = new byte[buffer.readableByteCount()];
-            buffer.read(b);
-            return b;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 
     private Mono<ServerResponse> run(ServerRequest request, RouteTable.Found found, HttpHeaders headers,
