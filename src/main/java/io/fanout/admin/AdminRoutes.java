@@ -23,14 +23,15 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.fanout.compile.CompiledConfig;
-import io.fanout.compile.ConfigCompiler;
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.compile.ValidatedConfig;
 import io.fanout.definition.CallDefinition;
-import io.fanout.definition.ConfigParser;
-import io.fanout.definition.ConfigProblem;
+import io.fanout.definition.ConfigBinder;
+import io.fanout.definition.ConfigWriter;
 import io.fanout.definition.EndpointDefinition;
 import io.fanout.definition.InvalidConfigException;
 import io.fanout.engine.ActiveConfig;
+import io.fanout.plan.CompiledConfig;
 import io.fanout.reload.ConfigApplier;
 import io.fanout.store.ConfigStore;
 import io.fanout.store.StoredConfig;
@@ -65,7 +66,7 @@ public final class AdminRoutes {
     private final ActiveConfig active;
     private final AdminAuth auth;
     private final String source;
-    private final @Nullable ConfigCompiler compiler;
+    private final @Nullable ConfigPipeline pipeline;
     private final @Nullable ConfigStore store;
     private final @Nullable ConfigApplier applier;
     private final Instant loadedAt = Instant.now();
@@ -80,15 +81,15 @@ public final class AdminRoutes {
      * @param store   the config versions in database mode; null in file mode (writes answer 409)
      * @param applier stores and applies changes in database mode; null in file mode
      */
-    public AdminRoutes(ActiveConfig active, AdminAuth auth, String source, @Nullable ConfigCompiler compiler,
+    public AdminRoutes(ActiveConfig active, AdminAuth auth, String source, @Nullable ConfigPipeline pipeline,
             @Nullable ConfigStore store, @Nullable ConfigApplier applier) {
-        if ((store == null) != (applier == null) || (store != null && compiler == null)) {
-            throw new IllegalArgumentException("database mode needs the store, the applier and the compiler");
+        if ((store == null) != (applier == null) || (store != null && pipeline == null)) {
+            throw new IllegalArgumentException("database mode needs the store, the applier and the pipeline");
         }
         this.active = active;
         this.auth = auth;
         this.source = source;
-        this.compiler = compiler;
+        this.pipeline = pipeline;
         this.store = store;
         this.applier = applier;
     }
@@ -161,7 +162,7 @@ public final class AdminRoutes {
     private Mono<StoredConfig> current() {
         if (store == null) {
             CompiledConfig c = active.current();
-            return Mono.just(new StoredConfig(fileVersionInfo(c.version()), ConfigParser.toDocument(c.definition())));
+            return Mono.just(new StoredConfig(fileVersionInfo(c.version()), ConfigWriter.document(c.definition())));
         }
         return store.latest().switchIfEmpty(Mono.error(() -> new AdminProblem(503,
                 "no config version is stored yet; this instance is still starting")));
@@ -236,7 +237,7 @@ public final class AdminRoutes {
         return readOnly(request).switchIfEmpty(Mono.defer(() -> body(request)
                 .flatMap(tree -> change(request, "replaced the whole config", current -> {
                     if (!(tree instanceof Map<?, ?>)) {
-                        throw AdminProblem.invalid(ConfigParser.bindTree(tree).problems());
+                        throw AdminProblem.invalid(ConfigBinder.bind(tree).problems());
                     }
                     return copy(tree);
                 }).flatMap(stored -> document(request, stored.document(), stored.version(), 200)))));
@@ -308,15 +309,15 @@ public final class AdminRoutes {
                 .flatMap(current -> {
                     checkIfMatch(request, current.version());
                     Map<String, Object> next = edit.apply(current);
-                    List<ConfigProblem> problems = Objects.requireNonNull(compiler).problems(ConfigParser.bind(next));
-                    if (!problems.isEmpty()) {
-                        return Mono.error(AdminProblem.invalid(problems));
+                    ValidatedConfig checked = Objects.requireNonNull(pipeline).validate(next);
+                    if (!checked.valid()) {
+                        return Mono.error(AdminProblem.invalid(checked.problems()));
                     }
                     if (isDryRun(request)) {
                         return Mono.error(new DryRun(current, next));
                     }
                     return Objects.requireNonNull(applier)
-                            .store(next, current.version(), author(request), reason(request, what));
+                            .store(checked, current.version(), author(request), reason(request, what));
                 }));
         // Without If-Match the client asked for its edit on whatever is latest: when another change lands between
         // reading the latest version and storing, the edit is redone on the newer one (validated again).
@@ -398,7 +399,7 @@ public final class AdminRoutes {
                 .map(text -> {
                     Object tree;
                     try {
-                        tree = ConfigParser.readTree(text);
+                        tree = ConfigPipeline.read(text);
                     } catch (InvalidConfigException syntax) {
                         throw AdminProblem.unreadable(syntax.problems());
                     }
@@ -459,7 +460,7 @@ public final class AdminRoutes {
 
     private static List<String> usersOf(StoredConfig current, String upstream) {
         List<String> users = new ArrayList<>();
-        for (EndpointDefinition endpoint : ConfigParser.bind(current.document()).definition().endpoints().values()) {
+        for (EndpointDefinition endpoint : ConfigBinder.bind(current.document()).definition().endpoints().values()) {
             for (Map.Entry<String, CallDefinition> call : endpoint.calls().entrySet()) {
                 if (upstream.equals(call.getValue().upstream())) {
                     users.add("endpoints." + endpoint.name() + ".calls." + call.getKey());

@@ -1,7 +1,5 @@
 package io.fanout.config;
 
-import java.util.Map;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,16 +12,16 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.admin.AdminAuth;
 import io.fanout.admin.AdminRoutes;
-import io.fanout.compile.CompiledConfig;
-import io.fanout.compile.ConfigCompiler;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.compile.ConfigEnvironment;
+import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.UpstreamClientFactory;
-import io.fanout.definition.ConfigDefinition;
-import io.fanout.definition.ConfigParser;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
 import io.fanout.reload.ConfigApplier;
 import io.fanout.reload.DatabaseStartup;
 import io.fanout.store.ConfigStore;
+import io.fanout.store.DatabaseMode;
 import io.fanout.upstream.blocking.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.WebRoutes;
@@ -46,28 +44,35 @@ class FanoutConfiguration {
                 UpstreamTransports.transport(upstream, false), registry);
     }
 
+    /**
+     * The config pipeline. In database mode configs arrive over the admin API, so {@code ${NAME}} may only name
+     * variables allowed by {@code fanout.config.env-allow} (SPEC §7); in file mode any but Fanout's own.
+     */
     @Bean
-    ConfigCompiler configCompiler(UpstreamClientFactory clients, MeterRegistry registry) {
-        return new ConfigCompiler(clients, registry, System::getenv);
+    ConfigPipeline configPipeline(UpstreamClientFactory clients, MeterRegistry registry, Environment environment) {
+        ConfigEnvironment variables = DatabaseMode.isConfigured(environment)
+                ? ConfigEnvironment.databaseMode(System::getenv,
+                        environment.getProperty(ConfigEnvironment.ALLOW_PROPERTY))
+                : ConfigEnvironment.fileMode(System::getenv);
+        return new ConfigPipeline(clients, registry, variables);
     }
 
     @Bean(destroyMethod = "close")
-    ActiveConfig activeConfig(FanoutProperties properties, ConfigCompiler compiler,
+    ActiveConfig activeConfig(FanoutProperties properties, ConfigPipeline pipeline,
                               ObjectProvider<DatabaseStartup> database) {
         DatabaseStartup fromDatabase = database.getIfAvailable();
         CompiledConfig compiled;
         if (fromDatabase != null) {
             // database mode: the latest stored version; fanout.config only seeds an empty database
-            compiled = fromDatabase.initial(properties.config(), compiler);
+            compiled = fromDatabase.initial(properties.config(), pipeline);
         } else {
-            ConfigParser.Bound bound;
+            Object document = null;
             if (properties.config() == null) {
                 log.warn("no fanout.config given: starting with no endpoints (pass --fanout.config=<file>)");
-                bound = new ConfigParser.Bound(new ConfigDefinition(Map.of(), Map.of()), java.util.List.of());
             } else {
-                bound = ConfigParser.bindFile(properties.config());
+                document = ConfigPipeline.read(properties.config());
             }
-            compiled = compiler.compile(bound, 1, null);
+            compiled = pipeline.load(document, 1, null);
             log.info("config {} loaded: {} upstreams, {} endpoints", properties.config() == null ? "(none)"
                     : properties.config(), compiled.upstreams().size(), compiled.endpoints().size());
         }
@@ -97,12 +102,12 @@ class FanoutConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
-                                                Environment environment, ConfigCompiler compiler,
+                                                Environment environment, ConfigPipeline pipeline,
                                                 ObjectProvider<ConfigStore> store,
                                                 ObjectProvider<ConfigApplier> applier) {
         AdminAuth auth = AdminAuth.fromEnvironment(environment);
         String source = properties.config() == null ? "(no file)" : properties.config().toString();
-        return new AdminRoutes(active, auth, source, compiler, store.getIfAvailable(), applier.getIfAvailable())
+        return new AdminRoutes(active, auth, source, pipeline, store.getIfAvailable(), applier.getIfAvailable())
                 .routes()
                 .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes()));
     }

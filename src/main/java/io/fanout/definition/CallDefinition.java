@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param timeout     overrides the upstream's timeout, or null
  * @param forEach     {@code call.path.to.array}: one call per element, or null
  * @param concurrency cap of concurrent for-each calls (default 8)
+ * @param maxItems    for-each: a longer list fails the call with invalid-response (default 1000)
  * @param idempotent  allows retry/hedging of a non-GET call
  * @param sql         read-only SQL template (jdbc upstreams), or null
  * @param single      jdbc: one object instead of an array of rows
@@ -30,10 +31,11 @@ import org.jspecify.annotations.Nullable;
 public record CallDefinition(String name, String upstream, String method, @Nullable String path,
                              Map<String, String> query, Map<String, String> headers, @Nullable Object body,
                              boolean required, @Nullable String select, @Nullable Duration timeout,
-                             @Nullable String forEach, int concurrency, boolean idempotent, @Nullable String sql,
+                             @Nullable String forEach, int concurrency, int maxItems, boolean idempotent, @Nullable String sql,
                              boolean single) {
 
     public static final int DEFAULT_CONCURRENCY = 8;
+    public static final int DEFAULT_MAX_ITEMS = 1000;
 
     public CallDefinition {
         query = Collections.unmodifiableMap(new LinkedHashMap<>(query));

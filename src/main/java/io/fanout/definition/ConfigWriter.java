@@ -11,14 +11,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a {@link ConfigDefinition} back into the generic tree the binder reads, in the notations an author writes
- * ({@code 250ms}, {@code 2MB}, {@code 500/s}, {@code 20%}), leaving out keys that hold their default.
+ * ({@code 250ms}, {@code 2MB}, {@code 500/s}, {@code 20%}), leaving out keys that hold their default, such that
+ * binding {@code document(c)} gives {@code c} again.
  */
-final class ConfigWriter {
+public final class ConfigWriter {
 
     private ConfigWriter() {
     }
 
-    static Map<String, Object> document(ConfigDefinition config) {
+    /** The generic tree of a configuration, secrets as written ({@code ${NAME}}). */
+    public static Map<String, Object> document(ConfigDefinition config) {
         Map<String, Object> upstreams = new LinkedHashMap<>();
         config.upstreams().forEach((name, upstream) -> upstreams.put(name, upstream(upstream)));
         Map<String, Object> endpoints = new LinkedHashMap<>();
@@ -147,6 +149,9 @@ final class ConfigWriter {
         if (c.maxEntries() != CacheDefinition.DEFAULT_MAX_ENTRIES) {
             m.put("max-entries", c.maxEntries());
         }
+        if (c.maxBytes() != CacheDefinition.DEFAULT_MAX_BYTES) {
+            m.put("max-bytes", ConfigValues.formatSize(c.maxBytes()));
+        }
         return m;
     }
 
@@ -195,6 +200,9 @@ final class ConfigWriter {
         putIfNotNull(m, "for-each", c.forEach());
         if (c.concurrency() != CallDefinition.DEFAULT_CONCURRENCY) {
             m.put("concurrency", c.concurrency());
+        }
+        if (c.maxItems() != CallDefinition.DEFAULT_MAX_ITEMS) {
+            m.put("max-items", c.maxItems());
         }
         if (c.idempotent()) {
             m.put("idempotent", true);

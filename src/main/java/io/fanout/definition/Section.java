@@ -11,37 +11,38 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One map of the document being bound, at a known location. Typed getters report a problem and answer null when a
- * value is missing or wrong, so that binding carries on and finds every other problem too.
+ * One map of the document being bound, at a known location, read through its key table. Typed getters report a
+ * problem and answer null when a value is missing or wrong, so that binding carries on and finds every other
+ * problem too.
  */
 final class Section {
 
-    private final Problems problems;
+    private final ProblemCollector problems;
     private final String location;
     private final Map<String, @Nullable Object> values;
 
-    private Section(Problems problems, String location, Map<String, @Nullable Object> values) {
+    private Section(ProblemCollector problems, String location, Map<String, @Nullable Object> values) {
         this.problems = problems;
         this.location = location;
         this.values = values;
     }
 
     /**
-     * Reads a map, reporting keys that are not strings and, unless {@code allowed} is null, keys that are not
-     * allowed (with a suggestion).
+     * Reads a map, reporting keys that are not strings and, unless {@code table} is null (a map of names), keys
+     * that are not in the table (with a suggestion).
      */
-    static Section of(Problems problems, String location, Map<?, ?> map, @Nullable List<String> allowed) {
+    static Section of(ProblemCollector problems, String location, Map<?, ?> map, @Nullable ConfigSection table) {
         Map<String, @Nullable Object> values = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getKey() instanceof String key)) {
-                problems.add(Problems.at(location, String.valueOf(e.getKey())),
+                problems.add(ProblemCollector.at(location, String.valueOf(e.getKey())),
                         "key " + e.getKey() + " is not a string",
                         "quote it: '" + e.getKey() + "'");
                 continue;
             }
-            if (allowed != null && !allowed.contains(key)) {
-                problems.add(Problems.at(location, key), "unknown key '" + key + "'",
-                        Suggestions.hint(key, allowed, "allowed"));
+            if (table != null && !table.names().contains(key)) {
+                problems.add(ProblemCollector.at(location, key), "unknown key '" + key + "'",
+                        Suggestions.hint(key, table.names(), "allowed"));
                 continue;
             }
             values.put(key, e.getValue());
@@ -49,7 +50,7 @@ final class Section {
         return new Section(problems, location, Collections.unmodifiableMap(values));
     }
 
-    static Section empty(Problems problems, String location) {
+    static Section empty(ProblemCollector problems, String location) {
         return new Section(problems, location, Map.of());
     }
 
@@ -57,20 +58,32 @@ final class Section {
         return location;
     }
 
-    Problems problems() {
+    ProblemCollector problems() {
         return problems;
     }
 
     String at(String key) {
-        return Problems.at(location, key);
+        return ProblemCollector.at(location, key);
+    }
+
+    String at(ConfigKey key) {
+        return at(key.key());
     }
 
     boolean has(String key) {
         return values.containsKey(key);
     }
 
+    boolean has(ConfigKey key) {
+        return has(key.key());
+    }
+
     @Nullable Object raw(String key) {
         return values.get(key);
+    }
+
+    @Nullable Object raw(ConfigKey key) {
+        return raw(key.key());
     }
 
     /** The entries with string keys, in document order. */
@@ -86,7 +99,16 @@ final class Section {
         problems.add(at(key), message, null);
     }
 
-    boolean reported(String key) {
+    void problem(ConfigKey key, String message, @Nullable String hint) {
+        problem(key.key(), message, hint);
+    }
+
+    void problem(ConfigKey key, String message) {
+        problem(key.key(), message, null);
+    }
+
+    /** Whether something at or below {@code key} was reported; checks that depend on it are skipped. */
+    boolean reported(ConfigKey key) {
         return problems.reportedAt(at(key));
     }
 
@@ -102,35 +124,42 @@ final class Section {
         return null;
     }
 
-    @Nullable String requiredString(String key) {
+    @Nullable String string(ConfigKey key) {
+        return string(key.key());
+    }
+
+    @Nullable String requiredString(ConfigKey key) {
         if (!has(key)) {
-            missing(key);
+            missing(key.key());
             return null;
         }
         return string(key);
     }
 
-    @Nullable Boolean bool(String key) {
+    @Nullable Boolean bool(ConfigKey key) {
         if (!has(key)) {
             return null;
         }
         if (raw(key) instanceof Boolean b) {
             return b;
         }
-        wrongType(key, "true or false", raw(key));
+        wrongType(key.key(), "true or false", raw(key));
         return null;
     }
 
-    @Nullable Integer integer(String key, int min) {
+    /** A whole number of at least the key's minimum. */
+    @Nullable Integer integer(ConfigKey key) {
         if (!has(key)) {
             return null;
         }
         Object v = raw(key);
         if (!isWholeNumber(v)) {
-            wrongType(key, "a whole number", v);
+            wrongType(key.key(), "a whole number", v);
             return null;
         }
         BigInteger n = new BigInteger(v.toString());
+        String minimum = key.minimum();
+        int min = minimum == null ? Integer.MIN_VALUE : Integer.parseInt(minimum);
         if (n.compareTo(BigInteger.valueOf(min)) < 0) {
             problem(key, "must be at least " + min + " but was " + n);
             return null;
@@ -142,9 +171,11 @@ final class Section {
         return n.intValue();
     }
 
-    /** A duration of at least {@code min} (zero, or one millisecond where zero makes no sense). */
-    @Nullable Duration duration(String key, Duration min) {
+    /** A duration of at least the key's minimum (zero, or one millisecond where zero makes no sense). */
+    @Nullable Duration duration(ConfigKey key) {
         Duration d = notation(key, "a duration (e.g. 250ms, 2s, 5m)", ConfigValues::parseDuration);
+        String minimum = key.minimum();
+        Duration min = minimum == null ? Duration.ZERO : ConfigValues.parseDuration(minimum);
         if (d != null && d.compareTo(min) < 0) {
             problem(key, "must be at least " + ConfigValues.formatDuration(min) + " but was " + raw(key));
             return null;
@@ -152,16 +183,16 @@ final class Section {
         return d;
     }
 
-    @Nullable Duration requiredDuration(String key, Duration min) {
+    @Nullable Duration requiredDuration(ConfigKey key) {
         if (!has(key)) {
-            missing(key);
+            missing(key.key());
             return null;
         }
-        return duration(key, min);
+        return duration(key);
     }
 
     /** A size of at least one byte. */
-    @Nullable Long size(String key) {
+    @Nullable Long size(ConfigKey key) {
         Long bytes = notation(key, "a size (e.g. 512KB, 2MB)", ConfigValues::parseSize);
         if (bytes != null && bytes < 1) {
             problem(key, "must be more than 0B but was " + raw(key));
@@ -170,38 +201,42 @@ final class Section {
         return bytes;
     }
 
-    @Nullable Rate requiredRate(String key) {
+    @Nullable Rate requiredRate(ConfigKey key) {
         if (!has(key)) {
-            missing(key);
+            missing(key.key());
             return null;
         }
         return notation(key, "a rate (e.g. 500/s, 30/m)", ConfigValues::parseRate);
     }
 
-    /** A ratio between 0% and 100%; {@code allowZero} false where 0% would switch the feature off silently. */
-    @Nullable Double ratio(String key, boolean allowZero) {
+    /** A ratio between 0% and 100%; more than 0% when the key has a minimum (0% would switch it off silently). */
+    @Nullable Double ratio(ConfigKey key) {
         Double r = notation(key, "a percentage (e.g. 20%)", ConfigValues::parseRatio);
-        if (r != null && !allowZero && r == 0) {
+        if (r != null && key.minimum() != null && r == 0) {
             problem(key, "must be more than 0% but was " + raw(key));
             return null;
         }
         return r;
     }
 
-    /** A nested map; null (with a problem) when it is not a map. */
-    @Nullable Section section(String key, @Nullable List<String> allowed) {
+    /** A nested map read through {@code table}, or a map of names when it is null; null when it is not a map. */
+    @Nullable Section section(String key, @Nullable ConfigSection table) {
         if (!has(key)) {
             return null;
         }
         Object v = raw(key);
         if (v instanceof Map<?, ?> map) {
-            return of(problems, at(key), map, allowed);
+            return of(problems, at(key), map, table);
         }
         wrongType(key, "a map", v);
         return null;
     }
 
-    @Nullable List<?> list(String key) {
+    @Nullable Section section(ConfigKey key, @Nullable ConfigSection table) {
+        return section(key.key(), table);
+    }
+
+    @Nullable List<?> list(ConfigKey key) {
         if (!has(key)) {
             return null;
         }
@@ -209,7 +244,7 @@ final class Section {
         if (v instanceof List<?> list) {
             return list;
         }
-        wrongType(key, "a list", v);
+        wrongType(key.key(), "a list", v);
         return null;
     }
 
@@ -217,8 +252,12 @@ final class Section {
         problem(key, "required key '" + key + "' is missing");
     }
 
+    void missing(ConfigKey key) {
+        missing(key.key());
+    }
+
     void wrongType(String key, String expected, @Nullable Object value) {
-        problem(key, "expected " + expected + " but was " + Problems.describe(value));
+        problem(key, "expected " + expected + " but was " + ProblemCollector.describe(value));
     }
 
     /** Whole numbers as a YAML or JSON loader gives them (never 3.0). */
@@ -227,14 +266,14 @@ final class Section {
                 || v instanceof BigInteger;
     }
 
-    private <T> @Nullable T notation(String key, String expected, Function<String, T> parser) {
+    private <T> @Nullable T notation(ConfigKey key, String expected, Function<String, T> parser) {
         if (!has(key)) {
             return null;
         }
         Object v = raw(key);
         // a number without a unit gets the parser's own "add a unit" hint
         if (!(v instanceof String) && !(v instanceof Number)) {
-            wrongType(key, expected, v);
+            wrongType(key.key(), expected, v);
             return null;
         }
         try {

@@ -6,13 +6,13 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /** "Did you mean" for misspelt keys and names. */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {
     }
 
     /** The closest candidate within a few edits, or null when none is close enough to be a likely typo. */
-    static @Nullable String closest(String word, Collection<String> candidates) {
+    public static @Nullable String closest(String word, Collection<String> candidates) {
         String w = normalise(word);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -31,7 +31,7 @@ final class Suggestions {
     }
 
     /** A hint that suggests the closest candidate and lists all of them. */
-    static String hint(String word, Collection<String> candidates, String listName) {
+    public static String hint(String word, Collection<String> candidates, String listName) {
         String closest = closest(word, candidates);
         String list = candidates.isEmpty() ? listName + ": none" : listName + ": " + String.join(", ", candidates);
         return closest == null ? list : "did you mean '" + closest + "'? " + list;

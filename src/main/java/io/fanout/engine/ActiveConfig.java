@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.fanout.compile.CompiledConfig;
+import io.fanout.plan.CompiledConfig;
 import reactor.core.publisher.Mono;
 
 /**

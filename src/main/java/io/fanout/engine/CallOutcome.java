@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import io.fanout.compile.CallPlan;
+import io.fanout.plan.CallPlan;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.UpstreamResponse;
 import tools.jackson.databind.JsonNode;

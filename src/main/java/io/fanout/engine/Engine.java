@@ -2,8 +2,8 @@ package io.fanout.engine;
 
 import java.nio.charset.StandardCharsets;
 
-import io.fanout.compile.ConfigCompiler;
-import io.fanout.compile.EndpointPlan;
+import io.fanout.plan.EndpointPlan;
+import io.fanout.plan.RequestOutcome;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,10 +27,10 @@ public final class Engine {
                 .then(Mono.fromSupplier(() -> {
                     ex.cancelRemaining();
                     CompositeAnswer a = Envelope.render(ex);
-                    ex.recordRequest(Execution.requestOutcome(a.problem(), a.partial()));
+                    ex.recordRequest(RequestOutcome.of(a.problem(), a.partial()));
                     return a;
                 }))
-                .doOnCancel(() -> ex.recordRequest(ConfigCompiler.REQUEST_CANCELLED));
+                .doOnCancel(() -> ex.recordRequest(RequestOutcome.CANCELLED));
     }
 
     /** Streams one line per call as it completes, then a last meta line; NDJSON or SSE framing. */
@@ -39,14 +39,14 @@ public final class Engine {
                 .concatWith(Flux.defer(() -> Flux.fromIterable(ex.cancelRemaining()).map(Envelope::line)));
         Mono<byte[]> last = Mono.fromSupplier(() -> {
             CallOutcome failed = ex.firstRequiredFailure();
-            ex.recordRequest(Execution.requestOutcome(failed != null, false));
+            ex.recordRequest(RequestOutcome.of(failed != null, false));
             return Envelope.lastLine(ex);
         });
         if (!sse) {
-            return lines.concatWith(last).doOnCancel(() -> ex.recordRequest(ConfigCompiler.REQUEST_CANCELLED));
+            return lines.concatWith(last).doOnCancel(() -> ex.recordRequest(RequestOutcome.CANCELLED));
         }
         return lines.map(l -> sse(SSE_CALL, l)).concatWith(last.map(l -> sse(SSE_DONE, l)))
-                .doOnCancel(() -> ex.recordRequest(ConfigCompiler.REQUEST_CANCELLED));
+                .doOnCancel(() -> ex.recordRequest(RequestOutcome.CANCELLED));
     }
 
     private static byte[] sse(byte[] prefix, byte[] line) {

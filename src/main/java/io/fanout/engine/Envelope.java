@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import io.fanout.compile.CallPlan;
+import io.fanout.plan.CallPlan;
 import io.fanout.compile.JsonBytes;
 import io.fanout.compile.JsonCodec;
 import io.fanout.upstream.CallFailure;

@@ -7,12 +7,12 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.fanout.compile.CallPlan;
-import io.fanout.compile.ConfigCompiler;
-import io.fanout.compile.EndpointPlan;
-import io.fanout.compile.ForEach;
+import io.fanout.plan.CallPlan;
+import io.fanout.plan.EndpointPlan;
+import io.fanout.plan.ForEach;
+import io.fanout.plan.RequestOutcome;
 import io.fanout.compile.JsonCodec;
-import io.fanout.compile.TemplateScope;
+import io.fanout.template.TemplateScope;
 import io.fanout.definition.OnFailure;
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
@@ -112,7 +112,7 @@ public final class Execution implements TemplateScope {
         int i = c.index();
         return run.doOnCancel(() -> {
             if (outcomes[i] == null) {
-                c.timers().record(ErrorType.CANCELLED.ordinal() + 1, System.nanoTime() - startNanos);
+                c.timers().record(ErrorType.CANCELLED, System.nanoTime() - startNanos);
             }
         });
     }
@@ -206,6 +206,11 @@ public final class Execution implements TemplateScope {
             return Mono.just(CallOutcome.failure(c, -1, new CallFailure(ErrorType.BAD_TEMPLATE_VALUE,
                     "for-each " + (fe == null ? "" : fe.text()) + " is not an array"), System.nanoTime() - start, 0));
         }
+        if (array.size() > fe.maxItems()) {
+            return Mono.just(CallOutcome.failure(c, -1, new CallFailure(ErrorType.INVALID_RESPONSE, "for-each "
+                    + fe.text() + " has " + array.size() + " elements, more than max-items " + fe.maxItems()),
+                    System.nanoTime() - start, 0));
+        }
         return Flux.range(0, array.size())
                 .flatMapSequential(i -> single(c, new ItemScope(this, array.get(i)), i, System.nanoTime()),
                         fe.concurrency(), 1)
@@ -240,7 +245,7 @@ public final class Execution implements TemplateScope {
         CallPlan c = o.call();
         outcomes[c.index()] = o;
         CallFailure f = o.failure();
-        c.timers().record(f == null ? 0 : f.type().ordinal() + 1, o.durationNanos());
+        c.timers().record(f == null ? null : f.type(), o.durationNanos());
         if (f != null) {
             if (c.required() && firstRequiredFailure == null) {
                 firstRequiredFailure = o;
@@ -314,13 +319,8 @@ public final class Execution implements TemplateScope {
     }
 
     /** Records the request outcome in the endpoint's timer. */
-    void recordRequest(int outcome) {
+    void recordRequest(RequestOutcome outcome) {
         plan.timers().record(outcome, System.nanoTime() - startNanos);
-    }
-
-    static int requestOutcome(boolean failed, boolean partial) {
-        return failed ? ConfigCompiler.REQUEST_FAILED : partial ? ConfigCompiler.REQUEST_PARTIAL
-                : ConfigCompiler.REQUEST_OK;
     }
 
     // ---- TemplateScope

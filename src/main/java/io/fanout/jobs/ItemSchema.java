@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
-import io.fanout.compile.CompiledConfig;
-import io.fanout.compile.EndpointPlan;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
 import io.fanout.definition.CallDefinition;
 import io.fanout.definition.EndpointDefinition;
 import io.fanout.engine.RequestInput;

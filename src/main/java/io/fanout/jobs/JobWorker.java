@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import io.fanout.compile.CompiledConfig;
-import io.fanout.compile.EndpointPlan;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
 import io.fanout.compile.JsonBytes;
 import io.fanout.compile.JsonCodec;
 import io.fanout.engine.ActiveConfig;

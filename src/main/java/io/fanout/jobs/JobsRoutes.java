@@ -23,8 +23,8 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.admin.AdminAuth;
-import io.fanout.compile.CompiledConfig;
-import io.fanout.compile.EndpointPlan;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
 import io.fanout.compile.JsonBytes;
 import io.fanout.compile.JsonCodec;
 import io.fanout.engine.ActiveConfig;

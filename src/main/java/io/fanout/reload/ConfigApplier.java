@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import io.fanout.compile.CompiledConfig;
-import io.fanout.compile.ConfigCompiler;
-import io.fanout.definition.ConfigParser;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.compile.ValidatedConfig;
 import io.fanout.definition.InvalidConfigException;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.store.ConfigChangeListener;
@@ -40,30 +40,31 @@ public final class ConfigApplier implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ConfigApplier.class);
 
     private final ActiveConfig active;
-    private final ConfigCompiler compiler;
+    private final ConfigPipeline pipeline;
     private final ConfigStore store;
     private final ConfigChangeListener listener;
     private final Scheduler compileOn;
     private @Nullable Disposable following;
 
-    public ConfigApplier(ActiveConfig active, ConfigCompiler compiler, ConfigStore store,
+    public ConfigApplier(ActiveConfig active, ConfigPipeline pipeline, ConfigStore store,
             ConfigChangeListener listener) {
         this.active = active;
-        this.compiler = compiler;
+        this.pipeline = pipeline;
         this.store = store;
         this.listener = listener;
         this.compileOn = Schedulers.boundedElastic();
     }
 
     /**
-     * Stores {@code document} as the version after {@code expectedVersion} and makes it active here. Nothing is
-     * stored or applied when the document does not compile ({@link InvalidConfigException} listing every problem)
-     * or when {@code expectedVersion} is no longer the latest ({@link VersionConflict}).
+     * Stores a validated document as the version after {@code expectedVersion} and makes it active here, compiling
+     * it once without checking it again. Nothing is stored or applied when it is not valid
+     * ({@link InvalidConfigException} listing every problem) or when {@code expectedVersion} is no longer the latest
+     * ({@link VersionConflict}).
      */
-    public Mono<StoredConfig> store(Map<String, Object> document, long expectedVersion, String author,
-            String reason) {
+    public Mono<StoredConfig> store(ValidatedConfig config, long expectedVersion, String author, String reason) {
         long version = expectedVersion + 1;
-        return compile(document, version)
+        Map<String, Object> document = config.document();
+        return compile(config, version)
                 .flatMap(candidate -> store.append(document, expectedVersion, author, reason)
                         .doOnError(refused -> discard(candidate))
                         .doOnCancel(() -> discard(candidate))
@@ -73,7 +74,7 @@ public final class ConfigApplier implements SmartLifecycle {
                                 return Mono.just(stored);
                             } catch (BasisChanged changed) {
                                 // stored already: it must still become active, compiled against what is active now
-                                return compileAndInstall(document, version).thenReturn(stored);
+                                return compileAndInstall(config, version).thenReturn(stored);
                             }
                         }));
     }
@@ -94,17 +95,17 @@ public final class ConfigApplier implements SmartLifecycle {
         }
     }
 
-    private Mono<Candidate> compile(Map<String, Object> document, long version) {
+    private Mono<Candidate> compile(ValidatedConfig config, long version) {
         return Mono.fromCallable(() -> {
             CompiledConfig basis = active.current();
-            return new Candidate(compiler.compile(ConfigParser.bind(document), version, basis), basis);
+            return new Candidate(pipeline.compile(config, version, basis), basis);
         }).subscribeOn(compileOn);
     }
 
     /** Compiles and installs a stored version unless a version at least as new is active; retried on a race. */
-    private Mono<Boolean> compileAndInstall(Map<String, Object> document, long version) {
+    private Mono<Boolean> compileAndInstall(ValidatedConfig config, long version) {
         return Mono.defer(() -> version <= activeVersion() ? Mono.just(false)
-                        : compile(document, version).map(this::install))
+                        : compile(config, version).map(this::install))
                 .retryWhen(Retry.max(10).filter(BasisChanged.class::isInstance));
     }
 
@@ -152,7 +153,8 @@ public final class ConfigApplier implements SmartLifecycle {
     private Mono<Void> applyLatest(long announced) {
         return store.latest()
                 .filter(latest -> latest.version() > activeVersion())
-                .flatMap(latest -> compileAndInstall(latest.document(), latest.version())
+                .flatMap(latest -> compileAndInstall(pipeline.validate(latest.document()).requireValid(),
+                        latest.version())
                         .doOnNext(installed -> {
                             if (installed) {
                                 log.info("applied config version {} stored by {} ({})", latest.version(),

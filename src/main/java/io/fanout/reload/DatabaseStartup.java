@@ -1,16 +1,14 @@
 package io.fanout.reload;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.fanout.compile.CompiledConfig;
-import io.fanout.compile.ConfigCompiler;
-import io.fanout.definition.ConfigParser;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.compile.ConfigPipeline;
 import io.fanout.definition.InvalidConfigException;
 import io.fanout.store.ConfigStore;
 import io.fanout.store.StartupConfigReader;
@@ -36,11 +34,11 @@ public final class DatabaseStartup {
      * @param file {@code fanout.config}; null imports an empty config into an empty database
      * @throws InvalidConfigException when the file to import, or the latest stored version, does not compile
      */
-    public CompiledConfig initial(@Nullable Path file, ConfigCompiler compiler) {
+    public CompiledConfig initial(@Nullable Path file, ConfigPipeline pipeline) {
         boolean[] imported = {false};
         StoredConfig stored = reader.latestOrImport(() -> {
             imported[0] = true;
-            return importable(file, compiler);
+            return importable(file, pipeline);
         }, ConfigStore.IMPORT_AUTHOR, file == null ? "first start without fanout.config: empty config"
                 : "imported " + file + " at first start");
         if (imported[0]) {
@@ -49,31 +47,14 @@ public final class DatabaseStartup {
         } else if (file != null) {
             log.info("fanout.config {} not used: the database holds config version {}", file, stored.version());
         }
-        CompiledConfig compiled = compiler.compile(ConfigParser.bind(stored.document()), stored.version(), null);
+        CompiledConfig compiled = pipeline.load(stored.document(), stored.version(), null);
         log.info("config version {} loaded from the database: {} upstreams, {} endpoints", stored.version(),
                 compiled.upstreams().size(), compiled.endpoints().size());
         return compiled;
     }
 
     /** The file's document as written, after checking that it compiles: an invalid file is never imported. */
-    private static Map<String, Object> importable(@Nullable Path file, ConfigCompiler compiler) {
-        if (file == null) {
-            Map<String, Object> empty = new LinkedHashMap<>();
-            empty.put("upstreams", new LinkedHashMap<>());
-            empty.put("endpoints", new LinkedHashMap<>());
-            return empty;
-        }
-        Object tree = ConfigParser.readTreeFile(file);
-        if (tree == null) {
-            return importable(null, compiler);
-        }
-        ConfigParser.Bound bound = ConfigParser.bindTree(tree);
-        var problems = compiler.problems(bound);
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigException(problems);
-        }
-        @SuppressWarnings("unchecked") // a document without problems is a map
-        Map<String, Object> document = (Map<String, Object>) tree;
-        return document;
+    private static Map<String, Object> importable(@Nullable Path file, ConfigPipeline pipeline) {
+        return pipeline.validate(file == null ? null : ConfigPipeline.read(file)).requireValid().document();
     }
 }

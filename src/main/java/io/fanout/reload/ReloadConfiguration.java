@@ -4,7 +4,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
-import io.fanout.compile.ConfigCompiler;
+import io.fanout.compile.ConfigPipeline;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.store.ConfigChangeListener;
 import io.fanout.store.ConfigStore;
@@ -22,8 +22,8 @@ class ReloadConfiguration {
     }
 
     @Bean
-    ConfigApplier configApplier(ActiveConfig active, ConfigCompiler compiler, ConfigStore store,
+    ConfigApplier configApplier(ActiveConfig active, ConfigPipeline pipeline, ConfigStore store,
             ConfigChangeListener listener) {
-        return new ConfigApplier(active, compiler, store, listener);
+        return new ConfigApplier(active, pipeline, store, listener);
     }
 }

@@ -15,10 +15,10 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.fanout.compile.CompiledConfig;
-import io.fanout.compile.EndpointPlan;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
 import io.fanout.compile.JsonCodec;
-import io.fanout.compile.RouteTable;
+import io.fanout.plan.RouteTable;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.CompositeAnswer;
 import io.fanout.engine.Engine;

@@ -26,7 +26,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.fanout.FanoutApplication;
 import io.fanout.compile.JsonCodec;
-import io.fanout.definition.ConfigParser;
+import io.fanout.compile.ConfigPipeline;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.testsupport.FakeUpstream;
 import io.fanout.testsupport.TestDatabase;
@@ -381,7 +381,7 @@ class AdminApiDatabaseModeTests {
 
     /** A document as a plain tree, to compare YAML and JSON by content rather than by text. */
     private static Object tree(String text) {
-        Object tree = ConfigParser.readTree(text);
+        Object tree = ConfigPipeline.read(text);
         // through JSON: YAML and JSON loaders may pick different number types for the same value
         return JsonCodec.MAPPER.readValue(JsonCodec.MAPPER.writeValueAsBytes(tree), Map.class);
     }

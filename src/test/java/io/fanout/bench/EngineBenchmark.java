@@ -18,11 +18,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.fanout.compile.CompiledConfig;
-import io.fanout.compile.ConfigCompiler;
-import io.fanout.compile.RouteTable;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.compile.ConfigEnvironment;
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.plan.RouteTable;
 import io.fanout.compile.UpstreamClientFactory;
-import io.fanout.definition.ConfigParser;
 import io.fanout.engine.CompositeAnswer;
 import io.fanout.engine.Engine;
 import io.fanout.engine.RequestInput;
@@ -102,7 +102,8 @@ public class EngineBenchmark {
             UpstreamClient memory = new InMemoryUpstream(bodies.get(u.name()));
             return "plain".equals(transport) ? memory : new ResilientUpstreamClient(u, memory, registry);
         };
-        config = new ConfigCompiler(factory, registry, name -> null).compile(ConfigParser.parseYaml(CONFIG), 1);
+        config = new ConfigPipeline(factory, registry, ConfigEnvironment.empty()).load(ConfigPipeline.read(CONFIG), 1,
+                null);
         engine = new Engine();
         path = "fanout3".equals(endpoint) ? "/users/42/overview" : "/users/42/chain";
         CompositeAnswer check = request();

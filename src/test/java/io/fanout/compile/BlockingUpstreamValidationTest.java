@@ -9,10 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.fanout.definition.ConfigDefinition;
-import io.fanout.definition.ConfigParser;
 import io.fanout.definition.ConfigProblem;
-import io.fanout.upstream.HttpUpstreamClient;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.fanout.definition.ConfigWriter;
 
 /** Load-time rules of {@code kind: jdbc} queries and {@code kind: java} classes: nothing is ever connected. */
 class BlockingUpstreamValidationTest {
@@ -28,11 +26,10 @@ class BlockingUpstreamValidationTest {
                     upstream: db
             """;
 
-    private final ConfigCompiler compiler = new ConfigCompiler(HttpUpstreamClient::new, new SimpleMeterRegistry(),
-            name -> null);
+    private final ConfigPipeline compiler = TestConfigs.pipeline(name -> null);
 
     private List<ConfigProblem> problems(String yaml) {
-        return compiler.problems(ConfigParser.bindYaml(yaml));
+        return compiler.validate(ConfigPipeline.read(yaml)).problems();
     }
 
     private List<ConfigProblem> queryProblems(String sql) {
@@ -111,7 +108,7 @@ class BlockingUpstreamValidationTest {
 
     @Test
     void shouldRoundTripBlockingUpstreamsThroughTheDocumentWriter() {
-        ConfigDefinition config = ConfigParser.parseYaml("""
+        ConfigDefinition config = TestConfigs.parseYaml("""
                 upstreams:
                   db: { kind: jdbc, url: "${LEGACY_URL}", username: "${U}", password: "${P}", pool-size: 3 }
                   inventory: { kind: java, class: io.fanout.examples.InventorySource, pool-size: 2, timeout: 300ms }
@@ -123,9 +120,9 @@ class BlockingUpstreamValidationTest {
                       b: { upstream: inventory, path: "/items/{path.id}" }
                 """);
 
-        Map<String, Object> document = ConfigParser.toDocument(config);
+        Map<String, Object> document = ConfigWriter.document(config);
 
-        assertThat(ConfigParser.parse(document)).isEqualTo(config);
+        assertThat(TestConfigs.parse(document)).isEqualTo(config);
         @SuppressWarnings("unchecked")
         Map<String, Object> inventory = (Map<String, Object>) ((Map<?, ?>) document.get("upstreams")).get("inventory");
         assertThat(inventory).containsEntry("class", "io.fanout.examples.InventorySource").doesNotContainKey("url");

@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.fanout.definition.ConfigParser;
+import io.fanout.plan.CompiledConfig;
 import io.fanout.upstream.HttpUpstreamClient;
 import io.fanout.upstream.UpstreamClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,11 +15,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 class ClientReuseTest {
 
     private final List<UpstreamClient> created = new ArrayList<>();
-    private final ConfigCompiler compiler = new ConfigCompiler(u -> {
+    private final ConfigPipeline compiler = new ConfigPipeline(u -> {
         UpstreamClient c = new HttpUpstreamClient(u);
         created.add(c);
         return c;
-    }, new SimpleMeterRegistry(), name -> null);
+    }, new SimpleMeterRegistry(), ConfigEnvironment.empty());
 
     private static final String V1 = """
             upstreams:
@@ -34,10 +34,10 @@ class ClientReuseTest {
 
     @Test
     void shouldKeepClientsOfUnchangedUpstreamsAcrossVersions() {
-        CompiledConfig v1 = compiler.compile(ConfigParser.parseYaml(V1), 1);
+        CompiledConfig v1 = TestConfigs.compile(compiler, V1, 1, null);
 
-        CompiledConfig v2 = compiler.compile(ConfigParser.parseYaml(V1.replace("path: /x", "path: /y")
-                .replace("127.0.0.1:2", "127.0.0.1:3")), 2, v1);
+        CompiledConfig v2 = TestConfigs.compile(compiler, V1.replace("path: /x", "path: /y")
+                .replace("127.0.0.1:2", "127.0.0.1:3"), 2, v1);
 
         assertThat(v2.upstreams().get("a")).isSameAs(v1.upstreams().get("a"));
         assertThat(v2.upstreams().get("b")).isNotSameAs(v1.upstreams().get("b"));
@@ -48,9 +48,9 @@ class ClientReuseTest {
 
     @Test
     void shouldBuildANewClientWhenAnUpstreamSettingChanges() {
-        CompiledConfig v1 = compiler.compile(ConfigParser.parseYaml(V1), 1);
+        CompiledConfig v1 = TestConfigs.compile(compiler, V1, 1, null);
 
-        CompiledConfig v2 = compiler.compile(ConfigParser.parseYaml(V1.replace("timeout: 1s", "timeout: 2s")), 2, v1);
+        CompiledConfig v2 = TestConfigs.compile(compiler, V1.replace("timeout: 1s", "timeout: 2s"), 2, v1);
 
         assertThat(v2.upstreams().get("a")).isNotSameAs(v1.upstreams().get("a"));
         assertThat(v2.upstreams().get("b")).isSameAs(v1.upstreams().get("b"));

@@ -14,11 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 
 import io.fanout.FanoutApplication;
-import io.fanout.definition.ConfigParser;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.InvalidConfigException;
-import io.fanout.upstream.HttpUpstreamClient;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The compiler's validation rules (SPEC §1): references between calls, template sources, path variables, cycles and
@@ -33,12 +30,11 @@ class ConfigValidationTest {
               orders: { url: "http://127.0.0.1:1" }
             """;
 
-    private final ConfigCompiler compiler = new ConfigCompiler(HttpUpstreamClient::new, new SimpleMeterRegistry(),
-            name -> null);
+    private final ConfigPipeline compiler = TestConfigs.pipeline(name -> null);
 
     /** The problems of a document, whether the parser (names, syntax) or the compiler (references) finds them. */
     private List<ConfigProblem> problems(String yaml) {
-        return compiler.problems(ConfigParser.bindYaml(yaml));
+        return compiler.validate(ConfigPipeline.read(yaml)).problems();
     }
 
     private ConfigProblem problem(String yaml) {
@@ -182,8 +178,8 @@ class ConfigValidationTest {
                 """;
 
         ConfigProblem p = problem(yaml);
-        List<ConfigProblem> withToken = new ConfigCompiler(HttpUpstreamClient::new, new SimpleMeterRegistry(),
-                name -> Map.of("USERS_TOKEN", "t0k3n").get(name)).validate(ConfigParser.parseYaml(yaml));
+        List<ConfigProblem> withToken = TestConfigs.pipeline(name -> Map.of("USERS_TOKEN", "t0k3n").get(name))
+                .validate(ConfigPipeline.read(yaml)).problems();
 
         assertThat(p.location()).isEqualTo("upstreams.users.headers.Authorization");
         assertThat(p.message()).contains("USERS_TOKEN").contains("not set");
@@ -241,7 +237,7 @@ class ConfigValidationTest {
                 """;
 
         InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
-                () -> compiler.compile(ConfigParser.parseYaml(yaml), 1));
+                () -> compiler.load(ConfigPipeline.read(yaml), 1, null));
 
         assertThat(e).isNotNull();
         assertThat(e.problems()).extracting(ConfigProblem::location).containsExactlyInAnyOrder(

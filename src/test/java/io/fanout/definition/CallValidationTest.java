@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.fanout.compile.TestConfigs;
 
 class CallValidationTest {
 
@@ -31,7 +32,7 @@ class CallValidationTest {
             """;
 
     private static CallDefinition call(String settings) {
-        return ConfigParser.parseYaml(callWith(settings)).endpoints().get("e").calls().get("a");
+        return TestConfigs.parseYaml(callWith(settings)).endpoints().get("e").calls().get("a");
     }
 
     /** Call 'a' to the jdbc upstream 'db' with {@code settings}. */
@@ -40,13 +41,13 @@ class CallValidationTest {
     }
 
     private static CallDefinition jdbcCall(String settings) {
-        return ConfigParser.parseYaml(jdbcCallWith(settings)).endpoints().get("e").calls().get("a");
+        return TestConfigs.parseYaml(jdbcCallWith(settings)).endpoints().get("e").calls().get("a");
     }
 
     @Test
     void shouldApplyCallDefaults() {
         assertThat(call("upstream: users\npath: /a")).isEqualTo(new CallDefinition("a", "users", "GET", "/a",
-                Map.of(), Map.of(), null, true, null, null, null, 8, false, null, false));
+                Map.of(), Map.of(), null, true, null, null, null, 8, 1000, false, null, false));
     }
 
     @Test
@@ -275,11 +276,11 @@ class CallValidationTest {
     void shouldRejectHttpOnlyCallSettingsForAJdbcUpstream() {
         assertThat(problems(jdbcCallWith("query: select 1\nmethod: POST\nheaders: { A: b }\nbody: {}")))
                 .extracting(ConfigProblem::location, ConfigProblem::message).containsExactly(
+                        tuple("endpoints.e.calls.a.method",
+                                "a call to jdbc upstream 'db' only reads: method must be GET but was POST"),
                         tuple("endpoints.e.calls.a.headers",
                                 "'headers' is only for calls to http upstreams, but 'db' is jdbc"),
-                        tuple("endpoints.e.calls.a.body", "'body' is only for calls to http upstreams, but 'db' is jdbc"),
-                        tuple("endpoints.e.calls.a.method",
-                                "a call to jdbc upstream 'db' only reads: method must be GET but was POST"));
+                        tuple("endpoints.e.calls.a.body", "'body' is only for calls to http upstreams, but 'db' is jdbc"));
     }
 
     @Test
@@ -401,7 +402,8 @@ class CallValidationTest {
 
     @Test
     void shouldRejectConcurrencyBelowOne() {
-        ConfigProblem problem = problem(callWith("upstream: users\npath: /a\nfor-each: b.c\nconcurrency: 0"));
+        ConfigProblem problem = problem(callWith("upstream: users\npath: /a\nfor-each: b.c\nconcurrency: 0")
+                + "      b: { upstream: users, path: /b }\n");
 
         assertThat(problem.location()).isEqualTo("endpoints.e.calls.a.concurrency");
         assertThat(problem.message()).isEqualTo("must be at least 1 but was 0");

@@ -1,11 +1,12 @@
 package io.fanout.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.List;
 
-/** Parses test documents and returns what went wrong. */
+import io.fanout.compile.TestConfigs;
+
+/** Validates test documents and returns what went wrong. */
 final class ConfigAssertions {
 
     /** A valid upstream block to build test documents on. */
@@ -18,11 +19,16 @@ final class ConfigAssertions {
     private ConfigAssertions() {
     }
 
+    /** Every problem the pipeline finds in a document (the binder's and the compiler's, no variable set). */
     static List<ConfigProblem> problems(String yaml) {
-        InvalidConfigException e = catchThrowableOfType(InvalidConfigException.class,
-                () -> ConfigParser.parseYaml(yaml));
-        assertThat(e).as("expected the config to be rejected").isNotNull();
-        return e.problems();
+        List<ConfigProblem> problems;
+        try {
+            problems = TestConfigs.problems(yaml);
+        } catch (InvalidConfigException syntax) {
+            problems = syntax.problems();
+        }
+        assertThat(problems).as("expected the config to be rejected").isNotEmpty();
+        return problems;
     }
 
     /** The one problem in a document with exactly one. */

@@ -20,6 +20,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.fanout.compile.TestConfigs;
 
 class ConfigParserTest {
 
@@ -28,7 +29,7 @@ class ConfigParserTest {
 
     @Test
     void shouldParseTheSpecExample() throws IOException {
-        ConfigDefinition config = ConfigParser.parseYaml(specExample());
+        ConfigDefinition config = TestConfigs.parseYaml(specExample());
 
         assertThat(config.upstreams()).containsOnlyKeys("users", "orders", "companies", "catalog", "recs", "legacy-db");
         UpstreamDefinition users = config.upstreams().get("users");
@@ -62,7 +63,7 @@ class ConfigParserTest {
         assertThat(overview.forwardHeaders()).containsExactly("Accept-Language");
         assertThat(overview.calls()).containsOnlyKeys("user", "orders", "company", "products", "recs", "account");
         assertThat(overview.calls().get("user")).isEqualTo(new CallDefinition("user", "users", "GET",
-                "/users/{path.id}", Map.of(), Map.of(), null, true, null, null, null, 8, false, null, false));
+                "/users/{path.id}", Map.of(), Map.of(), null, true, null, null, null, 8, 1000, false, null, false));
         assertThat(overview.calls().get("orders").query())
                 .containsExactly(Map.entry("userId", "{path.id}"), Map.entry("limit", "{query.limit|10}"));
         assertThat(overview.calls().get("orders").required()).isFalse();
@@ -81,7 +82,7 @@ class ConfigParserTest {
 
     @Test
     void shouldParseTheSpecJdbcExample() {
-        ConfigDefinition config = ConfigParser.parseYaml("""
+        ConfigDefinition config = TestConfigs.parseYaml("""
                 upstreams:
                   legacy-db:
                     kind: jdbc
@@ -116,18 +117,18 @@ class ConfigParserTest {
 
     @Test
     void shouldRoundTripTheSpecExampleThroughItsDocument() throws IOException {
-        ConfigDefinition config = ConfigParser.parseYaml(specExample());
+        ConfigDefinition config = TestConfigs.parseYaml(specExample());
 
-        Map<String, Object> document = ConfigParser.toDocument(config);
+        Map<String, Object> document = ConfigWriter.document(config);
 
-        assertThat(ConfigParser.parse(document)).isEqualTo(config);
+        assertThat(TestConfigs.parse(document)).isEqualTo(config);
     }
 
     @Test
     void shouldWriteValuesInTheirNotationsAndLeaveOutDefaults() throws IOException {
-        ConfigDefinition config = ConfigParser.parseYaml(specExample());
+        ConfigDefinition config = TestConfigs.parseYaml(specExample());
 
-        Map<String, Object> document = ConfigParser.toDocument(config);
+        Map<String, Object> document = ConfigWriter.document(config);
 
         Map<?, ?> users = (Map<?, ?>) ((Map<?, ?>) document.get("upstreams")).get("users");
         assertThat(users.get("timeout")).isEqualTo("500ms");
@@ -146,7 +147,7 @@ class ConfigParserTest {
 
     @Test
     void shouldRoundTripNonDefaultValues() {
-        ConfigDefinition config = ConfigParser.parseYaml("""
+        ConfigDefinition config = TestConfigs.parseYaml("""
                 upstreams:
                   u:
                     url: https://u.example.com
@@ -174,7 +175,7 @@ class ConfigParserTest {
                         concurrency: 1
                 """);
 
-        assertThat(ConfigParser.parse(ConfigParser.toDocument(config))).isEqualTo(config);
+        assertThat(TestConfigs.parse(ConfigWriter.document(config))).isEqualTo(config);
         assertThat(config.upstreams().get("u").rateLimit().burst()).as("default: a second's worth").isEqualTo(2);
         assertThat(config.upstreams().get("u").retry().maxBackoff()).as("never below backoff")
                 .isEqualTo(Duration.ofSeconds(2));
@@ -182,7 +183,7 @@ class ConfigParserTest {
 
     @Test
     void shouldReadBareOnKeyAsAString() {
-        ConfigDefinition config = ConfigParser.parseYaml(ConfigAssertions.usersWith("""
+        ConfigDefinition config = TestConfigs.parseYaml(ConfigAssertions.usersWith("""
                 retry:
                   on: [timeout, 503]
                 """));
@@ -195,10 +196,10 @@ class ConfigParserTest {
 
     @Test
     void shouldAcceptAnEmptyConfig() {
-        assertThat(ConfigParser.parseYaml("")).isEqualTo(new ConfigDefinition(Map.of(), Map.of()));
-        assertThat(ConfigParser.parseYaml("upstreams:\nendpoints:\n")).isEqualTo(
+        assertThat(TestConfigs.parseYaml("")).isEqualTo(new ConfigDefinition(Map.of(), Map.of()));
+        assertThat(TestConfigs.parseYaml("upstreams:\nendpoints:\n")).isEqualTo(
                 new ConfigDefinition(Map.of(), Map.of()));
-        assertThat(ConfigParser.parse(Map.of())).isEqualTo(new ConfigDefinition(Map.of(), Map.of()));
+        assertThat(TestConfigs.parse(Map.of())).isEqualTo(new ConfigDefinition(Map.of(), Map.of()));
     }
 
     @Test
@@ -305,14 +306,14 @@ class ConfigParserTest {
                 tuple("endpoints.b.deadline", "must be at least 1ms but was 0s"),
                 tuple("endpoints.b.calls.one.upstream", "unknown upstream 'usr'"),
                 tuple("endpoints.b.calls.one.path", "must not contain '?' but was '/one?x=1'"),
-                tuple("endpoints.b.calls.two.timout", "unknown key 'timout'"),
                 tuple("endpoints.b.calls.two.query",
-                        "only read-only queries are allowed, but 'delete from accounts' does not start with select or with"));
+                        "only read-only queries are allowed, but 'delete from accounts' does not start with select or with"),
+                tuple("endpoints.b.calls.two.timout", "unknown key 'timout'"));
     }
 
     @Test
     void shouldRenderEveryProblemInTheExceptionMessage() {
-        assertThatThrownBy(() -> ConfigParser.parseYaml("upstreams:\n  users:\n    timeout: 1s\n"))
+        assertThatThrownBy(() -> TestConfigs.parseYaml("upstreams:\n  users:\n    timeout: 1s\n"))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessage("invalid configuration (1 problem)\n  - upstreams.users.url: required key 'url' is missing");
     }
@@ -327,22 +328,22 @@ class ConfigParserTest {
                 }
                 """);
 
-        assertThat(ConfigParser.load(yaml)).isEqualTo(ConfigParser.parseYaml(specExample()));
-        assertThat(ConfigParser.load(json).upstreams().get("users").retry().onTimeout()).isTrue();
+        assertThat(TestConfigs.load(yaml)).isEqualTo(TestConfigs.parseYaml(specExample()));
+        assertThat(TestConfigs.load(json).upstreams().get("users").retry().onTimeout()).isTrue();
     }
 
     @Test
     void shouldNameJsonInSyntaxErrorsOfJsonFiles() throws IOException {
         Path json = Files.writeString(dir.resolve("broken.json"), "{\"upstreams\": {\n");
 
-        assertThatThrownBy(() -> ConfigParser.load(json))
+        assertThatThrownBy(() -> TestConfigs.load(json))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems().get(0).message())
                         .startsWith("invalid JSON at line "));
     }
 
     @Test
     void shouldFailWithUncheckedIoExceptionForAMissingFile() {
-        assertThatThrownBy(() -> ConfigParser.load(dir.resolve("missing.yaml")))
+        assertThatThrownBy(() -> TestConfigs.load(dir.resolve("missing.yaml")))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("missing.yaml");
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.fanout.compile.TestConfigs;
 
 class EndpointValidationTest {
 
@@ -23,7 +24,7 @@ class EndpointValidationTest {
     }
 
     private static EndpointDefinition parsed(String settings) {
-        return ConfigParser.parseYaml(endpoint(settings)).endpoints().get("e");
+        return TestConfigs.parseYaml(endpoint(settings)).endpoints().get("e");
     }
 
     @Test
@@ -207,7 +208,7 @@ class EndpointValidationTest {
 
     @Test
     void shouldAcceptTheSamePathWithDifferentMethods() {
-        ConfigDefinition config = ConfigParser.parseYaml(USERS + """
+        ConfigDefinition config = TestConfigs.parseYaml(USERS + """
                 endpoints:
                   read:
                     path: /users/{id}

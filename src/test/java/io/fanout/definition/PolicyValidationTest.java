@@ -12,11 +12,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.fanout.compile.TestConfigs;
 
 class PolicyValidationTest {
 
     private static UpstreamDefinition users(String settings) {
-        return ConfigParser.parseYaml(usersWith(settings)).upstreams().get("users");
+        return TestConfigs.parseYaml(usersWith(settings)).upstreams().get("users");
     }
 
     @Test

@@ -13,12 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.fanout.compile.TestConfigs;
 
 class UpstreamValidationTest {
 
     @Test
     void shouldApplyUpstreamDefaults() {
-        UpstreamDefinition users = ConfigParser.parseYaml(ConfigAssertions.USERS).upstreams().get("users");
+        UpstreamDefinition users = TestConfigs.parseYaml(ConfigAssertions.USERS).upstreams().get("users");
 
         assertThat(users).isEqualTo(UpstreamDefinition.http("users", "http://localhost:18081"));
         assertThat(users.timeout()).isEqualTo(Duration.ofSeconds(1));
@@ -71,7 +72,7 @@ class UpstreamValidationTest {
             "http://localhost:8080/api/", "HTTPS://Example.COM", "http://[::1]:8080", "http://${USERS_HOST}:8080/api",
             "${USERS_URL}"})
     void shouldAcceptAbsoluteHttpUrlsWithPortAndBasePath(String url) {
-        UpstreamDefinition users = ConfigParser.parseYaml("upstreams:\n  users:\n    url: '" + url + "'\n")
+        UpstreamDefinition users = TestConfigs.parseYaml("upstreams:\n  users:\n    url: '" + url + "'\n")
                 .upstreams().get("users");
 
         assertThat(users.url()).isEqualTo(url);
@@ -142,9 +143,9 @@ class UpstreamValidationTest {
                     max-connections: 4
                     headers: { A: b }
                 """)).extracting(ConfigProblem::location, ConfigProblem::message, ConfigProblem::hint).containsExactly(
-                tuple("upstreams.db.headers", "'headers' is only for http upstreams, but this one is jdbc", null),
                 tuple("upstreams.db.max-connections", "'max-connections' is only for http upstreams, but this one is jdbc",
-                        "use pool-size"));
+                        "use pool-size"),
+                tuple("upstreams.db.headers", "'headers' is only for http upstreams, but this one is jdbc", null));
     }
 
     @Test
@@ -212,7 +213,7 @@ class UpstreamValidationTest {
 
     @Test
     void shouldKeepHeaderPlaceholdersUnexpanded() {
-        UpstreamDefinition users = ConfigParser.parseYaml(usersWith("""
+        UpstreamDefinition users = TestConfigs.parseYaml(usersWith("""
                 headers:
                   Authorization: Bearer ${USERS_TOKEN}
                   X-Version: 2

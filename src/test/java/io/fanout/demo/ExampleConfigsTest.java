@@ -7,17 +7,19 @@ import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import io.fanout.definition.ConfigParser;
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.compile.TestConfigs;
+import io.fanout.compile.ValidatedConfig;
 
 /** The shipped example configs stay valid: the demo's, and the one docker compose imports as version 1. */
 class ExampleConfigsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"examples/demo.yaml", "examples/compose.yaml"})
-    void shouldBindWithoutProblems(String file) {
-        ConfigParser.Bound bound = ConfigParser.bindFile(Path.of(file));
+    void shouldValidateWithoutProblems(String file) {
+        ValidatedConfig checked = TestConfigs.pipeline(name -> null).validate(ConfigPipeline.read(Path.of(file)));
 
-        assertThat(bound.problems()).isEmpty();
-        assertThat(bound.definition().endpoints()).containsKey("user-overview");
+        assertThat(checked.problems()).isEmpty();
+        assertThat(checked.definition().endpoints()).containsKey("user-overview");
     }
 }

@@ -17,9 +17,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.fanout.compile.ConfigCompiler;
+import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.JsonCodec;
-import io.fanout.definition.ConfigParser;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.testsupport.Eventually;
 import io.fanout.testsupport.FakeUpstream;
@@ -78,7 +77,7 @@ abstract class JobsTestBase {
     ActiveConfig active;
 
     @Autowired
-    ConfigCompiler compiler;
+    ConfigPipeline pipeline;
 
     @BeforeEach
     void setUp() {
@@ -88,7 +87,7 @@ abstract class JobsTestBase {
     }
 
     void install(String yaml) {
-        active.swap(compiler.compile(ConfigParser.parseYaml(yaml.replace("${U}", USERS.url())),
+        active.swap(pipeline.load(ConfigPipeline.read(yaml.replace("${U}", USERS.url())),
                 VERSION.incrementAndGet(), active.current()));
     }
 

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.fanout.compile.ConfigCompiler;
-import io.fanout.definition.ConfigParser;
+import io.fanout.compile.ConfigEnvironment;
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.compile.ValidatedConfig;
 import io.fanout.definition.InvalidConfigException;
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.engine.ActiveConfig;
@@ -58,11 +59,11 @@ class ConfigApplierIntegrationTests {
             """;
 
     private final List<TrackedClient> clients = new CopyOnWriteArrayList<>();
-    private final ConfigCompiler compiler = new ConfigCompiler(upstream -> {
+    private final ConfigPipeline compiler = new ConfigPipeline(upstream -> {
         TrackedClient client = new TrackedClient(upstream);
         clients.add(client);
         return client;
-    }, new SimpleMeterRegistry(), System::getenv);
+    }, new SimpleMeterRegistry(), ConfigEnvironment.databaseMode(System::getenv, "HOME, FANOUT_SURELY_*"));
 
     private TestDatabase database;
     private ConfigStore store;
@@ -113,8 +114,8 @@ class ConfigApplierIntegrationTests {
     void shouldLetExactlyOneOfTwoConcurrentWritersWinAndCloseTheLosersNewClients() throws IOException {
         Path file = Files.writeString(Files.createTempFile("fanout", ".yaml"), V1);
         ConfigApplier applier = applier(new ActiveConfig(startup().initial(file, compiler), false));
-        Map<String, Object> one = document(V1.replace("127.0.0.1:1", "127.0.0.1:11"));
-        Map<String, Object> two = document(V1.replace("127.0.0.1:1", "127.0.0.1:12"));
+        ValidatedConfig one = compiler.validate(document(V1.replace("127.0.0.1:1", "127.0.0.1:11")));
+        ValidatedConfig two = compiler.validate(document(V1.replace("127.0.0.1:1", "127.0.0.1:12")));
 
         List<Object> outcomes = Flux.merge(
                         applier.store(one, 1, "one", "race").cast(Object.class).onErrorResume(Mono::just),
@@ -172,7 +173,7 @@ class ConfigApplierIntegrationTests {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> document(String yaml) {
-        return (Map<String, Object>) ConfigParser.readTree(yaml);
+        return (Map<String, Object>) ConfigPipeline.read(yaml);
     }
 
     /** Reads a section of a generic document. */

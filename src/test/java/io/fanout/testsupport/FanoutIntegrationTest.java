@@ -9,8 +9,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.fanout.compile.ConfigCompiler;
-import io.fanout.definition.ConfigParser;
+import io.fanout.compile.ConfigPipeline;
 import io.fanout.engine.ActiveConfig;
 
 /**
@@ -39,7 +38,7 @@ public abstract class FanoutIntegrationTest {
     protected ActiveConfig active;
 
     @Autowired
-    protected ConfigCompiler compiler;
+    protected ConfigPipeline pipeline;
 
     @LocalServerPort
     protected int port;
@@ -55,7 +54,7 @@ public abstract class FanoutIntegrationTest {
 
     protected void install(String yaml) {
         String resolved = yaml.replace("${A}", A.url()).replace("${B}", B.url()).replace("${C}", C.url());
-        active.swap(compiler.compile(ConfigParser.parseYaml(resolved), VERSION.incrementAndGet(), active.current()));
+        active.swap(pipeline.load(ConfigPipeline.read(resolved), VERSION.incrementAndGet(), active.current()));
     }
 
     /** The fake upstreams live for the whole test JVM, like the shared Spring context. */

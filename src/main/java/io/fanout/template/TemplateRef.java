@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.template;
 
 import java.util.List;
 

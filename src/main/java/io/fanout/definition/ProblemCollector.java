@@ -5,8 +5,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-/** Collects problems in document order, so that one pass reports all of them. */
-final class Problems {
+/** Collects the binder's problems as it walks the document, so that one pass reports all of them. */
+final class ProblemCollector {
 
     private final List<ConfigProblem> problems = new ArrayList<>();
 
@@ -21,22 +21,22 @@ final class Problems {
     /** Whether something at or below {@code location} was reported; checks that depend on it are skipped. */
     boolean reportedAt(String location) {
         for (ConfigProblem p : problems) {
-            if (p.location().equals(location) || p.location().startsWith(location + ".")
-                    || p.location().startsWith(location + "[")) {
+            if (within(p.location(), location)) {
                 return true;
             }
         }
         return false;
     }
 
-    List<ConfigProblem> list() {
-        return List.copyOf(problems);
+    /** Whether {@code location} is {@code outer} or a location inside it. */
+    static boolean within(String location, String outer) {
+        return location.equals(outer) || outer.isEmpty()
+                || location.startsWith(outer) && (location.charAt(outer.length()) == '.'
+                || location.charAt(outer.length()) == '[');
     }
 
-    void throwIfAny() {
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigException(problems);
-        }
+    List<ConfigProblem> list() {
+        return List.copyOf(problems);
     }
 
     static String at(String parent, String key) {

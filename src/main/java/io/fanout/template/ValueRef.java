@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.template;
 
 import java.util.List;
 
@@ -38,6 +38,41 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
     }
 
     abstract @Nullable String resolveRaw(TemplateScope scope);
+
+    /** {@code {path.X}}: the endpoint path variable at {@code index}. */
+    public static ValueRef pathVariable(TemplateRef ref, int index) {
+        return new PathVar(ref, index);
+    }
+
+    /** {@code {query.X}}: a client query parameter. */
+    public static ValueRef queryParameter(TemplateRef ref, String name) {
+        return new Query(ref, name);
+    }
+
+    /** {@code {header.X}}: a client request header (any case). */
+    public static ValueRef header(TemplateRef ref, String name) {
+        return new Header(ref, name.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** {@code {body.a.b}}: a field of the client's JSON body. */
+    public static ValueRef body(TemplateRef ref) {
+        return new Json(ref, Json.BODY, ref.path());
+    }
+
+    /** {@code {item.a}}: a field of the current for-each element. */
+    public static ValueRef item(TemplateRef ref) {
+        return new Json(ref, Json.ITEM, ref.path());
+    }
+
+    /** {@code {CALL.a.b}}: a field of the whole body of the call at {@code callIndex}. */
+    public static ValueRef call(TemplateRef ref, int callIndex) {
+        return new Json(ref, callIndex, ref.path());
+    }
+
+    /** Whether this reads the client's body (so the engine must parse it). */
+    public boolean readsBody() {
+        return this instanceof Json j && j.sourceIndex == Json.BODY;
+    }
 
     static final class PathVar extends ValueRef {
         private final int index;

@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.template;
 
 import java.util.List;
 
@@ -10,7 +10,7 @@ import io.fanout.upstream.ErrorType;
  * segment, and a segment that would be {@code .} or {@code ..} is refused, so no input leaves the upstream's base
  * path.
  */
-final class PathTemplate {
+public final class PathTemplate {
 
     private final String basePath;
     private final TextTemplate[] segments;
@@ -25,7 +25,8 @@ final class PathTemplate {
         }
     }
 
-    void render(TemplateScope scope, StringBuilder out) {
+    /** Appends the base path and every segment, each value encoded inside its segment. */
+    public void render(TemplateScope scope, StringBuilder out) {
         out.append(basePath);
         for (int i = 0; i < segments.length; i++) {
             out.append('/');

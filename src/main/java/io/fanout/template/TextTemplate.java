@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.template;
 
 import java.util.List;
 
@@ -14,7 +14,7 @@ import io.fanout.upstream.ErrorType;
 public final class TextTemplate {
 
     /** Where a rendered value goes; decides encoding and what is rejected. */
-    enum Place { PATH_SEGMENT, QUERY, HEADER, PLAIN }
+    public enum Place { PATH_SEGMENT, QUERY, HEADER, PLAIN }
 
     private final Object[] parts;
     private final @Nullable ValueRef single;
@@ -26,12 +26,12 @@ public final class TextTemplate {
         this.constant = parts.stream().noneMatch(p -> p instanceof ValueRef);
     }
 
-    boolean isConstant() {
+    public boolean isConstant() {
         return constant;
     }
 
     /** The template is exactly one reference (so "missing" can mean "leave the parameter out"). */
-    @Nullable ValueRef single() {
+    public @Nullable ValueRef single() {
         return single;
     }
 
@@ -43,7 +43,7 @@ public final class TextTemplate {
      * Renders into {@code out}; returns false when the template is a single reference whose value is missing
      * (the caller decides whether that omits the element or is an error).
      */
-    boolean render(TemplateScope scope, Place place, StringBuilder out) {
+    public boolean render(TemplateScope scope, Place place, StringBuilder out) {
         for (Object part : parts) {
             if (part instanceof String s) {
                 out.append(s);

@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.plan;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,7 +6,8 @@ import java.util.List;
 import io.fanout.definition.OnFailure;
 
 /**
- * One compiled endpoint: route, deadline, failure mode, forwarded headers and its calls in declaration order.
+ * One compiled endpoint: route, deadline, failure mode, forwarded headers, its calls in declaration order and the
+ * client inputs its templates read.
  *
  * @param name               endpoint name
  * @param method             upper-case HTTP method
@@ -17,14 +18,24 @@ import io.fanout.definition.OnFailure;
  * @param calls              calls in declaration order (index = position)
  * @param readsBody          true when a template reads the client body
  * @param hasDependencies    true when any call waits for another
+ * @param queryParameters    client query parameters its templates read ({@code {query.X}}), first use first
+ * @param headers            client headers its templates read ({@code {header.X}}), lower case, first use first
  * @param timers             request timers by outcome
  */
 public record EndpointPlan(String name, String method, RoutePattern route, Duration deadline, OnFailure onFailure,
                            List<String> forwardHeaders, List<CallPlan> calls, boolean readsBody,
-                           boolean hasDependencies, OutcomeTimers timers) {
+                           boolean hasDependencies, List<String> queryParameters, List<String> headers,
+                           OutcomeTimers<RequestOutcome> timers) {
 
     public EndpointPlan {
         forwardHeaders = List.copyOf(forwardHeaders);
         calls = List.copyOf(calls);
+        queryParameters = List.copyOf(queryParameters);
+        headers = List.copyOf(headers);
+    }
+
+    /** The endpoint path's variables in order ({@code {path.X}} reads them). */
+    public List<String> pathVariables() {
+        return route.variables();
     }
 }

@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.plan;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,6 +6,13 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.fanout.compile.JsonBytes;
+import io.fanout.template.BodyTemplate;
+import io.fanout.template.PathTemplate;
+import io.fanout.template.PercentEncoding;
+import io.fanout.template.SqlTemplate;
+import io.fanout.template.TemplateScope;
+import io.fanout.template.TextTemplate;
 import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;
 import tools.jackson.core.JsonPointer;
@@ -37,13 +44,15 @@ public final class CallPlan {
     private final boolean idempotent;
     private final int[] dependencies;
     private final boolean referenced;
-    private final OutcomeTimers timers;
+    private final CallTimers timers;
 
-    CallPlan(int index, String name, String upstream, UpstreamClient client, String method,
-             @Nullable PathTemplate path, @Nullable SqlTemplate sql, boolean single, List<String> queryKeys, List<TextTemplate> queryValues, List<String> headerNames,
-             List<TextTemplate> headerValues, @Nullable BodyTemplate body, boolean required,
-             @Nullable JsonPointer select, Duration timeout, @Nullable ForEach forEach, boolean idempotent,
-             int[] dependencies, boolean referenced, OutcomeTimers timers) {
+    /** Built by the compiler once per config version; {@code path} or {@code sql} is given. */
+    public CallPlan(int index, String name, String upstream, UpstreamClient client, String method,
+                    @Nullable PathTemplate path, @Nullable SqlTemplate sql, boolean single, List<String> queryKeys,
+                    List<TextTemplate> queryValues, List<String> headerNames, List<TextTemplate> headerValues,
+                    @Nullable BodyTemplate body, boolean required, @Nullable JsonPointer select, Duration timeout,
+                    @Nullable ForEach forEach, boolean idempotent, int[] dependencies, boolean referenced,
+                    CallTimers timers) {
         this.index = index;
         this.name = name;
         this.quotedName = JsonBytes.quoted(name);
@@ -162,7 +171,7 @@ public final class CallPlan {
         return referenced;
     }
 
-    public OutcomeTimers timers() {
+    public CallTimers timers() {
         return timers;
     }
 }

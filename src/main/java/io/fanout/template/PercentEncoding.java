@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.template;
 
 import java.nio.charset.StandardCharsets;
 
@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * value can never add a path segment, a query parameter, a fragment or change the host. Written by hand because it
  * sits on the hot path and must not allocate more than the output.
  */
-final class PercentEncoding {
+public final class PercentEncoding {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
     private static final boolean[] UNRESERVED = new boolean[128];
@@ -31,7 +31,8 @@ final class PercentEncoding {
     private PercentEncoding() {
     }
 
-    static void encode(String value, StringBuilder out) {
+    /** Appends {@code value} percent-encoded for any place in a URL. */
+    public static void encode(String value, StringBuilder out) {
         int n = value.length();
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
@@ -55,7 +56,7 @@ final class PercentEncoding {
         }
     }
 
-    static String encode(String value) {
+    public static String encode(String value) {
         StringBuilder sb = new StringBuilder(value.length() + 8);
         encode(value, sb);
         return sb.toString();
@@ -66,7 +67,7 @@ final class PercentEncoding {
     }
 
     /** Decodes %XX sequences (UTF-8); malformed sequences are kept as they are. */
-    static String decode(String s) {
+    public static String decode(String s) {
         if (s.indexOf('%') < 0) {
             return s;
         }

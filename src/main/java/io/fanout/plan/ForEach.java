@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.plan;
 
 import java.util.List;
 
@@ -13,8 +13,9 @@ import tools.jackson.databind.JsonNode;
  * @param path        field names from that body to the array
  * @param text        as written, for messages
  * @param concurrency at most this many element calls at once
+ * @param maxItems    a longer list fails the call before any element call is sent
  */
-public record ForEach(int sourceCall, List<String> path, String text, int concurrency) {
+public record ForEach(int sourceCall, List<String> path, String text, int concurrency, int maxItems) {
 
     public ForEach {
         path = List.copyOf(path);

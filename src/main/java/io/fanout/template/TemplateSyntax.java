@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.template;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,13 +8,13 @@ import java.util.List;
  * Splits template text into literal text and {@link TemplateRef}s. {@code {{} and {@code }}} are literal braces.
  * Parsing happens once, when a config is compiled.
  */
-final class TemplateSyntax {
+public final class TemplateSyntax {
 
     private TemplateSyntax() {
     }
 
     /** Parsed template: alternating literal strings and refs. Elements are String or TemplateRef. */
-    static List<Object> parse(String text) {
+    public static List<Object> parse(String text) {
         List<Object> parts = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         int i = 0;
@@ -77,7 +77,7 @@ final class TemplateSyntax {
     }
 
     /** Thrown for malformed template text; the compiler turns it into a config problem. */
-    static final class TemplateSyntaxException extends RuntimeException {
+    public static final class TemplateSyntaxException extends RuntimeException {
         TemplateSyntaxException(String message) {
             super(message, null, false, false);
         }

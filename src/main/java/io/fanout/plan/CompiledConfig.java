@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.plan;
 
 import java.util.List;
 import java.util.Map;

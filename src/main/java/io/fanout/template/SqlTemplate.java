@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.template;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  * A call's SQL with its templates taken out: each {@code {source.x}} outside quotes and comments becomes a
  * {@code ?} placeholder and its value a bound parameter, so no input ever becomes SQL text. Parsed once at load.
  */
-final class SqlTemplate {
+public final class SqlTemplate {
 
     /** Words that write, lock or run other statements: a call's query may only read. */
     private static final Set<String> WRITING = Set.of("insert", "update", "delete", "merge", "truncate", "drop",
@@ -152,7 +152,7 @@ final class SqlTemplate {
     }
 
     /** Renders the parameter values for one request; every value is bound, never spliced into the SQL. */
-    SqlQuery render(TemplateScope scope, boolean single) {
+    public SqlQuery render(TemplateScope scope, boolean single) {
         List<@Nullable Object> values = new ArrayList<>(parameters.length);
         for (ValueRef ref : parameters) {
             values.add(value(ref, scope));

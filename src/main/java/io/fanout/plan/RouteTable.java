@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.plan;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +18,7 @@ public final class RouteTable {
 
     private final Map<Integer, List<EndpointPlan>> bySize = new HashMap<>();
 
-    RouteTable(List<EndpointPlan> endpoints) {
+    public RouteTable(List<EndpointPlan> endpoints) {
         for (EndpointPlan e : endpoints) {
             bySize.computeIfAbsent(e.route().segmentCount(), k -> new ArrayList<>()).add(e);
         }

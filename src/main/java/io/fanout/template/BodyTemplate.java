@@ -1,4 +1,4 @@
-package io.fanout.compile;
+package io.fanout.template;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import io.fanout.compile.JsonCodec;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import tools.jackson.core.JsonGenerator;
@@ -15,10 +16,10 @@ import tools.jackson.databind.JsonNode;
  * A compiled JSON body template. A string that is exactly one reference keeps the referenced value's JSON type;
  * {@code "{body}"} as the whole body forwards the client's body unchanged.
  */
-abstract sealed class BodyTemplate {
+public abstract sealed class BodyTemplate {
 
     /** Renders the body to bytes. */
-    byte[] render(TemplateScope scope) {
+    public byte[] render(TemplateScope scope) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = JsonCodec.MAPPER.createGenerator(out)) {
             write(scope, g);
@@ -30,7 +31,7 @@ abstract sealed class BodyTemplate {
 
     static final class WholeBody extends BodyTemplate {
         @Override
-        byte[] render(TemplateScope scope) {
+        public byte[] render(TemplateScope scope) {
             byte[] raw = scope.rawBody();
             if (raw == null) {
                 throw new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, "{body} is forwarded but the request has no body");

@@ -1,9 +1,11 @@
-package io.fanout.compile;
+package io.fanout.plan;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+
+import io.fanout.template.PercentEncoding;
 
 /**
  * An endpoint route such as {@code /v1/users/{id}/overview}, split once into literal and variable segments.
@@ -22,7 +24,7 @@ public final class RoutePattern {
     }
 
     /** Parses a route validated by the definition binder ({@code /a/{b}/c}). */
-    static RoutePattern parse(String path) {
+    public static RoutePattern parse(String path) {
         List<String> segs = splitPath(path);
         if (segs == null) {
             throw new IllegalArgumentException("invalid route " + path);
@@ -102,7 +104,7 @@ public final class RoutePattern {
     }
 
     /** Shape with variables normalised, for duplicate detection: {@code /users/{}}. */
-    String shape() {
+    public String shape() {
         StringBuilder sb = new StringBuilder();
         for (String l : literals) {
             sb.append('/').append(l == null ? "{}" : l);
