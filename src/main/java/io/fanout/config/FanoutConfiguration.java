@@ -12,12 +12,12 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.admin.AdminAuth;
 import io.fanout.admin.AdminRoutes;
-import io.fanout.plan.CompiledConfig;
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.UpstreamClientFactory;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
+import io.fanout.plan.CompiledConfig;
 import io.fanout.reload.ConfigApplier;
 import io.fanout.reload.DatabaseStartup;
 import io.fanout.store.ConfigStore;

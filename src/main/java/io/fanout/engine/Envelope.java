@@ -5,9 +5,9 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import io.fanout.plan.CallPlan;
 import io.fanout.compile.JsonBytes;
 import io.fanout.compile.JsonCodec;
+import io.fanout.plan.CallPlan;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import tools.jackson.databind.JsonNode;

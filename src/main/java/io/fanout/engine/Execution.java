@@ -7,13 +7,13 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fanout.compile.JsonCodec;
+import io.fanout.definition.OnFailure;
 import io.fanout.plan.CallPlan;
 import io.fanout.plan.EndpointPlan;
 import io.fanout.plan.ForEach;
 import io.fanout.plan.RequestOutcome;
-import io.fanout.compile.JsonCodec;
 import io.fanout.template.TemplateScope;
-import io.fanout.definition.OnFailure;
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;

@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
 import io.fanout.definition.CallDefinition;
 import io.fanout.definition.EndpointDefinition;
 import io.fanout.engine.RequestInput;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
 
 /**
  * The fields an item of an endpoint may have (SPEC §5): its path variables, all required, then the query

@@ -15,8 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
 import io.fanout.compile.JsonBytes;
 import io.fanout.compile.JsonCodec;
 import io.fanout.engine.ActiveConfig;
@@ -25,6 +23,8 @@ import io.fanout.engine.Engine;
 import io.fanout.jobs.JobStore.ActiveJob;
 import io.fanout.jobs.JobStore.Claimed;
 import io.fanout.jobs.JobStore.Outcome;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -23,11 +23,11 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.admin.AdminAuth;
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
 import io.fanout.compile.JsonBytes;
 import io.fanout.compile.JsonCodec;
 import io.fanout.engine.ActiveConfig;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
 import io.fanout.web.Buffers;
 import io.fanout.web.ProblemWriter;
 import reactor.core.publisher.Flux;

@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import io.fanout.plan.CompiledConfig;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.ValidatedConfig;
 import io.fanout.definition.InvalidConfigException;
 import io.fanout.engine.ActiveConfig;
+import io.fanout.plan.CompiledConfig;
 import io.fanout.store.ConfigChangeListener;
 import io.fanout.store.ConfigStore;
 import io.fanout.store.StoredConfig;

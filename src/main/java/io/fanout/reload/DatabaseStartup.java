@@ -7,9 +7,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.fanout.plan.CompiledConfig;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.definition.InvalidConfigException;
+import io.fanout.plan.CompiledConfig;
 import io.fanout.store.ConfigStore;
 import io.fanout.store.StartupConfigReader;
 import io.fanout.store.StoredConfig;

@@ -15,15 +15,15 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
 import io.fanout.compile.JsonCodec;
-import io.fanout.plan.RouteTable;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.CompositeAnswer;
 import io.fanout.engine.Engine;
 import io.fanout.engine.Execution;
 import io.fanout.engine.RequestInput;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
+import io.fanout.plan.RouteTable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

@@ -25,8 +25,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.fanout.FanoutApplication;
-import io.fanout.compile.JsonCodec;
 import io.fanout.compile.ConfigPipeline;
+import io.fanout.compile.JsonCodec;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.testsupport.FakeUpstream;
 import io.fanout.testsupport.TestDatabase;

@@ -18,14 +18,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.fanout.plan.CompiledConfig;
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
-import io.fanout.plan.RouteTable;
 import io.fanout.compile.UpstreamClientFactory;
 import io.fanout.engine.CompositeAnswer;
 import io.fanout.engine.Engine;
 import io.fanout.engine.RequestInput;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.RouteTable;
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;

@@ -9,11 +9,11 @@ import static org.assertj.core.api.Assertions.tuple;
 import java.time.Duration;
 import java.util.Map;
 
+import io.fanout.compile.TestConfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import io.fanout.compile.TestConfigs;
 
 class UpstreamValidationTest {
 
