@@ -64,7 +64,6 @@ class HostileInputTest extends FanoutIntegrationTest {
     @ParameterizedTest(name = "{0} -> {2}")
     @CsvSource(delimiter = '|', value = {
             // value        | as the client sends it    | what the upstream must see
-            "'../x'           | ..%2Fx                    | /api/v1/items/..%2Fx/detail",
             "'a/b'            | a%2Fb                     | /api/v1/items/a%2Fb/detail",
             "'?'              | %3F                       | /api/v1/items/%3F/detail",
             "'#'              | %23                       | /api/v1/items/%23/detail",
@@ -124,7 +123,9 @@ class HostileInputTest extends FanoutIntegrationTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"%2E%2E", "%2e%2e", "%2E", ".%2E"})
+    @CsvSource({"%2E%2E", "%2e%2e", "%2E", ".%2E",
+            // a server that decodes %2F or %5C (or decodes twice) before normalising would step out of the base path
+            "..%2Fx", "..%5Cx", "x%2F..%2Fy", "x%5C.%5Cy", "%252e%252e%252fx", "..%252Fx"})
     void shouldRefuseDotSegmentsWithBadTemplateValue(String sent) {
         install(CONFIG);
         A.on("*", json("{}"));

@@ -107,7 +107,7 @@ public final class ResilientUpstreamClient implements UpstreamClient {
         this.random = random;
         CacheDefinition c = definition.cache();
         this.cache = c == null || (c.ttl().isZero() && c.staleIfError().isZero()) ? null
-                : new ResponseCache(c.ttl(), c.staleIfError(), c.maxEntries());
+                : new ResponseCache(c.ttl(), c.staleIfError(), c.maxEntries(), c.maxBytes());
         this.coalescer = definition.coalesce() ? new Coalescer() : null;
         RetryDefinition r = definition.retry();
         this.retry = r == null || r.attempts() <= 1 ? null : new RetryPolicy(r);

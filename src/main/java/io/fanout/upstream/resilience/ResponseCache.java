@@ -1,8 +1,8 @@
 package io.fanout.upstream.resilience;
 
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,28 +10,35 @@ import io.fanout.upstream.UpstreamResponse;
 
 /**
  * A bounded LRU of the last good answer per request identity: fresh for {@code ttl}, then usable as a stale
- * fallback for {@code staleIfError} more (RFC 5861's meaning). A {@code LinkedHashMap} under one lock is enough here:
- * the critical sections are a map lookup, and a dependency like Caffeine would buy little at these sizes.
+ * fallback for {@code staleIfError} more (RFC 5861's meaning). Bounded twice, since clients choose the keys: by
+ * entries and by bytes (bodies and keys, plus a fixed overhead per entry); the least recently used entries go first
+ * until both bounds hold, and an answer larger than the byte bound is not kept at all.
+ *
+ * <p>A {@code LinkedHashMap} under one lock, not Caffeine: Caffeine bounds either by count or by weight, never both
+ * (its builder refuses {@code maximumSize} with {@code maximumWeight}), and under write load its writers may wait on
+ * its eviction lock, which BlockHound reports on an event loop. The critical sections here are a map operation and
+ * an eviction loop that removes what the last put pushed over a bound (docs/cache.md).
  */
 final class ResponseCache {
 
-    private record Entry(UpstreamResponse response, long storedAtMillis) {
+    /** What an entry costs besides its body and key: the entry, its record, the map node, the array. */
+    static final int ENTRY_OVERHEAD = 128;
+
+    private record Entry(UpstreamResponse response, long storedAtMillis, long weight) {
     }
 
     private final long ttlMillis;
     private final long staleMillis;
-    private final LinkedHashMap<String, Entry> entries;
+    private final int maxEntries;
+    private final long maxBytes;
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private long bytes;
 
-    ResponseCache(Duration ttl, Duration staleIfError, int maxEntries) {
+    ResponseCache(Duration ttl, Duration staleIfError, int maxEntries, long maxBytes) {
         this.ttlMillis = Math.max(0, ttl.toMillis());
         this.staleMillis = Math.max(0, staleIfError.toMillis());
-        int bound = Math.max(1, maxEntries);
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > bound;
-            }
-        };
+        this.maxEntries = Math.max(1, maxEntries);
+        this.maxBytes = Math.max(1, maxBytes);
     }
 
     boolean servesFresh() {
@@ -46,9 +53,24 @@ final class ResponseCache {
         if (ttlMillis == 0 && staleMillis == 0) {
             return;
         }
-        Entry entry = new Entry(response.withSource(UpstreamResponse.Source.NETWORK), ReactorClock.nowMillis());
+        long weight = weight(key, response);
+        Entry entry = new Entry(response.withSource(UpstreamResponse.Source.NETWORK), ReactorClock.nowMillis(),
+                weight);
         synchronized (entries) {
+            Entry old = entries.remove(key);
+            if (old != null) {
+                bytes -= old.weight();
+            }
+            if (weight > maxBytes) {
+                return; // would evict everything else and still not fit
+            }
             entries.put(key, entry);
+            bytes += weight;
+            Iterator<Entry> eldest = entries.values().iterator();
+            while ((entries.size() > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
+                bytes -= eldest.next().weight();
+                eldest.remove();
+            }
         }
     }
 
@@ -72,6 +94,7 @@ final class ResponseCache {
             long age = now - e.storedAtMillis();
             if (age >= ttlMillis + staleMillis || age < 0) {
                 entries.remove(key); // useless for both purposes now
+                bytes -= e.weight();
                 return null;
             }
             return age < maxAgeMillis ? e.response() : null;
@@ -82,5 +105,16 @@ final class ResponseCache {
         synchronized (entries) {
             return entries.size();
         }
+    }
+
+    /** Bytes the entries are counted as. */
+    long bytes() {
+        synchronized (entries) {
+            return bytes;
+        }
+    }
+
+    static long weight(String key, UpstreamResponse response) {
+        return (long) response.body().length + 2L * key.length() + ENTRY_OVERHEAD;
     }
 }

@@ -1,0 +1,85 @@
+package io.fanout.engine;
+
+import static io.fanout.testsupport.FakeUpstream.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.fanout.compile.ConfigEnvironment;
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.RouteTable;
+import io.fanout.testsupport.FakeUpstream;
+import io.fanout.upstream.HttpUpstreamClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** SPEC §7: a for-each list longer than {@code max-items} fails the call before any element call is sent. */
+class ForEachMaxItemsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final FakeUpstream upstream = FakeUpstream.start();
+    private CompiledConfig config;
+
+    @AfterEach
+    void close() {
+        if (config != null) {
+            config.close();
+        }
+        upstream.close();
+    }
+
+    private CompositeAnswer run(String maxItems, int elements) {
+        config = new ConfigPipeline(HttpUpstreamClient::new, new SimpleMeterRegistry(), ConfigEnvironment.empty())
+                .load(ConfigPipeline.read("""
+                        upstreams:
+                          u: { url: "%s" }
+                        endpoints:
+                          e:
+                            path: /e
+                            calls:
+                              list: { upstream: u, path: /list }
+                              each: { upstream: u, path: "/item/{item.id}", for-each: list.items, required: false%s }
+                        """.formatted(upstream.url(), maxItems)), 1, null);
+        String items = IntStream.range(0, elements).mapToObj(i -> "{\"id\":" + i + "}")
+                .collect(Collectors.joining(",", "{\"items\":[", "]}"));
+        upstream.on("/list", json(items));
+        upstream.on("*", json("{}"));
+        RouteTable.Found found = (RouteTable.Found) config.routes().find("GET", "/e");
+        Engine engine = new Engine();
+        return engine.answer(engine.start(found.endpoint(), new RequestInput("max-items", found.pathVariables(),
+                name -> null, name -> null, null), false)).block(WAIT);
+    }
+
+    @Test
+    void shouldRefuseALongerListWithInvalidResponseBeforeSendingAnyElementCall() {
+        CompositeAnswer answer = run(", max-items: 3", 4);
+
+        String body = new String(answer.body(), 0, answer.length(), StandardCharsets.UTF_8);
+        assertThat(body).contains("\"type\":\"invalid-response\"").contains("more than max-items 3");
+        assertThat(upstream.seen("/item")).as("no element call is sent").isEmpty();
+    }
+
+    @Test
+    void shouldRunAListOfExactlyMaxItems() {
+        CompositeAnswer answer = run(", max-items: 3", 3);
+
+        assertThat(answer.partial()).isFalse();
+        assertThat(upstream.seen("/item")).hasSize(3);
+    }
+
+    @Test
+    void shouldDefaultToAThousandItems() {
+        CompositeAnswer refused = run("", 1001);
+
+        assertThat(new String(refused.body(), 0, refused.length(), StandardCharsets.UTF_8))
+                .contains("more than max-items 1000");
+        assertThat(upstream.seen("/item")).isEmpty();
+    }
+}
