@@ -40,7 +40,8 @@ final class CallKeyRules {
             }
             if (queryIsMap) {
                 add(problems, "query", "a call to jdbc upstream '" + upstream
-                        + "' needs a SQL string in query, not a map", "templates inside the SQL become bound parameters");
+                        + "' needs a SQL string in query, not a map",
+                        "templates inside the SQL become bound parameters");
             } else if (!has("query")) {
                 add(problems, "query", "required key 'query' is missing",
                         "a call to jdbc upstream '" + upstream + "' reads with a SQL query");

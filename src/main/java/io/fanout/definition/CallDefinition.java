@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
 public record CallDefinition(String name, String upstream, String method, @Nullable String path,
                              Map<String, String> query, Map<String, String> headers, @Nullable Object body,
                              boolean required, @Nullable String select, @Nullable Duration timeout,
-                             @Nullable String forEach, int concurrency, int maxItems, boolean idempotent, @Nullable String sql,
+                             @Nullable String forEach, int concurrency, int maxItems, boolean idempotent,
+                             @Nullable String sql,
                              boolean single) {
 
     public static final int DEFAULT_CONCURRENCY = 8;

@@ -215,7 +215,8 @@ public final class Keys {
     public enum Call implements ConfigKey {
         UPSTREAM(of("upstream", Notation.STRING, REQUIRED, "An upstream name.")),
         METHOD(choice("method", "GET", METHODS, "HTTP method of the call.")),
-        PATH(of("path", Notation.TEMPLATE, null, "Path template under the upstream's url; required for http and java.")),
+        PATH(of("path", Notation.TEMPLATE, null,
+                "Path template under the upstream's url; required for http and java.")),
         QUERY(of("query", Notation.QUERY, null, "Query parameter templates (http), or the SQL (jdbc).")),
         HEADERS(of("headers", Notation.HEADER_MAP, null, "Header templates.")),
         BODY(of("body", Notation.JSON, null, "JSON template; \"{body}\" forwards the client's body.")),

@@ -78,7 +78,8 @@ final class Shapes {
                 s.problems().add(location, "header '" + name + "' is never forwarded",
                         "hop-by-hop headers, Host and Content-Length describe the client's connection, not the call");
             } else if (!seen.add(lower)) {
-                s.problems().add(location, "header '" + name + "' is listed twice", "header names are case-insensitive");
+                s.problems().add(location, "header '" + name + "' is listed twice",
+                        "header names are case-insensitive");
             } else {
                 headers.add(name);
             }

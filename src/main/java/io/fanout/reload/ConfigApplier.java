@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -64,7 +65,7 @@ public final class ConfigApplier implements SmartLifecycle {
     public Mono<StoredConfig> store(ValidatedConfig config, long expectedVersion, String author, String reason) {
         long version = expectedVersion + 1;
         Map<String, Object> document = config.document();
-        return compile(config, version)
+        return compile(() -> config, version)
                 .flatMap(candidate -> store.append(document, expectedVersion, author, reason)
                         .doOnError(refused -> discard(candidate))
                         .doOnCancel(() -> discard(candidate))
@@ -74,7 +75,7 @@ public final class ConfigApplier implements SmartLifecycle {
                                 return Mono.just(stored);
                             } catch (BasisChanged changed) {
                                 // stored already: it must still become active, compiled against what is active now
-                                return compileAndInstall(config, version).thenReturn(stored);
+                                return compileAndInstall(() -> config, version).thenReturn(stored);
                             }
                         }));
     }
@@ -95,15 +96,16 @@ public final class ConfigApplier implements SmartLifecycle {
         }
     }
 
-    private Mono<Candidate> compile(ValidatedConfig config, long version) {
+    /** Compiles off the event loop; {@code config} may validate there too (a version stored elsewhere). */
+    private Mono<Candidate> compile(Supplier<ValidatedConfig> config, long version) {
         return Mono.fromCallable(() -> {
             CompiledConfig basis = active.current();
-            return new Candidate(pipeline.compile(config, version, basis), basis);
+            return new Candidate(pipeline.compile(config.get(), version, basis), basis);
         }).subscribeOn(compileOn);
     }
 
     /** Compiles and installs a stored version unless a version at least as new is active; retried on a race. */
-    private Mono<Boolean> compileAndInstall(ValidatedConfig config, long version) {
+    private Mono<Boolean> compileAndInstall(Supplier<ValidatedConfig> config, long version) {
         return Mono.defer(() -> version <= activeVersion() ? Mono.just(false)
                         : compile(config, version).map(this::install))
                 .retryWhen(Retry.max(10).filter(BasisChanged.class::isInstance));
@@ -153,7 +155,7 @@ public final class ConfigApplier implements SmartLifecycle {
     private Mono<Void> applyLatest(long announced) {
         return store.latest()
                 .filter(latest -> latest.version() > activeVersion())
-                .flatMap(latest -> compileAndInstall(pipeline.validate(latest.document()).requireValid(),
+                .flatMap(latest -> compileAndInstall(() -> pipeline.validate(latest.document()).requireValid(),
                         latest.version())
                         .doOnNext(installed -> {
                             if (installed) {

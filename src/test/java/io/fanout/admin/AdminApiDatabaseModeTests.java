@@ -40,7 +40,7 @@ import reactor.core.publisher.Flux;
 @SpringBootTest(classes = FanoutApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"fanout.warm-up=false", "FANOUT_ADMIN_TOKEN=" + AdminApiDatabaseModeTests.TOKEN,
                 "fanout.admin.tokens.alice=" + AdminApiDatabaseModeTests.ALICE_TOKEN,
-                "fanout.store.listener.poll-interval=10m"})
+                "fanout.store.listener.poll-interval=10m", "fanout.config.env-allow=HOME"})
 @AutoConfigureWebTestClient
 @DirtiesContext // close the context (and its listener session) before the database is dropped at JVM exit
 class AdminApiDatabaseModeTests {
@@ -205,6 +205,25 @@ class AdminApiDatabaseModeTests {
 
         assertThat(latestStored()).isEqualTo(before);
         assertThat(active.current().version()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldAnswer422ForVariablesADatabaseModeConfigMayNotUse() {
+        long before = latestStored();
+        String leaking = BASE.replace("\"Bearer ${HOME}\" }",
+                "\"Bearer ${HOME}\", X-Leak: \"${SPRING_R2DBC_PASSWORD}\", X-Other: \"${PATH}\" }");
+
+        client.put().uri("/admin/config").header("Authorization", "Bearer " + TOKEN).contentType(YAML)
+                .bodyValue(leaking).exchange()
+                .expectStatus().isEqualTo(422)
+                .expectBody()
+                .jsonPath("$.errors.length()").isEqualTo(2)
+                .jsonPath("$.errors[?(@.location =~ /.*X-Leak/)].message")
+                .isEqualTo("environment variable 'SPRING_R2DBC_PASSWORD' is never expanded")
+                .jsonPath("$.errors[?(@.location =~ /.*X-Other/)].message")
+                .isEqualTo("environment variable 'PATH' is not allowed in database mode");
+
+        assertThat(latestStored()).isEqualTo(before);
     }
 
     @Test

@@ -23,13 +23,15 @@ class KeyTablesTest {
     /** A valid document per section, with {@code KEY: VALUE} placed inside the section. */
     private static final Map<ConfigSection, String> DOCUMENTS = Map.of(
             ConfigSection.UPSTREAM, "upstreams: { u: { url: 'http://h:1', KEY: VALUE } }",
-            ConfigSection.BULKHEAD, "upstreams: { u: { url: 'http://h:1', bulkhead: { max-concurrent: 1, KEY: VALUE } } }",
+            ConfigSection.BULKHEAD,
+            "upstreams: { u: { url: 'http://h:1', bulkhead: { max-concurrent: 1, KEY: VALUE } } }",
             ConfigSection.RATE_LIMIT, "upstreams: { u: { url: 'http://h:1', rate-limit: { rate: 5/s, KEY: VALUE } } }",
             ConfigSection.RETRY, "upstreams: { u: { url: 'http://h:1', retry: { KEY: VALUE } } }",
             ConfigSection.CIRCUIT_BREAKER, "upstreams: { u: { url: 'http://h:1', circuit-breaker: { KEY: VALUE } } }",
             ConfigSection.HEDGE, "upstreams: { u: { url: 'http://h:1', hedge: { after: 5ms, KEY: VALUE } } }",
             ConfigSection.CACHE, "upstreams: { u: { url: 'http://h:1', cache: { KEY: VALUE } } }",
-            ConfigSection.ENDPOINT, "endpoints: { e: { path: /e, calls: { a: { upstream: u, path: /a } }, KEY: VALUE } }",
+            ConfigSection.ENDPOINT,
+            "endpoints: { e: { path: /e, calls: { a: { upstream: u, path: /a } }, KEY: VALUE } }",
             ConfigSection.CALL, "endpoints: { e: { path: /e, calls: { a: { upstream: u, path: /a, for-each: b.c,"
                     + " KEY: VALUE } } } }");
     /** Keys whose section needs another kind to accept them. */
