@@ -45,9 +45,9 @@ final class UpstreamChecks {
             url = url(u, at + ".url", problems);
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        u.headers().forEach((k, v) -> headers.put(k, environment.expand(v, at + ".headers." + k, problems)));
-        String user = u.username() == null ? null : environment.expand(u.username(), at + ".username", problems);
-        String pass = u.password() == null ? null : environment.expand(u.password(), at + ".password", problems);
+        u.headers().forEach((k, v) -> headers.put(k, expand(v, at + ".headers." + k, problems)));
+        String user = u.username() == null ? null : expand(u.username(), at + ".username", problems);
+        String pass = u.password() == null ? null : expand(u.password(), at + ".password", problems);
         if (kindKnown && u.kind() == UpstreamKind.JAVA && u.className() != null && !bound.rejected(at + ".class")) {
             String problem = JavaUpstreamClient.problemWith(u.className(), UpstreamTransports.loader());
             if (problem != null) {
@@ -58,6 +58,11 @@ final class UpstreamChecks {
         return new UpstreamDefinition(u.name(), u.kind(), url, u.timeout(), u.connectTimeout(), u.maxConnections(),
                 u.maxResponseSize(), headers, user, pass, u.poolSize(), u.bulkhead(), u.rateLimit(), u.retry(),
                 u.circuitBreaker(), u.hedge(), u.cache(), u.coalesce(), u.className());
+    }
+
+    /** Expands a value the binder accepted; one it rejected is reported already and never used. */
+    private String expand(String value, String location, List<ConfigProblem> problems) {
+        return bound.rejected(location) ? value : environment.expand(value, location, problems);
     }
 
     /** The expanded URL, checked as written first (so its message can show it) and again once expanded. */

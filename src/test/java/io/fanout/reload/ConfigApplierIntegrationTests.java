@@ -100,6 +100,17 @@ class ConfigApplierIntegrationTests {
     }
 
     @Test
+    void shouldNeverImportAFileThatUsesAVariableTheAllowListDoesNotName() throws IOException {
+        Path file = Files.writeString(Files.createTempFile("fanout", ".yaml"), V1.replace("${HOME}", "${PATH}"));
+
+        assertThatThrownBy(() -> startup().initial(file, compiler))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("upstreams.zeta.headers.Authorization: environment variable 'PATH' is not"
+                        + " allowed in database mode");
+        assertThat(database.queryForLong("SELECT count(*) FROM config_versions")).isZero();
+    }
+
+    @Test
     void shouldNeverImportAnInvalidFile() throws IOException {
         Path file = Files.writeString(Files.createTempFile("fanout", ".yaml"), V1.replace("upstream: zeta",
                 "upstream: nope"));
