@@ -6,8 +6,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import io.fanout.compile.CallPlan;
-import io.fanout.compile.JsonBytes;
-import io.fanout.compile.JsonCodec;
+import io.fanout.json.JsonBytes;
+import io.fanout.json.JsonCodec;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import tools.jackson.databind.JsonNode;

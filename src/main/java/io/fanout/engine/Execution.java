@@ -11,9 +11,9 @@ import io.fanout.compile.CallPlan;
 import io.fanout.compile.ConfigCompiler;
 import io.fanout.compile.EndpointPlan;
 import io.fanout.compile.ForEach;
-import io.fanout.compile.JsonCodec;
 import io.fanout.compile.TemplateScope;
 import io.fanout.definition.OnFailure;
+import io.fanout.json.JsonCodec;
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
@@ -186,7 +186,7 @@ public final class Execution implements TemplateScope {
                 return new CallOutcome(c, index, null, r.status(), r.source(), null, selected,
                         System.nanoTime() - start, budget.attempts(), null);
             }
-            if (!JsonCodec.isValidJson(body)) {
+            if (!io.fanout.json.JsonValidator.isValid(body)) {
                 throw new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream() + " answered a body that is not JSON");
             }
             return new CallOutcome(c, index, null, r.status(), r.source(), body, null, System.nanoTime() - start,

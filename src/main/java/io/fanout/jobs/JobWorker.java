@@ -17,14 +17,14 @@ import org.springframework.context.SmartLifecycle;
 
 import io.fanout.compile.CompiledConfig;
 import io.fanout.compile.EndpointPlan;
-import io.fanout.compile.JsonBytes;
-import io.fanout.compile.JsonCodec;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.CompositeAnswer;
 import io.fanout.engine.Engine;
 import io.fanout.jobs.JobStore.ActiveJob;
 import io.fanout.jobs.JobStore.Claimed;
 import io.fanout.jobs.JobStore.Outcome;
+import io.fanout.json.JsonBytes;
+import io.fanout.json.JsonCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

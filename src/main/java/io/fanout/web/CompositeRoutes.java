@@ -17,13 +17,13 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.compile.CompiledConfig;
 import io.fanout.compile.EndpointPlan;
-import io.fanout.compile.JsonCodec;
 import io.fanout.compile.RouteTable;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.CompositeAnswer;
 import io.fanout.engine.Engine;
 import io.fanout.engine.Execution;
 import io.fanout.engine.RequestInput;
+import io.fanout.json.JsonValidator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -93,7 +93,7 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
                         maxRequestBody))
                 .map(Buffers::bytes)
                 .flatMap(body -> {
-                    if (body.length > 0 && !JsonCodec.isValidJson(body)) {
+                    if (body.length > 0 && !JsonValidator.isValid(body)) {
                         return ProblemWriter.response(request.exchange(), 400, "the request body is not valid JSON",
                                 null);
                     }

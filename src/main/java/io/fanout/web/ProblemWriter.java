@@ -10,8 +10,8 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.fanout.compile.JsonBytes;
 import io.fanout.engine.Problems;
+import io.fanout.json.JsonBytes;
 import reactor.core.publisher.Mono;
 
 /** Writes RFC 9457 problems ({@code application/problem+json}) with the request id; never a stack trace. */

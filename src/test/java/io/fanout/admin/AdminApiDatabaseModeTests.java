@@ -25,9 +25,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.fanout.FanoutApplication;
-import io.fanout.compile.JsonCodec;
 import io.fanout.definition.ConfigParser;
 import io.fanout.engine.ActiveConfig;
+import io.fanout.json.JsonCodec;
 import io.fanout.testsupport.FakeUpstream;
 import io.fanout.testsupport.TestDatabase;
 import reactor.core.publisher.Flux;

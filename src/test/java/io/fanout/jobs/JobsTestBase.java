@@ -18,9 +18,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.fanout.compile.ConfigCompiler;
-import io.fanout.compile.JsonCodec;
 import io.fanout.definition.ConfigParser;
 import io.fanout.engine.ActiveConfig;
+import io.fanout.json.JsonCodec;
 import io.fanout.testsupport.Eventually;
 import io.fanout.testsupport.FakeUpstream;
 import io.fanout.testsupport.TestDatabase;

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fanout.definition.UpstreamDefinition;
+import io.fanout.json.JsonCodec;
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
@@ -14,7 +15,6 @@ import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The transport of a {@code kind: java} upstream: a user's {@link BlockingSource}, created on first use, called on a
@@ -23,7 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class JavaUpstreamClient implements UpstreamClient {
 
     private static final Logger log = LoggerFactory.getLogger(JavaUpstreamClient.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String name;
     private final Class<? extends BlockingSource> type;
@@ -101,7 +100,7 @@ public final class JavaUpstreamClient implements UpstreamClient {
         }
         byte[] body;
         try {
-            body = JSON.writeValueAsBytes(answer);
+            body = JsonCodec.MAPPER.writeValueAsBytes(answer);
         } catch (RuntimeException e) {
             log.warn("[{}] {} answered a value that cannot be written as JSON", call.requestId(), name, e);
             throw new CallFailure(ErrorType.INVALID_RESPONSE, name + " answered something that is not JSON");

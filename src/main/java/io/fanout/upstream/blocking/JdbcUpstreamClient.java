@@ -29,6 +29,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import io.fanout.definition.UpstreamDefinition;
+import io.fanout.json.JsonCodec;
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
@@ -38,7 +39,6 @@ import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The transport of a {@code kind: jdbc} upstream: a HikariCP pool of {@code pool-size} read-only connections and a
@@ -54,7 +54,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class JdbcUpstreamClient implements UpstreamClient {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcUpstreamClient.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String name;
     private final boolean postgres;
@@ -197,7 +196,7 @@ public final class JdbcUpstreamClient implements UpstreamClient {
             typeNames[c] = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator gen = JSON.createGenerator(out)) {
+        try (JsonGenerator gen = JsonCodec.MAPPER.createGenerator(out)) {
             boolean any = false;
             if (!single) {
                 gen.writeStartArray();
