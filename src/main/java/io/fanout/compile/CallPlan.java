@@ -79,8 +79,7 @@ public final class CallPlan {
     public UpstreamRequest render(TemplateScope scope, String requestId, List<String> forwardedHeaders) {
         SqlTemplate q = sql;
         if (q != null) {
-            // reads only: GET, so retries, hedging, coalescing and caching treat it like any idempotent read
-            return new UpstreamRequest("GET", "/", forwardedHeaders, null, requestId, true, q.render(scope, single));
+            return new UpstreamRequest.Query(q.render(scope, single), requestId);
         }
         StringBuilder sb = new StringBuilder(64);
         java.util.Objects.requireNonNull(path).render(scope, sb);
@@ -108,7 +107,7 @@ public final class CallPlan {
             }
         }
         byte[] bytes = body == null ? null : body.render(scope);
-        return new UpstreamRequest(method, sb.toString(), headers, bytes, requestId, idempotent);
+        return new UpstreamRequest.Http(method, sb.toString(), headers, bytes, requestId, idempotent);
     }
 
     public int index() {

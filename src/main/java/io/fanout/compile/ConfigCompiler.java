@@ -27,7 +27,6 @@ import io.fanout.upstream.ErrorType;
 import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.blocking.BlockingSource;
 import io.fanout.upstream.blocking.JavaUpstreamClient;
-import io.fanout.upstream.blocking.UpstreamTransports;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import tools.jackson.core.JsonPointer;
@@ -182,7 +181,7 @@ public final class ConfigCompiler {
                     + " with 'jdbc:'", "the value is not shown: it may hold a secret"));
         }
         if (u.kind() == UpstreamKind.JAVA && u.className() != null) {
-            String problem = JavaUpstreamClient.problemWith(u.className(), UpstreamTransports.loader());
+            String problem = JavaUpstreamClient.problemWith(u.className());
             if (problem != null) {
                 problems.add(new ConfigProblem(at + ".class", problem,
                         "put the jar on the classpath; the class implements " + BlockingSource.class.getName()));

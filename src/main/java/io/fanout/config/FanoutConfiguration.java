@@ -24,7 +24,7 @@ import io.fanout.engine.Engine;
 import io.fanout.reload.ConfigApplier;
 import io.fanout.reload.DatabaseStartup;
 import io.fanout.store.ConfigStore;
-import io.fanout.upstream.blocking.UpstreamTransports;
+import io.fanout.upstream.transport.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.WebRoutes;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.fanout.definition.ConfigParser;
-import io.fanout.upstream.HttpUpstreamClient;
 import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.http.HttpUpstreamClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 class ClientReuseTest {

@@ -17,7 +17,7 @@ import io.fanout.FanoutApplication;
 import io.fanout.definition.ConfigParser;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.InvalidConfigException;
-import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.upstream.http.HttpUpstreamClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
