@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -308,12 +309,14 @@ public final class ConfigCompiler {
             boolean[] referenced = new boolean[calls.size()];
             boolean readsBody = false;
             boolean hasDeps = false;
+            Set<String> queryParameters = new LinkedHashSet<>();
             for (CallDraft c : calls) {
                 for (int d : c.deps) {
                     referenced[d] = true;
                     hasDeps = true;
                 }
                 readsBody |= c.readsBody;
+                queryParameters.addAll(c.queryParameters);
             }
             List<CallPlan> plans = new ArrayList<>();
             for (int i = 0; i < calls.size(); i++) {
@@ -323,7 +326,7 @@ public final class ConfigCompiler {
                     Tags.of("endpoint", def.name()), REQUEST_OUTCOMES);
             List<String> forwarded = def.forwardHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
             return new EndpointPlan(def.name(), def.method(), route, def.deadline(), def.onFailure(), forwarded,
-                    plans, readsBody, hasDeps, timers);
+                    plans, readsBody, hasDeps, List.copyOf(queryParameters), timers);
         }
 
         /** One call's parsed templates. */
@@ -333,6 +336,7 @@ public final class ConfigCompiler {
             final Set<Integer> depSet = new TreeSet<>();
             int[] deps = new int[0];
             boolean readsBody;
+            final Set<String> queryParameters = new LinkedHashSet<>();
             @Nullable PathTemplate path;
             @Nullable SqlTemplate sql;
             final List<TextTemplate> queryValues = new ArrayList<>();
@@ -500,7 +504,11 @@ public final class ConfigCompiler {
                         return new ValueRef.PathVar(r, idx);
                     }
                     case "query" -> {
-                        return needsName(r, location, problems) ? new ValueRef.Query(r, key) : null;
+                        if (!needsName(r, location, problems)) {
+                            return null;
+                        }
+                        queryParameters.add(key);
+                        return new ValueRef.Query(r, key);
                     }
                     case "header" -> {
                         return needsName(r, location, problems)

@@ -17,14 +17,22 @@ import io.fanout.definition.OnFailure;
  * @param calls              calls in declaration order (index = position)
  * @param readsBody          true when a template reads the client body
  * @param hasDependencies    true when any call waits for another
+ * @param queryParameters    names of the client query parameters its templates read ({@code {query.X}}), in
+ *                           order of first use
  * @param timers             request timers by outcome
  */
 public record EndpointPlan(String name, String method, RoutePattern route, Duration deadline, OnFailure onFailure,
                            List<String> forwardHeaders, List<CallPlan> calls, boolean readsBody,
-                           boolean hasDependencies, OutcomeTimers timers) {
+                           boolean hasDependencies, List<String> queryParameters, OutcomeTimers timers) {
 
     public EndpointPlan {
         forwardHeaders = List.copyOf(forwardHeaders);
         calls = List.copyOf(calls);
+        queryParameters = List.copyOf(queryParameters);
+    }
+
+    /** The route's path variables, in route order. */
+    public List<String> pathVariables() {
+        return route.variables();
     }
 }

@@ -223,7 +223,7 @@ final class JobsRoutes {
             throw new UploadException(404, "no endpoint named '" + endpoint + "'" + (known.isEmpty() ? ""
                     : " (known: " + String.join(", ", known) + ")"));
         }
-        return new Target(plan, ItemSchema.of(config, plan));
+        return new Target(plan, ItemSchema.of(plan));
     }
 
     private int concurrency(@Nullable String value) {
