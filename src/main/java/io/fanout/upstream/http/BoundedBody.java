@@ -53,6 +53,11 @@ final class BoundedBody {
         buf = Arrays.copyOf(buf, (int) Math.min(limit, capacity));
     }
 
+    /** Bytes reserved right now (what the body costs in memory so far). */
+    int capacity() {
+        return buf.length;
+    }
+
     byte[] toByteArray() {
         return size == buf.length ? buf : Arrays.copyOf(buf, size);
     }
