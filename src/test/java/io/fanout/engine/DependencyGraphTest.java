@@ -55,10 +55,15 @@ class DependencyGraphTest extends FanoutIntegrationTest {
 
     @Test
     void shouldRunIndependentChainsConcurrently() {
-        install(UPSTREAMS + """
+        install("""
+                upstreams:
+                  a: { url: "${A}", timeout: 5s }
+                  b: { url: "${B}", timeout: 5s }
+                  c: { url: "${C}", timeout: 5s }
                 endpoints:
                   chains:
                     path: /chains
+                    deadline: 10s
                     calls:
                       user: { upstream: a, path: /user }
                       company: { upstream: b, path: "/company/{user.companyId}" }
