@@ -27,6 +27,7 @@ class JavaUpstreamIntegrationTests extends FanoutIntegrationTest {
             endpoints:
               product:
                 path: /products/{sku}
+                deadline: 5s
                 forward-headers: [Accept-Language]
                 calls:
                   product: { upstream: a, path: "/products/{path.sku}" }
