@@ -11,7 +11,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.definition.ConfigProblem;
-import io.fanout.engine.Problems;
+import io.fanout.render.ProblemTypes;
 import io.fanout.web.RequestIds;
 import reactor.core.publisher.Mono;
 
@@ -72,8 +72,8 @@ final class AdminProblem extends RuntimeException {
 
     Mono<ServerResponse> response(ServerRequest request) {
         Map<String, @Nullable Object> body = new LinkedHashMap<>();
-        body.put("type", Problems.typeFor(status));
-        body.put("title", Problems.title(status));
+        body.put("type", ProblemTypes.typeFor(status));
+        body.put("title", ProblemTypes.title(status));
         body.put("status", status);
         body.put("detail", getMessage());
         body.put("requestId", RequestIds.of(request.exchange()));

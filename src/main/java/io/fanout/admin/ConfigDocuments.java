@@ -7,7 +7,7 @@ import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 
-import io.fanout.compile.JsonCodec;
+import io.fanout.json.JsonCodec;
 
 /** Renders config documents (generic trees, secrets as written) as YAML or JSON. */
 final class ConfigDocuments {

@@ -15,7 +15,6 @@ import io.fanout.definition.UpstreamDefinition;
 import io.fanout.definition.UpstreamKind;
 import io.fanout.upstream.blocking.BlockingSource;
 import io.fanout.upstream.blocking.JavaUpstreamClient;
-import io.fanout.upstream.blocking.UpstreamTransports;
 
 /**
  * What an upstream's settings mean: its URL is usable (as written and after {@code ${ENV}} expansion), its
@@ -49,7 +48,7 @@ final class UpstreamChecks {
         String user = u.username() == null ? null : expand(u.username(), at + ".username", problems);
         String pass = u.password() == null ? null : expand(u.password(), at + ".password", problems);
         if (kindKnown && u.kind() == UpstreamKind.JAVA && u.className() != null && !bound.rejected(at + ".class")) {
-            String problem = JavaUpstreamClient.problemWith(u.className(), UpstreamTransports.loader());
+            String problem = JavaUpstreamClient.problemWith(u.className());
             if (problem != null) {
                 problems.add(new ConfigProblem(at + ".class", problem,
                         "put the jar on the classpath; the class implements " + BlockingSource.class.getName()));

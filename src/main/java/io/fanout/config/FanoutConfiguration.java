@@ -22,7 +22,7 @@ import io.fanout.reload.ConfigApplier;
 import io.fanout.reload.DatabaseStartup;
 import io.fanout.store.ConfigStore;
 import io.fanout.store.DatabaseMode;
-import io.fanout.upstream.blocking.UpstreamTransports;
+import io.fanout.upstream.transport.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.WebRoutes;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -10,15 +10,15 @@ import io.fanout.upstream.UpstreamResponse;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The result of one call (or of one for-each element): either data (raw validated bytes or a tree) or a typed
- * failure, with its duration and attempts.
+ * The result of one call (or of one for-each element): either data (the upstream's raw bytes, which passed the
+ * transport's JSON verdict, or a tree) or a typed failure, with its duration and attempts.
  *
  * @param call          the call
  * @param index         for-each element index, or -1 for a plain call
  * @param failure       null on success
  * @param status        upstream status on success
  * @param source        where the answer came from, on success
- * @param raw           data as validated raw JSON bytes, or null
+ * @param raw           data as raw JSON bytes (one valid value, possibly spread over lines), or null
  * @param data          data as a tree (selected, or kept because referenced), or null
  * @param durationNanos time from start to outcome
  * @param attempts      attempts made (every attempt counts, the first included)
@@ -30,6 +30,32 @@ public record CallOutcome(CallPlan call, int index, @Nullable CallFailure failur
 
     public boolean failed() {
         return failure != null;
+    }
+
+    /** True when this call adds entries to {@code errors}: it failed, or one of its for-each elements did. */
+    public boolean hasErrors() {
+        if (failure != null) {
+            return true;
+        }
+        if (elements != null) {
+            for (CallOutcome e : elements) {
+                if (e.failed()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The number of failed for-each elements (0 for a plain call). */
+    public int failedElements() {
+        int n = 0;
+        if (elements != null) {
+            for (CallOutcome e : elements) {
+                n += e.failed() ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     static CallOutcome failure(CallPlan call, int index, CallFailure failure, long durationNanos, int attempts) {

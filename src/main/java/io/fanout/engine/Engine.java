@@ -1,6 +1,6 @@
 package io.fanout.engine;
 
-import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 import io.fanout.plan.EndpointPlan;
 import io.fanout.plan.RequestOutcome;
@@ -8,53 +8,42 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs endpoint plans for live requests (and, later, batch items) and produces the rendered answer: a complete
- * envelope or a stream of per-call lines in completion order.
+ * Runs endpoint plans for live requests and batch items, and hands back structured results: a whole
+ * {@link CompositeResult}, or each call's {@link CallOutcome} the moment it completes followed by the result. What
+ * the answer looks like on the wire is the caller's choice ({@code io.fanout.render}); the engine knows no HTTP
+ * server types and no wire format.
  */
 public final class Engine {
-
-    private static final byte[] SSE_CALL = "event: call\ndata: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] SSE_DONE = "event: done\ndata: ".getBytes(StandardCharsets.US_ASCII);
 
     /** Prepares a run; nothing starts until the answer is subscribed. */
     public Execution start(EndpointPlan plan, RequestInput input, boolean batch) {
         return new Execution(plan, input, batch);
     }
 
-    /** Runs every call and renders the whole answer. Cancelling it cancels every call in flight. */
-    public Mono<CompositeAnswer> answer(Execution ex) {
+    /** Runs every call and answers the finished result. Cancelling it cancels every call in flight. */
+    public Mono<CompositeResult> answer(Execution ex) {
         return ex.run()
-                .then(Mono.fromSupplier(() -> {
-                    ex.cancelRemaining();
-                    CompositeAnswer a = Envelope.render(ex);
-                    ex.recordRequest(RequestOutcome.of(a.problem(), a.partial()));
-                    return a;
-                }))
+                .then(Mono.fromSupplier(() -> finish(ex)))
                 .doOnCancel(() -> ex.recordRequest(RequestOutcome.CANCELLED));
     }
 
-    /** Streams one line per call as it completes, then a last meta line; NDJSON or SSE framing. */
-    public Flux<byte[]> stream(Execution ex, boolean sse) {
-        Flux<byte[]> lines = ex.run().map(Envelope::line)
-                .concatWith(Flux.defer(() -> Flux.fromIterable(ex.cancelRemaining()).map(Envelope::line)));
-        Mono<byte[]> last = Mono.fromSupplier(() -> {
-            CallOutcome failed = ex.firstRequiredFailure();
-            ex.recordRequest(RequestOutcome.of(failed != null, false));
-            return Envelope.lastLine(ex);
-        });
-        if (!sse) {
-            return lines.concatWith(last).doOnCancel(() -> ex.recordRequest(RequestOutcome.CANCELLED));
-        }
-        return lines.map(l -> sse(SSE_CALL, l)).concatWith(last.map(l -> sse(SSE_DONE, l)))
+    /**
+     * Runs every call and streams {@code line} of each outcome as it completes (calls a fail-fast stop cut short
+     * included, as {@code cancelled}), then {@code last} of the finished result. Cancelling the stream cancels
+     * every call in flight.
+     */
+    public <T> Flux<T> stream(Execution ex, Function<CallOutcome, T> line, Function<CompositeResult, T> last) {
+        return ex.run()
+                .concatWith(Flux.defer(() -> Flux.fromIterable(ex.cancelRemaining())))
+                .map(line)
+                .concatWith(Mono.fromSupplier(() -> last.apply(finish(ex))))
                 .doOnCancel(() -> ex.recordRequest(RequestOutcome.CANCELLED));
     }
 
-    private static byte[] sse(byte[] prefix, byte[] line) {
-        // line ends with '\n'; an SSE event ends with a blank line
-        byte[] out = new byte[prefix.length + line.length + 1];
-        System.arraycopy(prefix, 0, out, 0, prefix.length);
-        System.arraycopy(line, 0, out, prefix.length, line.length);
-        out[out.length - 1] = '\n';
-        return out;
+    private static CompositeResult finish(Execution ex) {
+        ex.cancelRemaining();
+        CompositeResult result = ex.finish();
+        ex.recordRequest(Execution.requestOutcome(result.failed(), result.partial()));
+        return result;
     }
 }

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.fanout.compile.JsonCodec;
 import io.fanout.definition.OnFailure;
+import io.fanout.json.JsonCodec;
 import io.fanout.plan.CallPlan;
 import io.fanout.plan.EndpointPlan;
 import io.fanout.plan.ForEach;
@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ArrayNode;
  * bounded by min(its timeout, time left before the deadline), and cancelling the outcome stream cancels every call
  * still in flight. Outcomes arrive in completion order; {@link #outcome(int)} gives them by call afterwards.
  */
-public final class Execution implements TemplateScope {
+public final class Execution {
 
     private static final Logger log = LoggerFactory.getLogger(Execution.class);
 
@@ -42,11 +42,9 @@ public final class Execution implements TemplateScope {
     private final long startNanos;
     private final long deadlineMillis;
     private final List<String> forwarded;
-    private final @Nullable CallOutcome[] outcomes;
-    private final @Nullable JsonNode[] trees;
+    private final CallOutcome[] outcomes; // null until the call is done; all set once the run is over
+    private final RequestScope scope;
     private final Sinks.@Nullable One<CallOutcome>[] done;
-    private @Nullable JsonNode parsedBody;
-    private boolean bodyParsed;
     private volatile @Nullable CallOutcome firstRequiredFailure;
 
     @SuppressWarnings("unchecked")
@@ -58,7 +56,7 @@ public final class Execution implements TemplateScope {
         this.deadlineMillis = CallBudget.now() + plan.deadline().toMillis();
         int n = plan.calls().size();
         this.outcomes = new CallOutcome[n];
-        this.trees = new JsonNode[n];
+        this.scope = new RequestScope(input, n);
         this.done = new Sinks.One[n];
         for (CallPlan c : plan.calls()) {
             if (c.referenced()) {
@@ -68,19 +66,46 @@ public final class Execution implements TemplateScope {
         this.forwarded = forwardedHeaders(plan, input);
     }
 
+    /**
+     * The client headers listed in {@code forward-headers}, minus any the client names in its {@code Connection}
+     * header: those are hop-by-hop for this request (RFC 9110 §7.6.1), so they stop here even when listed.
+     */
     private static List<String> forwardedHeaders(EndpointPlan plan, RequestInput input) {
         if (plan.forwardHeaders().isEmpty()) {
             return List.of();
         }
+        String connection = input.header().apply("connection");
         List<String> out = new ArrayList<>(plan.forwardHeaders().size() * 2);
         for (String name : plan.forwardHeaders()) {
             String v = input.header().apply(name);
-            if (v != null) {
+            if (v != null && (connection == null || !listsToken(connection, name))) {
                 out.add(name);
                 out.add(v);
             }
         }
         return out;
+    }
+
+    /** True when the comma-separated {@code list} holds {@code token} (case-insensitive, whitespace trimmed). */
+    static boolean listsToken(String list, String token) {
+        int from = 0;
+        while (from <= list.length()) {
+            int comma = list.indexOf(',', from);
+            int end = comma < 0 ? list.length() : comma;
+            int a = from;
+            int b = end;
+            while (a < b && Character.isWhitespace(list.charAt(a))) {
+                a++;
+            }
+            while (b > a && Character.isWhitespace(list.charAt(b - 1))) {
+                b--;
+            }
+            if (b - a == token.length() && list.regionMatches(true, a, token, 0, token.length())) {
+                return true;
+            }
+            from = end + 1;
+        }
+        return false;
     }
 
     /** Runs the calls; the stream ends when all are done or, under fail-fast, at the first required failure. */
@@ -135,7 +160,7 @@ public final class Execution implements TemplateScope {
                         "depends on '" + name + "', which failed"), 0, 0)));
             }
         }
-        Mono<CallOutcome> m = c.forEach() != null ? forEach(c, start) : single(c, this, -1, start);
+        Mono<CallOutcome> m = c.forEach() != null ? forEach(c, start) : single(c, scope, -1, start);
         return m.map(this::complete);
     }
 
@@ -161,47 +186,48 @@ public final class Execution implements TemplateScope {
                         budget.attempts())));
     }
 
+    /**
+     * A 2xx answer as an outcome. Its body already passed the transport's JSON verdict, so it is embedded as it is
+     * (never validated again); it is parsed only when another call reads it or {@code select} picks a part.
+     */
     private CallOutcome success(CallPlan c, int index, UpstreamResponse r, CallBudget budget, long start) {
+        if (!r.hasData()) {
+            return new CallOutcome(c, index, null, r.status(), r.source(), null, null, System.nanoTime() - start,
+                    budget.attempts(), null);
+        }
         byte[] body = r.body();
         boolean keepTree = index < 0 && c.referenced();
-        try {
-            if (r.status() == 204 || body.length == 0 && r.status() != 200) {
-                return new CallOutcome(c, index, null, r.status(), r.source(), null, null,
-                        System.nanoTime() - start, budget.attempts(), null);
-            }
-            if (keepTree || c.select() != null) {
-                JsonNode tree = JsonCodec.readTree(body);
-                if (keepTree) {
-                    trees[c.index()] = tree;
-                }
-                if (c.select() == null) {
-                    return new CallOutcome(c, index, null, r.status(), r.source(), body, null,
-                            System.nanoTime() - start, budget.attempts(), null);
-                }
-                JsonNode selected = tree.at(c.select());
-                if (selected.isMissingNode()) {
-                    return CallOutcome.failure(c, index, new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream()
-                            + " answered without " + c.select()), System.nanoTime() - start, budget.attempts());
-                }
-                return new CallOutcome(c, index, null, r.status(), r.source(), null, selected,
-                        System.nanoTime() - start, budget.attempts(), null);
-            }
-            if (!JsonCodec.isValidJson(body)) {
-                throw new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream() + " answered a body that is not JSON");
-            }
+        if (!keepTree && c.select() == null) {
             return new CallOutcome(c, index, null, r.status(), r.source(), body, null, System.nanoTime() - start,
                     budget.attempts(), null);
+        }
+        JsonNode tree;
+        try {
+            tree = JsonCodec.readTree(body);
         } catch (JacksonException e) {
+            // cannot happen for a body that passed the verdict, short of a limit Jackson has and it has not
             return CallOutcome.failure(c, index, new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream()
                     + " answered a body that is not JSON"), System.nanoTime() - start, budget.attempts());
-        } catch (CallFailure f) {
-            return CallOutcome.failure(c, index, f, System.nanoTime() - start, budget.attempts());
         }
+        if (keepTree) {
+            scope.keep(c.index(), tree);
+        }
+        if (c.select() == null) {
+            return new CallOutcome(c, index, null, r.status(), r.source(), body, null, System.nanoTime() - start,
+                    budget.attempts(), null);
+        }
+        JsonNode selected = tree.at(c.select());
+        if (selected.isMissingNode()) {
+            return CallOutcome.failure(c, index, new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream()
+                    + " answered without " + c.select()), System.nanoTime() - start, budget.attempts());
+        }
+        return new CallOutcome(c, index, null, r.status(), r.source(), null, selected, System.nanoTime() - start,
+                budget.attempts(), null);
     }
 
     private Mono<CallOutcome> forEach(CallPlan c, long start) {
         ForEach fe = c.forEach();
-        JsonNode array = fe == null ? null : fe.find(trees[fe.sourceCall()]);
+        JsonNode array = fe == null ? null : fe.find(scope.callBody(fe.sourceCall()));
         if (fe == null || array == null || !array.isArray()) {
             return Mono.just(CallOutcome.failure(c, -1, new CallFailure(ErrorType.BAD_TEMPLATE_VALUE,
                     "for-each " + (fe == null ? "" : fe.text()) + " is not an array"), System.nanoTime() - start, 0));
@@ -212,7 +238,7 @@ public final class Execution implements TemplateScope {
                     System.nanoTime() - start, 0));
         }
         return Flux.range(0, array.size())
-                .flatMapSequential(i -> single(c, new ItemScope(this, array.get(i)), i, System.nanoTime()),
+                .flatMapSequential(i -> single(c, scope.withItem(array.get(i)), i, System.nanoTime()),
                         fe.concurrency(), 1)
                 .collectList()
                 .map(elements -> aggregate(c, elements, start));
@@ -232,7 +258,7 @@ public final class Execution implements TemplateScope {
             for (CallOutcome e : elements) {
                 arr.add(e.data() != null ? e.data() : e.raw() != null ? JsonCodec.readTree(e.raw()) : null);
             }
-            trees[c.index()] = arr;
+            scope.keep(c.index(), arr);
         }
         // element failures are listed per element; they fail the call itself only when it is required
         CallFailure failure = c.required() ? first : null;
@@ -283,39 +309,28 @@ public final class Execution implements TemplateScope {
         CallOutcome cause = firstRequiredFailure;
         String why = cause == null ? "cancelled" : "cancelled because required call '" + cause.call().name()
                 + "' failed";
-        List<CallOutcome> added = new ArrayList<>();
+        List<CallOutcome> added = List.of();
         long elapsed = System.nanoTime() - startNanos;
         for (CallPlan c : plan.calls()) {
             if (outcomes[c.index()] == null) {
                 CallOutcome o = CallOutcome.failure(c, -1, new CallFailure(ErrorType.CANCELLED, why), elapsed, 0);
                 outcomes[c.index()] = o;
+                if (added.isEmpty()) {
+                    added = new ArrayList<>();
+                }
                 added.add(o);
             }
         }
         return added;
     }
 
-    public EndpointPlan plan() {
-        return plan;
-    }
-
-    public String requestId() {
-        return input.requestId();
-    }
-
-    /** The outcome of a call by index, or null while it runs. */
-    public @Nullable CallOutcome outcome(int index) {
-        return outcomes[index];
-    }
-
-    /** The first required call that failed, in completion order, or null. */
-    public @Nullable CallOutcome firstRequiredFailure() {
-        return firstRequiredFailure;
-    }
-
-    /** Nanoseconds since the request started. */
-    public long elapsedNanos() {
-        return System.nanoTime() - startNanos;
+    /**
+     * The finished request as a structured result. Call once every call has an outcome (after
+     * {@link #cancelRemaining()}); the outcomes are handed over, not copied.
+     */
+    CompositeResult finish() {
+        return new CompositeResult(plan, input.requestId(), outcomes, firstRequiredFailure,
+                System.nanoTime() - startNanos);
     }
 
     /** Records the request outcome in the endpoint's timer. */
@@ -323,78 +338,7 @@ public final class Execution implements TemplateScope {
         plan.timers().record(outcome, System.nanoTime() - startNanos);
     }
 
-    // ---- TemplateScope
-
-    @Override
-    public String pathVariable(int index) {
-        return input.pathVariables()[index];
-    }
-
-    @Override
-    public @Nullable String queryParameter(String name) {
-        return input.queryParameter().apply(name);
-    }
-
-    @Override
-    public @Nullable String header(String lowerCaseName) {
-        return input.header().apply(lowerCaseName);
-    }
-
-    @Override
-    public @Nullable JsonNode body() {
-        if (!bodyParsed) {
-            byte[] raw = input.body();
-            parsedBody = raw == null || raw.length == 0 ? null : JsonCodec.readTree(raw);
-            bodyParsed = true;
-        }
-        return parsedBody;
-    }
-
-    @Override
-    public byte @Nullable [] rawBody() {
-        return input.body();
-    }
-
-    @Override
-    public @Nullable JsonNode callBody(int callIndex) {
-        return trees[callIndex];
-    }
-
-    @Override
-    public @Nullable JsonNode item() {
-        return null;
-    }
-
-    /** The scope of one for-each element: the request's scope plus {@code item}. */
-    private record ItemScope(Execution parent, JsonNode item) implements TemplateScope {
-        @Override
-        public String pathVariable(int index) {
-            return parent.pathVariable(index);
-        }
-
-        @Override
-        public @Nullable String queryParameter(String name) {
-            return parent.queryParameter(name);
-        }
-
-        @Override
-        public @Nullable String header(String lowerCaseName) {
-            return parent.header(lowerCaseName);
-        }
-
-        @Override
-        public @Nullable JsonNode body() {
-            return parent.body();
-        }
-
-        @Override
-        public byte @Nullable [] rawBody() {
-            return parent.rawBody();
-        }
-
-        @Override
-        public @Nullable JsonNode callBody(int callIndex) {
-            return parent.callBody(callIndex);
-        }
+    static RequestOutcome requestOutcome(boolean failed, boolean partial) {
+        return RequestOutcome.of(failed, partial);
     }
 }

@@ -4,24 +4,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
-import io.fanout.definition.CallDefinition;
-import io.fanout.definition.EndpointDefinition;
-import io.fanout.engine.RequestInput;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.plan.EndpointPlan;
+import io.fanout.engine.RequestInput;
 
 /**
  * The fields an item of an endpoint may have (SPEC §5): its path variables, all required, then the query
- * parameters its templates read. Anything else is an unknown field.
+ * parameters its templates read (as the compiled plan lists them). Anything else is an unknown field.
  */
 final class ItemSchema {
-
-    private static final Pattern QUERY_REF = Pattern.compile("\\{\\s*query\\.([^}|\\s]+)");
 
     private final String endpoint;
     private final List<String> pathVariables;
@@ -43,30 +37,10 @@ final class ItemSchema {
         return null;
     }
 
-    static ItemSchema of(CompiledConfig config, EndpointPlan plan) {
-        Set<String> query = new LinkedHashSet<>();
-        EndpointDefinition def = config.definition().endpoints().get(plan.name());
-        if (def != null) {
-            for (CallDefinition c : def.calls().values()) {
-                scan(c.path(), query);
-                c.query().values().forEach(v -> scan(v, query));
-                c.headers().values().forEach(v -> scan(v, query));
-                scan(c.body() == null ? null : c.body().toString(), query);
-                scan(c.sql(), query);
-            }
-        }
-        plan.route().variables().forEach(query::remove);
-        return new ItemSchema(plan.name(), plan.route().variables(), query);
-    }
-
-    private static void scan(@Nullable String template, Set<String> into) {
-        if (template == null) {
-            return;
-        }
-        Matcher m = QUERY_REF.matcher(template);
-        while (m.find()) {
-            into.add(m.group(1));
-        }
+    static ItemSchema of(EndpointPlan plan) {
+        Set<String> query = new LinkedHashSet<>(plan.queryParameters());
+        plan.pathVariables().forEach(query::remove);
+        return new ItemSchema(plan.name(), plan.pathVariables(), query);
     }
 
     /** Fails naming {@code where} (a line or a JSON location) when the fields do not fit the endpoint. */
@@ -93,7 +67,7 @@ final class ItemSchema {
 
     /** What the engine sees for one item: path variables from its fields, the rest as query parameters. */
     static RequestInput input(EndpointPlan plan, Map<String, String> fields, String requestId) {
-        List<String> vars = plan.route().variables();
+        List<String> vars = plan.pathVariables();
         String[] path = new String[vars.size()];
         for (int i = 0; i < path.length; i++) {
             path[i] = fields.getOrDefault(vars.get(i), "");

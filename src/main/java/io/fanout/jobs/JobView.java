@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
-import io.fanout.compile.JsonBytes;
+import io.fanout.json.JsonBytes;
 
 /**
  * A job as {@code GET /jobs/{id}} shows it.

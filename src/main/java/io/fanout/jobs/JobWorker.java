@@ -15,16 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import io.fanout.compile.JsonBytes;
-import io.fanout.compile.JsonCodec;
+import io.fanout.json.JsonCodec;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
 import io.fanout.engine.ActiveConfig;
-import io.fanout.engine.CompositeAnswer;
 import io.fanout.engine.Engine;
 import io.fanout.jobs.JobStore.ActiveJob;
 import io.fanout.jobs.JobStore.Claimed;
 import io.fanout.jobs.JobStore.Outcome;
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
+import io.fanout.render.JobResultLine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -229,17 +228,19 @@ final class JobWorker implements SmartLifecycle {
                     EndpointPlan plan = ItemSchema.plan(config, c.endpoint());
                     Map<String, String> fields = fields(c.input());
                     if (plan == null) {
-                        return Mono.just(outcome(c, 404, problemLine(c, 404,
+                        return Mono.just(outcome(c, 404, JobResultLine.failed(c.item(), c.input(), 404,
                                 "endpoint '" + c.endpoint() + "' no longer exists"), null));
                     }
                     return engine.answer(engine.start(plan, ItemSchema.input(plan, fields,
                                     "job-" + c.jobId() + "-" + c.item()), true))
-                            .map(answer -> outcome(c, answer.status(), resultLine(c, answer), answer.retryAfter()));
+                            .map(result -> outcome(c, result.status(), JobResultLine.of(c.item(), c.input(), result),
+                                    result.retryAfter()));
                 })
                 .doOnNext(o -> log.debug("ran job {} item {}: {}", c.jobId(), c.item(), o.status()))
                 .onErrorResume(e -> {
                     log.warn("job {} item {} failed unexpectedly: {}", c.jobId(), c.item(), e.toString());
-                    return Mono.just(outcome(c, 500, problemLine(c, 500, "internal error running the item"), null));
+                    return Mono.just(outcome(c, 500, JobResultLine.failed(c.item(), c.input(), 500,
+                            "internal error running the item"), null));
                 });
     }
 
@@ -262,37 +263,6 @@ final class JobWorker implements SmartLifecycle {
             fields.put(e.getKey(), e.getValue().asString());
         }
         return fields;
-    }
-
-    /** {@code {"item":N,"input":{...},"status":S,"data":...,"errors":[...]}} from a composite answer. */
-    private static String resultLine(Claimed c, CompositeAnswer answer) {
-        JsonNode body = JsonCodec.MAPPER.readTree(new java.io.ByteArrayInputStream(answer.body(), 0,
-                answer.length()));
-        JsonNode data = answer.problem() ? null : body.get("data");
-        JsonNode errors = body.get("errors");
-        JsonBytes out = start(c, answer.status());
-        out.ascii(",\"data\":").raw(data == null ? "null".getBytes() : JsonCodec.MAPPER.writeValueAsBytes(data));
-        out.ascii(",\"errors\":").raw(errors == null || !errors.isArray() ? "[]".getBytes()
-                : JsonCodec.MAPPER.writeValueAsBytes(errors));
-        JsonNode detail = answer.problem() ? body.get("detail") : null;
-        if (detail != null && detail.isString()) {
-            out.ascii(",\"detail\":").string(detail.asString());
-        }
-        return new String(out.buffer(), 0, out.size(), java.nio.charset.StandardCharsets.UTF_8) + "}";
-    }
-
-    private static String problemLine(Claimed c, int status, String detail) {
-        JsonBytes out = start(c, status);
-        out.ascii(",\"data\":null,\"errors\":[],\"detail\":").string(detail).raw('}');
-        return new String(out.buffer(), 0, out.size(), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static JsonBytes start(Claimed c, int status) {
-        JsonBytes out = new JsonBytes(256 + c.input().length());
-        out.ascii("{\"item\":").number(c.item())
-                .ascii(",\"input\":").raw(c.input().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .ascii(",\"status\":").number(status);
-        return out;
     }
 
     /** Writes a batch of outcomes, job by job, then frees their slots; never fails. */

@@ -23,8 +23,8 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.admin.AdminAuth;
-import io.fanout.compile.JsonBytes;
-import io.fanout.compile.JsonCodec;
+import io.fanout.json.JsonBytes;
+import io.fanout.json.JsonCodec;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.plan.EndpointPlan;
@@ -223,7 +223,7 @@ final class JobsRoutes {
             throw new UploadException(404, "no endpoint named '" + endpoint + "'" + (known.isEmpty() ? ""
                     : " (known: " + String.join(", ", known) + ")"));
         }
-        return new Target(plan, ItemSchema.of(config, plan));
+        return new Target(plan, ItemSchema.of(plan));
     }
 
     private int concurrency(@Nullable String value) {

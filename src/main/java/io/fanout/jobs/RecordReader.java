@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import io.fanout.compile.JsonCodec;
+import io.fanout.json.JsonCodec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import io.fanout.compile.JsonBytes;
+import io.fanout.json.JsonBytes;
 import io.fanout.template.BodyTemplate;
 import io.fanout.template.PathTemplate;
 import io.fanout.template.PercentEncoding;
@@ -87,8 +87,7 @@ public final class CallPlan {
     public UpstreamRequest render(TemplateScope scope, String requestId, List<String> forwardedHeaders) {
         SqlTemplate q = sql;
         if (q != null) {
-            // reads only: GET, so retries, hedging, coalescing and caching treat it like any idempotent read
-            return new UpstreamRequest("GET", "/", forwardedHeaders, null, requestId, true, q.render(scope, single));
+            return new UpstreamRequest.Query(q.render(scope, single), requestId);
         }
         StringBuilder sb = new StringBuilder(64);
         java.util.Objects.requireNonNull(path).render(scope, sb);
@@ -116,7 +115,7 @@ public final class CallPlan {
             }
         }
         byte[] bytes = body == null ? null : body.render(scope);
-        return new UpstreamRequest(method, sb.toString(), headers, bytes, requestId, idempotent);
+        return new UpstreamRequest.Http(method, sb.toString(), headers, bytes, requestId, idempotent);
     }
 
     public int index() {

@@ -7,25 +7,23 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+
+import io.fanout.json.JsonCodec;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
-/** JSON text of config documents and read-only copies of their trees; key order is kept both ways. */
+/**
+ * JSON text of config documents and read-only copies of their trees; key order is kept both ways. Written with
+ * Fanout's own {@link JsonCodec} mapper, not Spring's: the application's mapper follows {@code spring.jackson.*}
+ * settings meant for HTTP responses, and stored documents must not change shape when those change.
+ */
 final class Documents {
-
-    // A private mapper on purpose: the application's JsonMapper follows spring.jackson.* settings meant for
-    // HTTP responses, and stored documents must not change shape when those change.
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .disable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
 
     private Documents() {
     }
 
     static String toJson(Map<String, Object> document) {
         try {
-            return MAPPER.writeValueAsString(document);
+            return JsonCodec.MAPPER.writeValueAsString(document);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("config document cannot be written as JSON: " + e.getOriginalMessage(), e);
         }
@@ -34,7 +32,7 @@ final class Documents {
     @SuppressWarnings("unchecked")
     static Map<String, Object> fromJson(byte[] json) {
         // Jackson reads JSON objects into LinkedHashMap, so the stored key order survives
-        return (Map<String, Object>) MAPPER.readValue(json, Map.class);
+        return (Map<String, Object>) JsonCodec.MAPPER.readValue(json, Map.class);
     }
 
     /** A deep read-only copy; keeps key order and nulls (which {@code Map.copyOf}/{@code List.copyOf} reject). */

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import io.fanout.compile.JsonCodec;
+import io.fanout.json.JsonCodec;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import tools.jackson.core.JsonGenerator;

@@ -10,6 +10,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CallFailure extends RuntimeException {
 
+    /**
+     * The longest wait a failure may ask for. Longer (absurd) values are clamped to it, so arithmetic on a wait
+     * never overflows; it is beyond any request's deadline, so a retry that honours it never happens.
+     */
+    public static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
+
     private final ErrorType type;
     private final int status;
     private final @Nullable Duration retryAfter;
@@ -22,7 +28,12 @@ public final class CallFailure extends RuntimeException {
         super(message, null, false, false);
         this.type = type;
         this.status = status;
-        this.retryAfter = retryAfter;
+        this.retryAfter = retryAfter == null ? null : clamp(retryAfter);
+    }
+
+    /** {@code wait} within {@code [0, MAX_RETRY_AFTER]}. */
+    public static Duration clamp(Duration wait) {
+        return wait.isNegative() ? Duration.ZERO : wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
     }
 
     /** An upstream answered with a non-2xx status. */
@@ -39,7 +50,7 @@ public final class CallFailure extends RuntimeException {
         return status;
     }
 
-    /** How long the upstream (or a local policy) asked us to wait, if it said. */
+    /** How long the upstream (or a local policy) asked us to wait, if it said; at most {@link #MAX_RETRY_AFTER}. */
     public @Nullable Duration retryAfter() {
         return retryAfter;
     }

@@ -4,7 +4,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The transport of one upstream: sends one attempt and answers its 2xx response, or fails with a
- * {@link CallFailure}. Implementations are built once per compiled config and shared by all requests.
+ * {@link CallFailure}. Implementations are built once per compiled config and shared by all requests, and run
+ * every exchange through a {@link TransportExchange}, so an answer with data always holds one JSON value.
  * Cancelling the returned Mono must abort the attempt (close the connection, cancel the statement).
  */
 public interface UpstreamClient extends AutoCloseable {
@@ -12,7 +13,8 @@ public interface UpstreamClient extends AutoCloseable {
     /**
      * Sends the call and answers its 2xx response. A plain transport sends one attempt bounded by
      * {@code min(budget.attemptTimeout(), budget.remainingMillis())}, headers and body included, and calls
-     * {@link CallBudget#recordAttempt()} once; policy decorators may send several.
+     * {@link CallBudget#recordAttempt()} once; policy decorators may send several. A 2xx body that is not JSON
+     * fails with {@code invalid-response} ({@link UpstreamResponse#hasData()} tells which answers carry one).
      */
     Mono<UpstreamResponse> exchange(UpstreamRequest request, CallBudget budget);
 

@@ -1,6 +1,9 @@
 /**
- * Talking to upstreams: the transport contract ({@link io.fanout.upstream.UpstreamClient}), the Reactor Netty HTTP
- * client with its per-upstream pool, and the typed call failures. No knowledge of endpoints or envelopes here.
+ * The transport contract every upstream kind implements ({@link io.fanout.upstream.UpstreamClient}), the request
+ * kinds ({@link io.fanout.upstream.UpstreamRequest}), answers, typed call failures, the call budget, and the
+ * exchange preamble all transports share ({@link io.fanout.upstream.TransportExchange}: attempt counting, time
+ * bound, the JSON verdict, failure naming). The transports themselves live in {@code upstream.http} and
+ * {@code upstream.blocking}, the policies in {@code upstream.resilience}. No knowledge of endpoints or envelopes.
  */
 @NullMarked
 package io.fanout.upstream;

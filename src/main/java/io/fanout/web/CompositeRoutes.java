@@ -15,15 +15,18 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.fanout.compile.JsonCodec;
-import io.fanout.engine.ActiveConfig;
-import io.fanout.engine.CompositeAnswer;
-import io.fanout.engine.Engine;
-import io.fanout.engine.Execution;
-import io.fanout.engine.RequestInput;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.plan.EndpointPlan;
 import io.fanout.plan.RouteTable;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.engine.CompositeResult;
+import io.fanout.engine.Engine;
+import io.fanout.engine.Execution;
+import io.fanout.engine.RequestInput;
+import io.fanout.json.JsonBytes;
+import io.fanout.json.JsonValidator;
+import io.fanout.render.Envelope;
+import io.fanout.render.StreamLines;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -93,7 +96,7 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
                         maxRequestBody))
                 .map(Buffers::bytes)
                 .flatMap(body -> {
-                    if (body.length > 0 && !JsonCodec.isValidJson(body)) {
+                    if (body.length > 0 && !JsonValidator.isValid(body)) {
                         return ProblemWriter.response(request.exchange(), 400, "the request body is not valid JSON",
                                 null);
                     }
@@ -110,27 +113,28 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         Execution ex = engine.start(found.endpoint(), input, false);
         String accept = headers.getFirst(HttpHeaders.ACCEPT);
         if (accept != null && accept.contains("application/x-ndjson")) {
-            return stream(engine.stream(ex, false), NDJSON);
+            return stream(engine.stream(ex, StreamLines::ndjson, StreamLines::ndjsonLast), NDJSON);
         }
         if (accept != null && accept.contains("text/event-stream")) {
-            return stream(engine.stream(ex, true), MediaType.TEXT_EVENT_STREAM);
+            return stream(engine.stream(ex, StreamLines::sseCall, StreamLines::sseDone), MediaType.TEXT_EVENT_STREAM);
         }
         return engine.answer(ex).flatMap(CompositeRoutes::respond);
     }
 
-    private static Mono<ServerResponse> respond(CompositeAnswer a) {
-        ServerResponse.BodyBuilder b = ServerResponse.status(a.status())
-                .contentType(a.problem() ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON);
-        if (a.partial()) {
+    private static Mono<ServerResponse> respond(CompositeResult result) {
+        JsonBytes body = Envelope.render(result);
+        ServerResponse.BodyBuilder b = ServerResponse.status(result.status())
+                .contentType(result.failed() ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON);
+        if (result.partial()) {
             b.header("Fanout-Partial", "true");
         }
-        Duration retryAfter = a.retryAfter();
+        Duration retryAfter = result.retryAfter();
         if (retryAfter != null) {
             b.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
         }
-        return b.contentLength(a.length())
+        return b.contentLength(body.size())
                 .body((message, context) -> message.writeWith(
-                        Mono.just(message.bufferFactory().wrap(ByteBuffer.wrap(a.body(), 0, a.length())))));
+                        Mono.just(message.bufferFactory().wrap(ByteBuffer.wrap(body.buffer(), 0, body.size())))));
     }
 
     private static Mono<ServerResponse> stream(Flux<byte[]> lines, MediaType type) {

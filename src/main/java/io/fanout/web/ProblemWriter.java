@@ -10,8 +10,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.fanout.compile.JsonBytes;
-import io.fanout.engine.Problems;
+import io.fanout.render.ProblemDocument;
 import reactor.core.publisher.Mono;
 
 /** Writes RFC 9457 problems ({@code application/problem+json}) with the request id; never a stack trace. */
@@ -21,18 +20,7 @@ public final class ProblemWriter {
     }
 
     static byte[] body(int status, String detail, String requestId) {
-        return body(Problems.typeFor(status), status, detail, requestId);
-    }
-
-    static byte[] body(String type, int status, String detail, String requestId) {
-        JsonBytes out = new JsonBytes(256);
-        out.ascii("{\"type\":").string(type)
-                .ascii(",\"title\":").string(Problems.title(status))
-                .ascii(",\"status\":").number(status)
-                .ascii(",\"detail\":").string(detail)
-                .ascii(",\"requestId\":").string(requestId)
-                .raw('}');
-        return out.toByteArray();
+        return ProblemDocument.of(status, detail, requestId);
     }
 
     /** A functional-endpoint answer carrying a problem. */

@@ -26,7 +26,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import io.fanout.FanoutApplication;
 import io.fanout.compile.ConfigPipeline;
-import io.fanout.compile.JsonCodec;
+import io.fanout.json.JsonCodec;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.testsupport.FakeUpstream;
 import io.fanout.testsupport.TestDatabase;

@@ -14,12 +14,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.fanout.compile.JsonBytes;
-import io.fanout.compile.JsonCodec;
+import io.fanout.json.JacksonParse;
+import io.fanout.json.JsonValidator;
 
 /**
  * Checking that an upstream body is one JSON value before embedding it raw: a Jackson streaming parse with
- * {@code skipChildren} ({@link JsonCodec#isValidJson}) against the byte-level {@link JsonBytes#isValidJson}.
+ * {@code skipChildren} against the byte-level {@link JsonValidator#isValid}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,18 +41,18 @@ public class JsonValidationBenchmark {
             case "orders" -> Bodies.orders();
             default -> Bodies.recommendations();
         };
-        if (!JsonCodec.isValidJson(bytes) || !JsonBytes.isValidJson(bytes)) {
+        if (!JacksonParse.accepts(bytes) || !JsonValidator.isValid(bytes)) {
             throw new IllegalStateException("body " + body + " is not valid JSON");
         }
     }
 
     @Benchmark
     public boolean jackson() {
-        return JsonCodec.isValidJson(bytes);
+        return JacksonParse.accepts(bytes);
     }
 
     @Benchmark
     public boolean bytes() {
-        return JsonBytes.isValidJson(bytes);
+        return JsonValidator.isValid(bytes);
     }
 }

@@ -97,7 +97,7 @@ public class PolicyOverheadBenchmark {
             UpstreamDefinition definition = definition(NAMES[i], policies);
             clients[i] = policies.equals("raw") ? transport
                     : new ResilientUpstreamClient(definition, transport, registry);
-            requests[i] = new UpstreamRequest("GET", "/" + NAMES[i] + "/42", List.of(), null, "bench", true);
+            requests[i] = new UpstreamRequest.Http("GET", "/" + NAMES[i] + "/42", List.of(), null, "bench", true);
         }
     }
 

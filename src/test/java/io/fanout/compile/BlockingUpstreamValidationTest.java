@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import io.fanout.definition.ConfigDefinition;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.ConfigWriter;
+import io.fanout.upstream.http.HttpUpstreamClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Load-time rules of {@code kind: jdbc} queries and {@code kind: java} classes: nothing is ever connected. */
 class BlockingUpstreamValidationTest {

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.fanout.plan.CompiledConfig;
-import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.upstream.http.HttpUpstreamClient;
 import io.fanout.upstream.UpstreamClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

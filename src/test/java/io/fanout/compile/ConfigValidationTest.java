@@ -16,6 +16,8 @@ import org.springframework.boot.SpringApplication;
 import io.fanout.FanoutApplication;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.InvalidConfigException;
+import io.fanout.upstream.http.HttpUpstreamClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The compiler's validation rules (SPEC §1): references between calls, template sources, path variables, cycles and

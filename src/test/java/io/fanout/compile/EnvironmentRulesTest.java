@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.fanout.definition.ConfigProblem;
-import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.upstream.http.HttpUpstreamClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** SPEC §7's rules for {@code ${NAME}}: Fanout's own secrets, database mode's allow-list, control characters. */

@@ -19,13 +19,15 @@ import ch.qos.logback.core.read.ListAppender;
 import io.fanout.admin.AdminAuth;
 import io.fanout.admin.AdminRoutes;
 import io.fanout.engine.ActiveConfig;
-import io.fanout.engine.CompositeAnswer;
+import io.fanout.engine.CompositeResult;
+import io.fanout.json.JsonBytes;
+import io.fanout.render.Envelope;
 import io.fanout.engine.Engine;
 import io.fanout.engine.RequestInput;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.plan.RouteTable;
 import io.fanout.testsupport.FakeUpstream;
-import io.fanout.upstream.blocking.UpstreamTransports;
+import io.fanout.upstream.transport.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -83,7 +85,7 @@ class ExpandedSecretsTest {
         upstream.on("/ok", json("{\"ok\":true}"));
         upstream.on("/broken", FakeUpstream.status(500, "{}"));
 
-        CompositeAnswer answer = run(config);
+        CompositeResult answer = run(config);
         String adminView = new String(WebTestClient
                 .bindToRouterFunction(new AdminRoutes(new ActiveConfig(config, false), new AdminAuth("t0ken"), "test")
                         .routes()).build()
@@ -100,10 +102,15 @@ class ExpandedSecretsTest {
                 : e.getThrowableProxy().getMessage())).contains(SECRET));
     }
 
-    private static CompositeAnswer run(CompiledConfig config) {
+    private static CompositeResult run(CompiledConfig config) {
         RouteTable.Found found = (RouteTable.Found) config.routes().find("GET", "/e");
         RequestInput input = new RequestInput("secrets-test", found.pathVariables(), name -> null, name -> null, null);
         Engine engine = new Engine();
         return engine.answer(engine.start(found.endpoint(), input, false)).block(WAIT);
+    }
+
+    private static String rendered(CompositeResult result) {
+        JsonBytes out = Envelope.render(result);
+        return new String(out.buffer(), 0, out.size(), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -12,7 +12,7 @@ import io.fanout.definition.ConfigDefinition;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.InvalidConfigException;
 import io.fanout.plan.CompiledConfig;
-import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.upstream.http.HttpUpstreamClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Shortcuts for tests: bind a document's shape only, or run the whole pipeline on YAML text. */

@@ -55,37 +55,40 @@ class DependencyGraphTest extends FanoutIntegrationTest {
 
     @Test
     void shouldRunIndependentChainsConcurrently() {
-        install(UPSTREAMS + """
+        install("""
+                upstreams:
+                  a: { url: "${A}", timeout: 5s }
+                  b: { url: "${B}", timeout: 5s }
+                  c: { url: "${C}", timeout: 5s }
                 endpoints:
                   chains:
                     path: /chains
+                    deadline: 10s
                     calls:
                       user: { upstream: a, path: /user }
                       company: { upstream: b, path: "/company/{user.companyId}" }
                       order: { upstream: c, path: /order }
                       product: { upstream: b, path: "/product/{order.productId}" }
                 """);
-        Duration d = Duration.ofMillis(300);
+        // 1s steps: the margins below are a whole step wide, so a loaded box cannot blur parallel into serial
+        Duration d = Duration.ofMillis(1000);
         A.on("/user", json("{\"companyId\":\"7\"}").withDelay(d));
         C.on("/order", json("{\"productId\":\"9\"}").withDelay(d));
         B.on("/company/7", json("{\"name\":\"Acme\"}").withDelay(d));
         B.on("/product/9", json("{\"name\":\"Chair\"}").withDelay(d));
 
-        long start = System.nanoTime();
         client.get().uri("/chains").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.data.company.name").isEqualTo("Acme")
                 .jsonPath("$.data.product.name").isEqualTo("Chair");
-        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
         long userStart = A.seen().get(0).startedNanos();
         long orderStart = C.seen().get(0).startedNanos();
         long companyStart = B.seen("/company").get(0).startedNanos();
         long productStart = B.seen("/product").get(0).startedNanos();
-        assertThat(Math.abs(userStart - orderStart) / 1_000_000).as("both chains start at once").isLessThan(300);
-        assertThat(Math.abs(companyStart - productStart) / 1_000_000).as("second steps overlap").isLessThan(300);
-        assertThat(elapsedMs).as("two 600ms chains side by side, not 1200ms in a row").isLessThan(1200);
+        assertThat(Math.abs(userStart - orderStart) / 1_000_000).as("both chains start at once").isLessThan(1000);
+        assertThat(Math.abs(companyStart - productStart) / 1_000_000).as("second steps overlap").isLessThan(1000);
     }
 
     @Test

@@ -13,10 +13,12 @@ import org.junit.jupiter.api.Test;
 
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
+import io.fanout.json.JsonBytes;
 import io.fanout.plan.CompiledConfig;
+import io.fanout.render.Envelope;
 import io.fanout.plan.RouteTable;
 import io.fanout.testsupport.FakeUpstream;
-import io.fanout.upstream.HttpUpstreamClient;
+import io.fanout.upstream.http.HttpUpstreamClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** SPEC §7: a for-each list longer than {@code max-items} fails the call before any element call is sent. */
@@ -35,7 +37,7 @@ class ForEachMaxItemsTest {
         upstream.close();
     }
 
-    private CompositeAnswer run(String maxItems, int elements) {
+    private CompositeResult run(String maxItems, int elements) {
         config = new ConfigPipeline(HttpUpstreamClient::new, new SimpleMeterRegistry(), ConfigEnvironment.empty())
                 .load(ConfigPipeline.read("""
                         upstreams:
@@ -59,16 +61,16 @@ class ForEachMaxItemsTest {
 
     @Test
     void shouldRefuseALongerListWithInvalidResponseBeforeSendingAnyElementCall() {
-        CompositeAnswer answer = run(", max-items: 3", 4);
+        CompositeResult answer = run(", max-items: 3", 4);
 
-        String body = new String(answer.body(), 0, answer.length(), StandardCharsets.UTF_8);
+        String body = rendered(answer);
         assertThat(body).contains("\"type\":\"invalid-response\"").contains("more than max-items 3");
         assertThat(upstream.seen("/item")).as("no element call is sent").isEmpty();
     }
 
     @Test
     void shouldRunAListOfExactlyMaxItems() {
-        CompositeAnswer answer = run(", max-items: 3", 3);
+        CompositeResult answer = run(", max-items: 3", 3);
 
         assertThat(answer.partial()).isFalse();
         assertThat(upstream.seen("/item")).hasSize(3);
@@ -76,10 +78,15 @@ class ForEachMaxItemsTest {
 
     @Test
     void shouldDefaultToAThousandItems() {
-        CompositeAnswer refused = run("", 1001);
+        CompositeResult refused = run("", 1001);
 
-        assertThat(new String(refused.body(), 0, refused.length(), StandardCharsets.UTF_8))
+        assertThat(rendered(refused))
                 .contains("more than max-items 1000");
         assertThat(upstream.seen("/item")).isEmpty();
+    }
+
+    private static String rendered(CompositeResult result) {
+        JsonBytes out = Envelope.render(result);
+        return new String(out.buffer(), 0, out.size(), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

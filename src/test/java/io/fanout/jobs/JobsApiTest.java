@@ -9,7 +9,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 
-import io.fanout.compile.JsonCodec;
+import io.fanout.json.JsonCodec;
 import tools.jackson.databind.JsonNode;
 
 /** Submitting, reading, listing and cancelling jobs over HTTP; uploads rejected as a whole. */

@@ -18,7 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.fanout.compile.ConfigPipeline;
-import io.fanout.compile.JsonCodec;
+import io.fanout.json.JsonCodec;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.testsupport.Eventually;
 import io.fanout.testsupport.FakeUpstream;

@@ -7,29 +7,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fanout.definition.UpstreamDefinition;
+import io.fanout.json.JsonCodec;
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
+import io.fanout.upstream.TransportExchange;
 import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The transport of a {@code kind: java} upstream: a user's {@link BlockingSource}, created on first use, called on a
- * {@link BlockingLane} of {@code pool-size} threads that are interrupted when a call is cancelled.
+ * {@link BlockingLane} of {@code pool-size} threads that are interrupted when a call is cancelled. It takes
+ * {@link UpstreamRequest.Http} calls (the source sees their method, path, query and headers); the rest of the
+ * exchange is {@link TransportExchange}'s.
  */
 public final class JavaUpstreamClient implements UpstreamClient {
 
     private static final Logger log = LoggerFactory.getLogger(JavaUpstreamClient.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String name;
     private final Class<? extends BlockingSource> type;
     private final BlockingLane lane;
     private final long maxResponseSize;
-    private final boolean ownTimeout;
+    private final TransportExchange<UpstreamRequest.Http> preamble;
+    // built once: the method reference would otherwise be allocated on every call
+    private final TransportExchange.Attempt<UpstreamRequest.Http> attempt = this::send;
     private final Object lock = new Object();
     private @Nullable BlockingSource source;
 
@@ -37,15 +41,22 @@ public final class JavaUpstreamClient implements UpstreamClient {
         this.name = upstream.name();
         this.type = type;
         this.maxResponseSize = upstream.maxResponseSize();
-        this.ownTimeout = ownTimeout;
+        this.preamble = new TransportExchange<>(name, UpstreamRequest.Http.class, ownTimeout,
+                (error, limitMillis) -> new CallFailure(ErrorType.UPSTREAM_STATUS, name + " failed", 500, null));
         this.lane = new BlockingLane("fanout-java-" + name, upstream.poolSize(), true);
     }
 
+    /** The loader that sees the application's classes (and a user's jar on the classpath). */
+    public static ClassLoader loader() {
+        ClassLoader l = Thread.currentThread().getContextClassLoader();
+        return l != null ? l : JavaUpstreamClient.class.getClassLoader();
+    }
+
     /** Loads and checks a source class without initialising it; the message says what is wrong, or null when fine. */
-    public static @Nullable String problemWith(String className, ClassLoader loader) {
+    public static @Nullable String problemWith(String className) {
         Class<?> type;
         try {
-            type = Class.forName(className, false, loader);
+            type = Class.forName(className, false, loader());
         } catch (ClassNotFoundException | LinkageError e) {
             return "class '" + className + "' is not on the classpath";
         }
@@ -65,22 +76,13 @@ public final class JavaUpstreamClient implements UpstreamClient {
 
     @Override
     public Mono<UpstreamResponse> exchange(UpstreamRequest request, CallBudget budget) {
-        long limitMillis = Math.min(budget.attemptTimeout().toMillis(), budget.remainingMillis());
-        if (limitMillis <= 0) {
-            return Mono.error(new CallFailure(ErrorType.TIMEOUT, name + " had no time left for an attempt"));
-        }
-        Mono<UpstreamResponse> attempt = Mono.defer(() -> {
-            budget.recordAttempt();
-            BlockingCall call = BlockingCall.parse(name, request.method(), request.pathAndQuery(), request.headers(),
-                    request.body(), request.requestId(), Duration.ofMillis(limitMillis));
-            return lane.run(cancellation -> fetch(call, cancellation));
-        });
-        if (ownTimeout) {
-            attempt = attempt.timeout(Duration.ofMillis(limitMillis),
-                    Mono.error(() -> new CallFailure(ErrorType.TIMEOUT, name + " did not answer within "
-                            + limitMillis + "ms")));
-        }
-        return attempt;
+        return preamble.exchange(request, budget, attempt);
+    }
+
+    private Mono<UpstreamResponse> send(UpstreamRequest.Http request, long limitMillis) {
+        BlockingCall call = BlockingCall.parse(name, request.method(), request.pathAndQuery(), request.headers(),
+                request.body(), request.requestId(), Duration.ofMillis(limitMillis));
+        return lane.run(cancellation -> fetch(call, cancellation));
     }
 
     private UpstreamResponse fetch(BlockingCall call, BlockingLane.Cancellation cancellation) {
@@ -96,19 +98,21 @@ public final class JavaUpstreamClient implements UpstreamClient {
             if (cancellation.isCancelled()) {
                 throw new CallFailure(ErrorType.CANCELLED, name + ": cancelled");
             }
-            log.warn("[{}] {} failed", call.requestId(), name, e);
+            // the class at WARN; the source's own message (which may quote the call's input) only at DEBUG
+            log.warn("[{}] {} failed: {}", call.requestId(), name, e.getClass().getName());
+            log.debug("[{}] {} failure", call.requestId(), name, e);
             throw new CallFailure(ErrorType.UPSTREAM_STATUS, name + " failed", 500, null);
         }
         byte[] body;
         try {
-            body = JSON.writeValueAsBytes(answer);
+            body = JsonCodec.MAPPER.writeValueAsBytes(answer);
         } catch (RuntimeException e) {
-            log.warn("[{}] {} answered a value that cannot be written as JSON", call.requestId(), name, e);
+            log.warn("[{}] {} answered a value that cannot be written as JSON: {}", call.requestId(), name,
+                    e.getClass().getName());
             throw new CallFailure(ErrorType.INVALID_RESPONSE, name + " answered something that is not JSON");
         }
         if (body.length > maxResponseSize) {
-            throw new CallFailure(ErrorType.INVALID_RESPONSE, name + " answered more than " + maxResponseSize
-                    + " bytes (max-response-size)");
+            throw preamble.tooLarge(maxResponseSize);
         }
         return new UpstreamResponse(200, body, UpstreamResponse.Source.NETWORK);
     }

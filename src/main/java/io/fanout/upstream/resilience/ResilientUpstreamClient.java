@@ -62,9 +62,10 @@ import reactor.core.publisher.Mono;
  * attempts are counted on the leader's budget.
  *
  * <h2>What counts as an answer</h2>
- * A 2xx whose body is not one JSON value (see {@link JsonAnswer}) fails the attempt with {@code invalid-response}
- * right where the transport hands it over: the breaker counts it as a failure, a hedge keeps waiting for the other
- * attempt, and it is never cached, shared with coalesced callers or served as stale later.
+ * A 2xx whose body is not one JSON value fails the attempt with {@code invalid-response} right where the transport
+ * hands it over ({@link io.fanout.upstream.TransportExchange}, inside the attempt timeout): the breaker counts it as a
+ * failure, a hedge keeps waiting for the other attempt, and it is never cached, shared with coalesced callers or
+ * served as stale later.
  *
  * <h2>Stale-if-error</h2>
  * A stale answer replaces timeouts, deadline cuts, connect errors, 5xx, invalid responses, circuit-open,
@@ -273,15 +274,6 @@ public final class ResilientUpstreamClient implements UpstreamClient {
         long start = ReactorClock.nowNanos();
         return Mono.defer(() -> transport.exchange(request, budget))
                 .switchIfEmpty(Mono.error(() -> new CallFailure(ErrorType.INVALID_RESPONSE, name + " gave no answer")))
-                // judged here, inside the breaker and before the cache, coalescing or a hedge race see the answer
-                .<UpstreamResponse>handle((response, sink) -> {
-                    if (JsonAnswer.usable(response)) {
-                        sink.next(response);
-                    } else {
-                        sink.error(new CallFailure(ErrorType.INVALID_RESPONSE,
-                                name + " answered a body that is not JSON"));
-                    }
-                })
                 .timeout(Duration.ofMillis(bound),
                         Mono.error(() -> cutByDeadline ? deadlineExceeded() : timedOut(bound)))
                 .doOnSuccess(r -> latency.record(ReactorClock.nowNanos() - start, false))
@@ -298,7 +290,7 @@ public final class ResilientUpstreamClient implements UpstreamClient {
     }
 
     private static boolean isGet(UpstreamRequest request) {
-        return "GET".equals(request.method());
+        return request.read();
     }
 
     /** What the status page shows for this upstream right now. */

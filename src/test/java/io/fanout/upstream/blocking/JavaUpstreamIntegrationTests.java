@@ -21,10 +21,13 @@ class JavaUpstreamIntegrationTests extends FanoutIntegrationTest {
     private static final String CONFIG = """
             upstreams:
               a: { url: "${A}" }
-              inventory: { kind: java, class: io.fanout.examples.InventorySource, pool-size: 2, timeout: 300ms }
+              # 2s: the first call creates the source and Jackson's serializer for its answer, which took over 300ms
+              # on a loaded 2-core box
+              inventory: { kind: java, class: io.fanout.examples.InventorySource, pool-size: 2, timeout: 2s }
             endpoints:
               product:
                 path: /products/{sku}
+                deadline: 5s
                 forward-headers: [Accept-Language]
                 calls:
                   product: { upstream: a, path: "/products/{path.sku}" }

@@ -212,13 +212,13 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
     void shouldAnswerBulkheadFullWhenThePoolIsExhaustedInsteadOfQueueing() {
         installWithDb("""
                 upstreams:
-                  tiny: { kind: jdbc, url: "${DB}", username: "${DB_USER}", pool-size: 2, timeout: 10s }
+                  tiny: { kind: jdbc, url: "${DB}", username: "${DB_USER}", pool-size: 2, timeout: 15s }
                 endpoints:
                   busy:
                     path: /busy
-                    deadline: 15s
+                    deadline: 20s
                     calls:
-                      rows: { upstream: tiny, query: "select pg_sleep(1.5), 'busy' as tag", required: false }
+                      rows: { upstream: tiny, query: "select pg_sleep(5), 'busy' as tag", required: false }
                 """);
         HttpClient http = HttpClient.create().baseUrl("http://127.0.0.1:" + port);
 
@@ -227,12 +227,43 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
                 .map(body -> JSON.readTree(body))
                 .map(a -> a.at("/errors").isEmpty() ? "ok" : a.at("/errors/0/type").asString())
                 .collectList()
-                .block(Duration.ofSeconds(30));
+                .block(Duration.ofSeconds(60));
 
+        // the eight requests arrive within the 5s the first two hold the pool (a 1.5s sleep was too tight a window
+        // on a loaded box: a late request found a free connection)
         assertThat(outcomes).hasSize(8);
         assertThat(outcomes).containsOnly("ok", "bulkhead-full");
         assertThat(outcomes.stream().filter("ok"::equals).count()).isBetween(1L, 2L);
         assertThat(threadsNamed("fanout-jdbc-tiny-")).as("no thread beyond pool-size").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void shouldStreamRowsAndStopAtMaxResponseSizeWithoutReadingTheRest() {
+        // rows past the 100th sleep 20s each: only a query read in batches, stopped at the size limit, answers at
+        // once; one that loads every row first meets the sleeping rows and times out
+        installWithDb("""
+                upstreams:
+                  legacy: { kind: jdbc, url: "${DB}", username: "${DB_USER}", pool-size: 2, timeout: 8s,
+                            max-response-size: 64KB }
+                endpoints:
+                  big:
+                    path: /big
+                    deadline: 10s
+                    calls:
+                      rows:
+                        upstream: legacy
+                        query: "select g, repeat('x', 1000) as pad, pg_sleep(case when g > 100 then 20 else 0 end) as s,
+                                'stream-stop' as tag from generate_series(1, 100000) g"
+                        required: false
+                """);
+
+        JsonNode answer = get("/big");
+
+        assertThat(answer.at("/errors/0/type").asString()).as(answer.toString()).isEqualTo("invalid-response");
+        assertThat(answer.at("/errors/0/message").asString()).contains("max-response-size");
+        assertThat(answer.at("/meta/calls/rows/durationMs").asLong()).as("not the 8s timeout").isLessThan(6000);
+        Eventually.await(PATIENCE, "the abandoned query is gone from pg_stat_activity",
+                () -> activeQueries("stream-stop") == 0, () -> activeQueries("stream-stop") + " still active");
     }
 
     @Test

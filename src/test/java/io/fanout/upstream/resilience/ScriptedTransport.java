@@ -9,6 +9,7 @@ import java.util.function.IntFunction;
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
+import io.fanout.upstream.TransportExchange;
 import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
@@ -16,7 +17,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * An in-memory transport (no socket) whose answers a test scripts per attempt (1-based), and which counts what
- * happened to them. Like a real transport it records one attempt on the budget per exchange; delays use
+ * happened to them. Like a real transport it runs through {@link TransportExchange} (one attempt recorded per
+ * exchange, the JSON verdict on what it answers); delays use
  * {@link Mono#delay} so virtual time drives them. The tests over real sockets use {@code testsupport.FakeUpstream}.
  */
 final class ScriptedTransport implements UpstreamClient {
@@ -29,6 +31,8 @@ final class ScriptedTransport implements UpstreamClient {
     final ConcurrentLinkedQueue<Long> startedAtMillis = new ConcurrentLinkedQueue<>();
     volatile boolean closed;
     private volatile IntFunction<Mono<UpstreamResponse>> script;
+    private final TransportExchange<UpstreamRequest> preamble = new TransportExchange<>("fake", UpstreamRequest.class,
+            false, (error, limitMillis) -> new CallFailure(ErrorType.INVALID_RESPONSE, "fake failed: " + error));
 
     ScriptedTransport(IntFunction<Mono<UpstreamResponse>> script) {
         this.script = script;
@@ -75,23 +79,23 @@ final class ScriptedTransport implements UpstreamClient {
 
     @Override
     public Mono<UpstreamResponse> exchange(UpstreamRequest request, CallBudget budget) {
-        return Mono.defer(() -> {
+        // through the preamble every real transport uses: it counts the attempt and gives the JSON verdict
+        return preamble.exchange(request, budget, (r, limitMillis) -> Mono.defer(() -> {
             int n = subscriptions.incrementAndGet();
-            budget.recordAttempt();
             startedAtMillis.add(CallBudget.now());
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
             // a cancel that reaches an attempt after its answer (first-wins operators do that) aborts nothing
             boolean[] answered = {false};
             return script.apply(n)
-                    .doOnNext(r -> answered[0] = true)
+                    .doOnNext(a -> answered[0] = true)
                     .doOnCancel(() -> {
                         if (!answered[0]) {
                             cancellations.incrementAndGet();
                         }
                     })
                     .doFinally(s -> inFlight.decrementAndGet());
-        });
+        }));
     }
 
     @Override

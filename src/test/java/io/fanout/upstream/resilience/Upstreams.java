@@ -87,11 +87,11 @@ final class Upstreams {
     }
 
     static UpstreamRequest get(String path) {
-        return new UpstreamRequest("GET", path, List.of("Accept", "application/json"), null, "req-1", true);
+        return new UpstreamRequest.Http("GET", path, List.of("Accept", "application/json"), null, "req-1", true);
     }
 
     static UpstreamRequest post(String path) {
-        return new UpstreamRequest("POST", path, List.of(), new byte[0], "req-1", false);
+        return new UpstreamRequest.Http("POST", path, List.of(), new byte[0], "req-1", false);
     }
 
     /** A budget created on the current (possibly virtual) clock. */

@@ -1,24 +1,25 @@
-package io.fanout.upstream;
+package io.fanout.upstream.http;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fanout.definition.UpstreamDefinition;
-import io.netty.buffer.ByteBuf;
+import io.fanout.upstream.CallBudget;
+import io.fanout.upstream.CallFailure;
+import io.fanout.upstream.ErrorType;
+import io.fanout.upstream.TransportExchange;
+import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.UpstreamRequest;
+import io.fanout.upstream.UpstreamResponse;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
@@ -36,11 +37,11 @@ import reactor.netty.transport.AddressUtils;
 /**
  * The HTTP transport of one upstream over Reactor Netty: its own connection pool sized by {@code max-connections},
  * a connect timeout, a per-attempt timeout covering headers and body, and {@code max-response-size} enforced while
- * the body streams in (a larger body is cut off, never buffered whole). Redirects are not followed.
+ * the body streams in (a larger body is cut off, never buffered whole). Redirects are not followed. What every
+ * transport does alike (attempt counting, time bound, the JSON verdict, failure naming) is {@link TransportExchange}'s.
  */
 public final class HttpUpstreamClient implements UpstreamClient {
 
-    private static final Logger log = LoggerFactory.getLogger(HttpUpstreamClient.class);
     private static final byte[] EMPTY = new byte[0];
 
     private final String name;
@@ -48,7 +49,9 @@ public final class HttpUpstreamClient implements UpstreamClient {
     private final ConnectionProvider pool;
     private final HttpClient client;
     private final String[] staticHeaders;
-    private final boolean ownTimeout;
+    private final TransportExchange<UpstreamRequest.Http> preamble;
+    // built once: the method reference would otherwise be allocated on every call
+    private final TransportExchange.Attempt<UpstreamRequest.Http> attempt = this::send;
 
     /** A transport that bounds each attempt itself. */
     public HttpUpstreamClient(UpstreamDefinition upstream) {
@@ -60,8 +63,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
      *                   attempt costs one timer, not two
      */
     public HttpUpstreamClient(UpstreamDefinition upstream, boolean ownTimeout) {
-        this.ownTimeout = ownTimeout;
         this.name = upstream.name();
+        this.preamble = new TransportExchange<>(name, UpstreamRequest.Http.class, ownTimeout, this::translate);
         this.maxResponseSize = upstream.maxResponseSize();
         URI uri = URI.create(upstream.url());
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
@@ -94,32 +97,18 @@ public final class HttpUpstreamClient implements UpstreamClient {
 
     @Override
     public Mono<UpstreamResponse> exchange(UpstreamRequest request, CallBudget budget) {
-        long limitMillis = Math.min(budget.attemptTimeout().toMillis(), budget.remainingMillis());
-        if (limitMillis <= 0) {
-            return Mono.error(new CallFailure(ErrorType.TIMEOUT, name + " had no time left for an attempt"));
-        }
-        Duration limit = Duration.ofMillis(limitMillis);
-        Mono<UpstreamResponse> attempt = Mono.defer(() -> {
-            budget.recordAttempt();
-            // whether the request went out decides who is to blame for an IllegalArgumentException: before, the
-            // request could not be built; after, the upstream's answer could not be decoded
-            AtomicBoolean sent = new AtomicBoolean();
-            return send(request, sent).onErrorMap(e -> !(e instanceof CallFailure), e -> translate(e, limit,
-                    sent.get()));
-        });
-        if (ownTimeout) {
-            attempt = attempt.timeout(limit);
-        }
-        return attempt.onErrorMap(e -> !(e instanceof CallFailure), e -> translate(e, limit, true));
+        return preamble.exchange(request, budget, attempt);
     }
 
-    private Mono<UpstreamResponse> send(UpstreamRequest request, AtomicBoolean sent) {
+    private Mono<UpstreamResponse> send(UpstreamRequest.Http request, long limitMillis) {
+        // whether the request went out decides who is to blame for an IllegalArgumentException: before, the
+        // request could not be built; after, the upstream's answer could not be decoded
+        AtomicBoolean sent = new AtomicBoolean();
         byte[] body = request.body();
         return client
                 .request(HttpMethod.valueOf(request.method()))
                 .uri(request.pathAndQuery())
                 .send((req, out) -> {
-                    sent.set(true);
                     HttpHeaders h = req.requestHeaders();
                     h.set(HttpHeaderNames.ACCEPT, "application/json");
                     for (int i = 0; i < staticHeaders.length; i += 2) {
@@ -131,6 +120,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
                         h.set(extra.get(i), extra.get(i + 1));
                     }
                     h.set("X-Request-Id", request.requestId());
+                    sent.set(true);
                     if (body == null) {
                         return out;
                     }
@@ -141,13 +131,16 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 .response(this::read)
                 .next()
                 .switchIfEmpty(Mono.error(() -> new CallFailure(ErrorType.INVALID_RESPONSE,
-                        name + " closed the connection without answering")));
+                        name + " closed the connection without answering")))
+                .onErrorMap(e -> e instanceof IllegalArgumentException && !sent.get(),
+                        e -> new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, name + ": the request could not be built"));
     }
 
     private Mono<UpstreamResponse> read(HttpClientResponse response, ByteBufFlux content) {
         int status = response.status().code();
         if (status < 200 || status >= 300) {
-            return Mono.error(CallFailure.status(name, status, retryAfter(response.responseHeaders())));
+            return Mono.error(CallFailure.status(name, status,
+                    RetryAfter.parse(response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))));
         }
         String length = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
         long declared = -1;
@@ -158,17 +151,17 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 return Mono.error(new CallFailure(ErrorType.INVALID_RESPONSE, name + " sent an invalid Content-Length"));
             }
             if (declared > maxResponseSize) {
-                return Mono.error(tooLarge());
+                return Mono.error(preamble.tooLarge(maxResponseSize));
             }
             if (declared == 0) {
                 return Mono.just(new UpstreamResponse(status, EMPTY, UpstreamResponse.Source.NETWORK));
             }
         }
-        int initial = declared > 0 ? (int) declared : 1024;
+        long expected = declared;
         return content
-                .collect(() -> new BoundedBody(initial, maxResponseSize), BoundedBody::append)
+                .collect(() -> new BoundedBody(expected, maxResponseSize), BoundedBody::append)
                 .map(b -> new UpstreamResponse(status, b.toByteArray(), UpstreamResponse.Source.NETWORK))
-                .onErrorMap(BoundedBody.TooLarge.class, e -> tooLarge())
+                .onErrorMap(BoundedBody.TooLarge.class, e -> preamble.tooLarge(maxResponseSize))
                 // a connection lost after the headers: still a connection failure (retryable as connect-error), but
                 // the message must not claim the upstream never answered
                 .onErrorMap(e -> !(e instanceof CallFailure) && !(e instanceof TimeoutException),
@@ -176,14 +169,10 @@ public final class HttpUpstreamClient implements UpstreamClient {
                                 + " its answer"));
     }
 
-    private CallFailure tooLarge() {
-        return new CallFailure(ErrorType.INVALID_RESPONSE, name + " answered more than " + maxResponseSize
-                + " bytes (max-response-size)");
-    }
-
-    private CallFailure translate(Throwable e, Duration limit, boolean sent) {
+    /** Names a failure of an attempt that is not already a {@link CallFailure}. */
+    private CallFailure translate(Throwable e, long limitMillis) {
         if (e instanceof TimeoutException) {
-            return new CallFailure(ErrorType.TIMEOUT, name + " did not answer within " + limit.toMillis() + "ms");
+            return preamble.timedOut(limitMillis);
         }
         if (e instanceof ConnectTimeoutException) {
             return new CallFailure(ErrorType.CONNECT_ERROR, name + ": connect timed out");
@@ -194,39 +183,14 @@ public final class HttpUpstreamClient implements UpstreamClient {
         if (e instanceof PrematureCloseException || e instanceof ClosedChannelException) {
             return new CallFailure(ErrorType.CONNECT_ERROR, name + " closed the connection before answering");
         }
-        if (e instanceof java.io.IOException) {
+        if (e instanceof IOException) {
             return new CallFailure(ErrorType.CONNECT_ERROR, name + ": connection failed");
-        }
-        if (e instanceof IllegalArgumentException && !sent) {
-            return new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, name + ": the request could not be built");
         }
         if (e instanceof IllegalArgumentException || e instanceof DecoderException) {
             // Netty's HTTP decoder rejects a status line or header that is not HTTP with these
             return new CallFailure(ErrorType.INVALID_RESPONSE, name + " answered something that is not HTTP");
         }
-        log.debug("unexpected failure calling {}", name, e);
         return new CallFailure(ErrorType.INVALID_RESPONSE, name + ": the answer could not be read");
-    }
-
-    /** Retry-After as delta-seconds or HTTP-date; null when absent or unreadable. */
-    static @Nullable Duration retryAfter(HttpHeaders headers) {
-        String v = headers.get(HttpHeaderNames.RETRY_AFTER);
-        if (v == null) {
-            return null;
-        }
-        v = v.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
-        } catch (NumberFormatException ignored) {
-            // not delta-seconds: try an HTTP-date
-        }
-        try {
-            ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-            Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
-            return d.isNegative() ? Duration.ZERO : d;
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     @Override
@@ -241,39 +205,5 @@ public final class HttpUpstreamClient implements UpstreamClient {
     @Override
     public void close() {
         pool.disposeLater().subscribe();
-    }
-
-    /** Accumulates a body while refusing to grow beyond the limit. */
-    private static final class BoundedBody {
-        private byte[] buf;
-        private int size;
-        private final long limit;
-
-        BoundedBody(int initial, long limit) {
-            this.buf = new byte[(int) Math.min(initial, Math.max(1, limit))];
-            this.limit = limit;
-        }
-
-        void append(ByteBuf chunk) {
-            int n = chunk.readableBytes();
-            if (size + (long) n > limit) {
-                throw new TooLarge();
-            }
-            if (size + n > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, (int) Math.min(limit, Math.max(buf.length * 2L, size + n)));
-            }
-            chunk.getBytes(chunk.readerIndex(), buf, size, n);
-            size += n;
-        }
-
-        byte[] toByteArray() {
-            return size == buf.length ? buf : java.util.Arrays.copyOf(buf, size);
-        }
-
-        static final class TooLarge extends RuntimeException {
-            TooLarge() {
-                super("too large", null, false, false);
-            }
-        }
     }
 }

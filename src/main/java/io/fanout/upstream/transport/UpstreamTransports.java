@@ -1,13 +1,19 @@
-package io.fanout.upstream.blocking;
+package io.fanout.upstream.transport;
 
 import java.time.Duration;
 
 import io.fanout.definition.BulkheadDefinition;
 import io.fanout.definition.UpstreamDefinition;
-import io.fanout.upstream.HttpUpstreamClient;
 import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.blocking.BlockingSource;
+import io.fanout.upstream.blocking.JavaUpstreamClient;
+import io.fanout.upstream.blocking.JdbcUpstreamClient;
+import io.fanout.upstream.http.HttpUpstreamClient;
 
-/** Picks the transport of an upstream by its kind, and the policies a blocking kind always gets. */
+/**
+ * Picks the transport of an upstream by its {@code kind}, and the policies a blocking kind always gets. The one
+ * place that knows every kind: a new transport kind is one more case here.
+ */
 public final class UpstreamTransports {
 
     private UpstreamTransports() {
@@ -42,21 +48,15 @@ public final class UpstreamTransports {
 
     private static Class<? extends BlockingSource> sourceClass(UpstreamDefinition upstream) {
         String className = upstream.className();
-        String problem = className == null ? "no class" : JavaUpstreamClient.problemWith(className, loader());
+        String problem = className == null ? "no class" : JavaUpstreamClient.problemWith(className);
         if (problem != null || className == null) {
             throw new IllegalArgumentException("upstream " + upstream.name() + ": " + problem);
         }
         try {
-            return Class.forName(className, false, loader()).asSubclass(BlockingSource.class);
+            return Class.forName(className, false, JavaUpstreamClient.loader()).asSubclass(BlockingSource.class);
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("upstream " + upstream.name() + ": class '" + className
                     + "' is not on the classpath", e);
         }
-    }
-
-    /** The loader that sees the application's classes (and a user's jar on the classpath). */
-    public static ClassLoader loader() {
-        ClassLoader l = Thread.currentThread().getContextClassLoader();
-        return l != null ? l : UpstreamTransports.class.getClassLoader();
     }
 }
