@@ -10,6 +10,6 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class FanoutApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(FanoutApplication.class, args);
+        ExitZeroOnSigterm.install(SpringApplication.run(FanoutApplication.class, args));
     }
 }

@@ -3,6 +3,8 @@ package io.fanout.store;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.autoconfigure.AutoConfigurationMetadata;
 import org.springframework.context.EnvironmentAware;
@@ -19,7 +21,8 @@ import org.springframework.core.env.Environment;
  * <p>JDBC auto-configuration is filtered in both modes: Flyway builds its own short-lived connection from
  * {@code spring.flyway.url}, and nothing else in Fanout may use blocking JDBC.
  */
-public final class DatabaseModeAutoConfigurationFilter implements AutoConfigurationImportFilter, EnvironmentAware {
+public final class DatabaseModeAutoConfigurationFilter implements AutoConfigurationImportFilter, EnvironmentAware,
+        BeanFactoryAware {
 
     private static final List<String> JDBC = List.of("org.springframework.boot.jdbc.autoconfigure.");
 
@@ -29,6 +32,7 @@ public final class DatabaseModeAutoConfigurationFilter implements AutoConfigurat
             "org.springframework.boot.jdbc.autoconfigure.");
 
     private @Nullable Environment environment;
+    private @Nullable BeanFactory beanFactory;
 
     @Override
     public void setEnvironment(Environment environment) {
@@ -36,8 +40,14 @@ public final class DatabaseModeAutoConfigurationFilter implements AutoConfigurat
     }
 
     @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beanFactory = beanFactory;
+    }
+
+    @Override
     public boolean[] match(@Nullable String[] autoConfigurationClasses, AutoConfigurationMetadata metadata) {
-        List<String> filtered = environment != null && DatabaseMode.isConfigured(environment) ? JDBC : DATABASE;
+        List<String> filtered = environment != null && DatabaseMode.isConfigured(environment, beanFactory)
+                ? JDBC : DATABASE;
         boolean[] keep = new boolean[autoConfigurationClasses.length];
         for (int i = 0; i < keep.length; i++) {
             String name = autoConfigurationClasses[i];

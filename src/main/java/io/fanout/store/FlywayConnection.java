@@ -29,6 +29,15 @@ record FlywayConnection(String url, @Nullable String user, @Nullable String pass
         } catch (IllegalArgumentException malformed) {
             return null; // Boot's R2DBC auto-configuration reports a malformed URL with better context
         }
+        return fromOptions(options, username, password);
+    }
+
+    /**
+     * The same from R2DBC options, e.g. those of an {@code R2dbcConnectionDetails} bean ({@code @ServiceConnection},
+     * docker compose); explicit {@code username}/{@code password} win over the options' user and password.
+     */
+    static @Nullable FlywayConnection fromOptions(ConnectionFactoryOptions options, @Nullable String username,
+            @Nullable String password) {
         Object driver = options.getValue(ConnectionFactoryOptions.DRIVER);
         if ("pool".equals(driver)) {
             driver = options.getValue(ConnectionFactoryOptions.PROTOCOL);

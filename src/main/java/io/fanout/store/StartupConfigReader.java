@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 
 /**
  * Reads the config version to start with, once, before the server accepts requests: the latest stored version,
@@ -51,6 +52,22 @@ public final class StartupConfigReader {
         if (connection == null) {
             throw new IllegalStateException("Database mode needs PostgreSQL, but spring.r2dbc.url is not an"
                     + " r2dbc:postgresql://host:port/database URL");
+        }
+        return new StartupConfigReader(connection);
+    }
+
+    /**
+     * A reader for the database that Boot's R2DBC connection details name (from {@code spring.r2dbc.*}, a
+     * {@code @ServiceConnection} or docker compose): the same database the pool uses, whatever configured it.
+     *
+     * @throws IllegalStateException when the details are not a PostgreSQL connection
+     */
+    public static StartupConfigReader forConnectionDetails(R2dbcConnectionDetails details) {
+        FlywayConnection connection = FlywayConnection.fromOptions(details.getConnectionFactoryOptions(), null, null);
+        if (connection == null) {
+            throw new IllegalStateException("Database mode needs PostgreSQL, but the R2DBC connection is "
+                    + details.getConnectionFactoryOptions().getValue(io.r2dbc.spi.ConnectionFactoryOptions.DRIVER)
+                    + "; use an r2dbc:postgresql://host:port/database URL");
         }
         return new StartupConfigReader(connection);
     }

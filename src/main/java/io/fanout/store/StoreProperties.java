@@ -7,7 +7,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
-/** Tuning of database mode, under {@code fanout.store}; the connection itself is Boot's {@code spring.r2dbc.*}. */
+/**
+ * Tuning of database mode, under {@code fanout.store}; the connection itself is Boot's {@code spring.r2dbc.*}.
+ *
+ * @param listener how this instance hears about config changes made through other instances
+ */
 @Validated
 @ConfigurationProperties("fanout.store")
 public record StoreProperties(@DefaultValue Listener listener) {

@@ -85,6 +85,21 @@ final class FanoutProcess implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    /** SIGTERM without waiting, for tests that watch the shutdown as it happens. */
+    void signalTerm() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end; true when it did within the timeout. */
+    boolean waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** The exit code, once the process has ended. */
+    int exitCode() {
+        return process.exitValue();
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();

@@ -62,9 +62,16 @@ class JobsCrashIT {
     @AfterAll
     static void tearDown() throws IOException {
         processes.forEach(FanoutProcess::close);
-        users.close();
-        Files.deleteIfExists(config);
-        database.close();
+        // each may be null when set-up failed part-way: that failure is the one to report
+        if (users != null) {
+            users.close();
+        }
+        if (config != null) {
+            Files.deleteIfExists(config);
+        }
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Test

@@ -79,8 +79,13 @@ class ConfigApplierIntegrationTests {
 
     @AfterEach
     void dropDatabase() {
-        listener.stop();
-        database.close();
+        // null when no PostgreSQL was found: the set-up failure is the one to report
+        if (listener != null) {
+            listener.stop();
+        }
+        if (database != null) {
+            database.close();
+        }
     }
 
     @Test

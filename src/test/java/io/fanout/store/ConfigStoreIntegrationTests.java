@@ -36,7 +36,9 @@ class ConfigStoreIntegrationTests {
 
     @AfterAll
     static void dropDatabase() {
-        database.close();
+        if (database != null) { // null when no PostgreSQL was found: the set-up failure is the one to report
+            database.close();
+        }
     }
 
     @BeforeEach

@@ -23,14 +23,12 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * A freshly created PostgreSQL database of its own for a test class, so runs (and classes) never see each
  * other's rows. Dropped by {@link #close()}, or at JVM exit at the latest.
  *
- * <p>The server is found once per JVM, in this order (see shared/STACK-NOTES.md):
- * <ol>
- *   <li>{@value #URL_VARIABLE} (environment, or the system property {@value #URL_PROPERTY}):
- *       {@code r2dbc:postgresql://user:password@host:port}, a role allowed to CREATE DATABASE;</li>
- *   <li>Testcontainers, when a Docker engine is available;</li>
- *   <li>a local PostgreSQL on 127.0.0.1:5432 accepting user {@code postgres} without a password;</li>
- *   <li>otherwise the test fails, saying what to set up. Never a silent skip.</li>
- * </ol>
+ * <p>The server is chosen once per JVM by {@value #MODE_VARIABLE} (environment, or the system property
+ * {@value #MODE_PROPERTY}); see {@link Mode}. The default, {@code auto}, tries in this order: {@value #URL_VARIABLE},
+ * the local PostgreSQL on 127.0.0.1:5432 (what CI here uses), Testcontainers when a Docker engine answers, a
+ * {@link PrivatePostgres} cluster when the server binaries are installed; otherwise the test fails saying what
+ * to set up. Never a silent skip. {@code testcontainers} and {@code private} log in with a password (SCRAM), which
+ * the machine's trust-auth PostgreSQL never asks for.
  *
  * <p>Plain tests use {@link #connectionFactory()} and close the database in {@code @AfterAll}. A
  * {@code @SpringBootTest} feeds {@link #registerProperties} to a {@code @DynamicPropertySource} method, adds
@@ -40,14 +38,55 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  */
 public final class TestDatabase implements AutoCloseable {
 
+    /** Which server the tests use: {@code auto} (default), {@code url}, {@code local}, {@code private}, {@code testcontainers}. */
+    public static final String MODE_VARIABLE = "FANOUT_TEST_DB";
+    public static final String MODE_PROPERTY = "fanout.test.db";
+    /** {@code r2dbc:postgresql://user:password@host:port}: a server of your own, a role allowed to CREATE DATABASE. */
     public static final String URL_VARIABLE = "FANOUT_TEST_DB_URL";
     public static final String URL_PROPERTY = "fanout.test.db.url";
+
+    /** Where the test databases live. */
+    public enum Mode {
+        /** {@code url}, else {@code local} if it answers, else {@code testcontainers} if Docker answers, else {@code private}. */
+        AUTO,
+        /** The server {@value #URL_VARIABLE} names. */
+        URL,
+        /** PostgreSQL on 127.0.0.1:5432, user {@code postgres} without a password (trust auth). */
+        LOCAL,
+        /** A {@link PrivatePostgres} cluster started for this JVM (password auth). */
+        PRIVATE,
+        /** A {@code postgres:16-alpine} container for this JVM (password auth); offline, see the README. */
+        TESTCONTAINERS;
+
+        /** The configured mode; an unknown value fails instead of quietly testing against something else. */
+        public static Mode configured() {
+            String value = setting(MODE_PROPERTY, MODE_VARIABLE);
+            if (value == null) {
+                return AUTO;
+            }
+            for (Mode mode : values()) {
+                if (mode.name().equalsIgnoreCase(value)) {
+                    return mode;
+                }
+            }
+            throw new IllegalStateException(MODE_VARIABLE + " must be one of auto, url, local, private, "
+                    + "testcontainers but was '" + value + "'");
+        }
+    }
+
+    /** The image Testcontainers runs; the same tag docker-compose.yml uses. */
+    public static final String CONTAINER_IMAGE = "postgres:16-alpine";
 
     private static final Set<TestDatabase> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(TestDatabase::close),
-                "drop-test-databases"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(database -> {
+            try {
+                database.close();
+            } catch (RuntimeException serverAlreadyGone) {
+                // at exit a private cluster or container may stop first (hooks run in no order); nothing to drop then
+            }
+        }), "drop-test-databases"));
     }
 
     private final Server server;
@@ -68,7 +107,7 @@ public final class TestDatabase implements AutoCloseable {
 
     /** A new, empty database. */
     public static TestDatabase create() {
-        Server server = ServerHolder.SERVER;
+        Server server = ServerHolder.server();
         String name = "fanout_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         server.execute("CREATE DATABASE " + name);
         TestDatabase database = new TestDatabase(server, name);
@@ -168,33 +207,104 @@ public final class TestDatabase implements AutoCloseable {
         return name + " on " + server.description();
     }
 
-    /** Found on first use, once per JVM; a Testcontainers container is removed by Ryuk at exit. */
+    /** The server this JVM's tests use, and what kind it is (for tests that need to know, e.g. password login). */
+    public static String serverDescription() {
+        return ServerHolder.server().description();
+    }
+
+    /** Found on first use, once per JVM; a failure is remembered and reported to every class that asks again. */
     private static final class ServerHolder {
-        static final Server SERVER = Server.find();
+
+        private static @Nullable Server server;
+        private static @Nullable RuntimeException failure;
+
+        static synchronized Server server() {
+            if (server == null && failure == null) {
+                try {
+                    server = Server.find(Mode.configured());
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                // a fresh exception per class, with the first one as the cause: not a bare NoClassDefFoundError
+                throw new IllegalStateException("No PostgreSQL for tests: " + failure.getMessage(), failure);
+            }
+            return java.util.Objects.requireNonNull(server);
+        }
+    }
+
+    private static @Nullable String setting(String property, String variable) {
+        // a blank system property (the build passes ${fanout.test.db} through, empty by default) defers to the variable
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(variable);
+        }
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private record Server(String host, int port, String user, @Nullable String password, String maintenanceDatabase,
             String description) {
 
-        static Server find() {
-            String url = System.getProperty(URL_PROPERTY, System.getenv(URL_VARIABLE));
-            if (url != null && !url.isBlank()) {
-                return fromUrl(url.trim());
+        private static final String OFFLINE_HINT = "Offline (no registry), Testcontainers also needs "
+                + "TESTCONTAINERS_RYUK_DISABLED=true and TESTCONTAINERS_HOST_OVERRIDE=localhost and the image "
+                + "present locally (README: \"Testing against PostgreSQL\").";
+
+        static Server find(Mode mode) {
+            String url = setting(URL_PROPERTY, URL_VARIABLE);
+            switch (mode) {
+                case URL:
+                    if (url == null) {
+                        throw new IllegalStateException(MODE_VARIABLE + "=url needs " + URL_VARIABLE);
+                    }
+                    return fromUrl(url);
+                case LOCAL:
+                    return requireLocal();
+                case PRIVATE:
+                    return privateCluster();
+                case TESTCONTAINERS:
+                    return container();
+                default:
+                    break;
+            }
+            if (url != null) {
+                return fromUrl(url);
+            }
+            Server local = localServer();
+            SQLException localRefused = local.probe();
+            if (localRefused == null) {
+                return local;
             }
             if (DockerClientFactory.instance().isDockerAvailable()) {
                 return container();
             }
-            Server local = new Server("127.0.0.1", 5432, "postgres", null, "postgres", "local PostgreSQL");
-            SQLException refused = local.probe();
-            if (refused == null) {
-                return local;
+            try {
+                return privateCluster();
+            } catch (IllegalStateException noBinaries) {
+                throw new IllegalStateException("""
+                        none found (never skipped: database tests need a real one). Either
+                          - run PostgreSQL on 127.0.0.1:5432 accepting user postgres without a password, or
+                          - set %s=r2dbc:postgresql://user:password@host:port (a role that may CREATE DATABASE), or
+                          - start a Docker engine (Testcontainers then runs postgres:16-alpine), or
+                          - install PostgreSQL's server binaries (a private cluster is then started).
+                        The local one said: %s; the private cluster: %s"""
+                        .formatted(URL_VARIABLE, localRefused.getMessage(), noBinaries.getMessage()));
             }
-            throw new IllegalStateException("""
-                    No PostgreSQL for tests (never skipped: database tests need a real one). Either
-                      - set %s=r2dbc:postgresql://user:password@host:port (a role that may CREATE DATABASE), or
-                      - start a Docker engine (Testcontainers then runs postgres:16-alpine), or
-                      - run PostgreSQL on 127.0.0.1:5432 accepting user postgres without a password.
-                    The local one said: %s""".formatted(URL_VARIABLE, refused.getMessage()));
+        }
+
+        private static Server localServer() {
+            return new Server("127.0.0.1", 5432, "postgres", null, "postgres",
+                    "local PostgreSQL (127.0.0.1:5432, trust auth)");
+        }
+
+        private static Server requireLocal() {
+            Server local = localServer();
+            SQLException refused = local.probe();
+            if (refused != null) {
+                throw new IllegalStateException(MODE_VARIABLE + "=local but PostgreSQL on 127.0.0.1:5432 refused "
+                        + "user postgres without a password: " + refused.getMessage());
+            }
+            return local;
         }
 
         private static Server fromUrl(String url) {
@@ -213,12 +323,26 @@ public final class TestDatabase implements AutoCloseable {
                     URL_VARIABLE + " server " + host);
         }
 
-        @SuppressWarnings("resource") // one container for the whole JVM; Ryuk removes it
+        private static Server privateCluster() {
+            PrivatePostgres cluster = PrivatePostgres.create(); // stopped and deleted by its own JVM-exit hook
+            return new Server(cluster.host(), cluster.port(), cluster.username(), cluster.password(), "postgres",
+                    cluster + ", password auth");
+        }
+
         private static Server container() {
-            PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine");
-            container.start();
+            PostgreSQLContainer container = new PostgreSQLContainer(CONTAINER_IMAGE);
+            try {
+                container.start();
+            } catch (RuntimeException e) {
+                container.close();
+                throw new IllegalStateException("Testcontainers could not start " + CONTAINER_IMAGE + ": "
+                        + e.getMessage() + ". " + OFFLINE_HINT, e);
+            }
+            // Ryuk removes it at exit when it runs; offline it cannot (its image is not there), so stop it here too
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-test-container"));
             return new Server(container.getHost(), container.getMappedPort(5432), container.getUsername(),
-                    container.getPassword(), container.getDatabaseName(), "Testcontainers PostgreSQL");
+                    container.getPassword(), container.getDatabaseName(), "Testcontainers " + CONTAINER_IMAGE
+                            + ", password auth");
         }
 
         String jdbcUrl(String database) {
