@@ -17,6 +17,7 @@ import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.UpstreamClientFactory;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
+import io.fanout.observe.RequestObserver;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.reload.ConfigApplier;
 import io.fanout.reload.DatabaseStartup;
@@ -96,8 +97,9 @@ class FanoutConfiguration {
     }
 
     @Bean
-    Engine engine() {
-        return new Engine();
+    Engine engine(ObjectProvider<RequestObserver> observer) {
+        // io.fanout.observe: spans, access log and overhead metric of every request and job item
+        return new Engine(observer.getIfAvailable(() -> RequestObserver.NONE));
     }
 
     @Bean
