@@ -13,12 +13,18 @@ import io.micrometer.tracing.propagation.Propagator;
 @Configuration(proxyBeanMethods = false)
 class ObserveConfiguration {
 
+    /**
+     * Boot's switch for exporting and propagating traces; when it is off (as in Boot's tests by default) Fanout
+     * creates no spans, sends no {@code traceparent} and writes no {@code meta.traceId}: tracing is absent.
+     */
+    static final String EXPORT_ENABLED = "management.tracing.export.enabled";
+
     @Bean
     GatewayObserver requestObserver(ObserveProperties properties, ObjectProvider<Tracer> tracer,
                                     ObjectProvider<Propagator> propagator, MeterRegistry registry,
                                     Environment environment) {
         LogKeys.useFormat(environment.getProperty("logging.structured.format.console"));
-        boolean tracing = properties.tracing().enabled();
+        boolean tracing = environment.getProperty(EXPORT_ENABLED, Boolean.class, true);
         return new GatewayObserver(tracing ? tracer.getIfAvailable() : null,
                 tracing ? propagator.getIfAvailable() : null, properties.accessLog(), registry);
     }
