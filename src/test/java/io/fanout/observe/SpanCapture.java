@@ -18,12 +18,12 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * provider, and a simple (synchronous) processor hands each sampled span over the moment it ends.
  */
 @TestConfiguration(proxyBeanMethods = false)
-class SpanCapture {
+public class SpanCapture {
 
-    static final List<SpanData> SPANS = new CopyOnWriteArrayList<>();
+    public static final List<SpanData> SPANS = new CopyOnWriteArrayList<>();
 
     /** The finished spans of one trace. */
-    static List<SpanData> ofTrace(String traceId) {
+    public static List<SpanData> ofTrace(String traceId) {
         return SPANS.stream().filter(s -> s.getTraceId().equals(traceId)).toList();
     }
 
