@@ -10,12 +10,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
@@ -28,6 +30,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.fanout.json.JsonCodec;
 import io.fanout.testsupport.FakeUpstream;
 import io.fanout.testsupport.FanoutIntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -68,12 +72,21 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
                   slow: { upstream: c, path: "/slow" }
                   broken: { upstream: a, path: "/broken", required: false }
                   after: { upstream: a, path: "/after/{broken.id}", required: false }
+              chain:
+                path: /chain
+                calls:
+                  first: { upstream: a, path: "/first" }
+                  second: { upstream: a, path: "/second/{first.id}" }
+                  side: { upstream: a, path: "/side" }
               plain:
                 path: /plain
                 forward-headers: [traceparent]
                 calls:
                   one: { upstream: a, path: "/one" }
             """;
+
+    @Autowired
+    private MeterRegistry registry;
 
     @BeforeEach
     void setUp() {
@@ -85,6 +98,9 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
         A.on("/items/y", json("{\"item\":\"y\"}"));
         A.on("/broken", status(500, "{\"error\":\"boom\"}"));
         A.on("/one", json("{\"one\":1}"));
+        A.on("/first", json("{\"id\":\"1\"}").withDelay(Duration.ofMillis(400)));
+        A.on("/second/1", json("{}").withDelay(Duration.ofMillis(400)));
+        A.on("/side", json("{}").withDelay(Duration.ofMillis(100)));
         AtomicInteger flaky = new AtomicInteger();
         B.on("/flaky", r -> flaky.incrementAndGet() <= 2 ? status(503, "{}") : json("{\"ok\":true}"));
         AtomicInteger slow = new AtomicInteger();
@@ -183,6 +199,27 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
 
     private static List<SpanData> attempts(List<SpanData> spans, String call) {
         return spans.stream().filter(s -> call.equals(s.getAttributes().get(CALL))).toList();
+    }
+
+    @Test
+    void shouldRecordTheRequestTimeMinusItsCriticalPathAsOverhead() {
+        Timer requests = registry.find("fanout.requests").tag("endpoint", "chain").timer();
+        Timer overhead = registry.find("fanout.request.overhead").tag("endpoint", "chain").timer();
+        long countBefore = overhead == null ? 0 : overhead.count();
+        double overheadBefore = overhead == null ? 0 : overhead.totalTime(TimeUnit.NANOSECONDS);
+        double requestsBefore = requests == null ? 0 : requests.totalTime(TimeUnit.NANOSECONDS);
+
+        get("/chain", Map.of());
+
+        overhead = registry.find("fanout.request.overhead").tag("endpoint", "chain").timer();
+        requests = registry.find("fanout.requests").tag("endpoint", "chain").timer();
+        assertThat(overhead).isNotNull();
+        assertThat(requests).isNotNull();
+        assertThat(overhead.count() - countBefore).isEqualTo(1);
+        double gateway = overhead.totalTime(TimeUnit.NANOSECONDS) - overheadBefore;
+        double total = requests.totalTime(TimeUnit.NANOSECONDS) - requestsBefore;
+        // the critical path is first + second (>= 800ms of upstream delay); side runs beside them and is not on it
+        assertThat(gateway).isGreaterThanOrEqualTo(0).isLessThanOrEqualTo(total - 800_000_000.0);
     }
 
     @Test
