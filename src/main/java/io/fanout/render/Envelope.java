@@ -207,6 +207,10 @@ public final class Envelope {
         int status = r.status();
         JsonBytes out = ProblemDocument.open(new JsonBytes(512), ProblemTypes.typeForFailedCall(status), status,
                 problemDetail(failed), r.requestId());
+        String traceId = r.traceId();
+        if (traceId != null) {
+            out.ascii(",\"traceId\":").string(traceId); // SPEC §9: a failed answer is found in the traces too
+        }
         out.ascii(",\"errors\":[");
         writeErrors(out, r);
         return out.ascii("]}");
