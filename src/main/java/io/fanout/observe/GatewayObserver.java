@@ -65,11 +65,14 @@ public final class GatewayObserver implements RequestObserver {
             Span.Builder b = batch ? t.spanBuilder().setNoParent() : p.extract(header, HEADER);
             span = b.name(batch ? "job item " + endpoint : method + " " + route)
                     .kind(batch ? Span.Kind.CONSUMER : Span.Kind.SERVER)
-                    .tag("fanout.endpoint", endpoint)
-                    .tag("fanout.request_id", requestId)
-                    .tag("http.request.method", method)
-                    .tag("http.route", route)
                     .start();
+            // tags only on a recorded span: an unsampled one would drop them, after the builder had stored them
+            if (!span.isNoop()) {
+                span.tag("fanout.endpoint", endpoint)
+                        .tag("fanout.request_id", requestId)
+                        .tag("http.request.method", method)
+                        .tag("http.route", route);
+            }
         }
         return new ObservedRequest(this, endpoint, method, route, requestId, batch, span);
     }
@@ -95,16 +98,14 @@ public final class GatewayObserver implements RequestObserver {
         if (t == null) {
             throw new IllegalStateException("not tracing");
         }
-        Span.Builder b = t.spanBuilder().setParent(parent.context())
-                .name("call " + call)
-                .kind(Span.Kind.CLIENT)
-                .tag("fanout.call", call)
-                .tag("fanout.upstream", upstream)
-                .tag("fanout.attempt", Integer.toString(number));
-        if (item >= 0) {
-            b = b.tag("fanout.item", Integer.toString(item));
+        Span span = t.spanBuilder().setParent(parent.context()).name("call " + call).kind(Span.Kind.CLIENT).start();
+        if (!span.isNoop()) {
+            span.tag("fanout.call", call).tag("fanout.upstream", upstream).tag("fanout.attempt", Integer.toString(number));
+            if (item >= 0) {
+                span.tag("fanout.item", Integer.toString(item));
+            }
         }
-        return b.start();
+        return span;
     }
 
     /** {@code traceparent} (and {@code tracestate} when there is one) of {@code span}, as name/value pairs. */

@@ -55,7 +55,7 @@ final class ObservedRequest implements RequestTrace {
     @Override
     public void callFailed(String call, String upstream, String errorType) {
         Span parent = span;
-        if (parent != null) {
+        if (parent != null && !parent.isNoop()) {
             observer.failedCallSpan(parent, call, upstream, errorType);
         }
     }
@@ -69,9 +69,12 @@ final class ObservedRequest implements RequestTrace {
         observer.overheadTimer(endpoint).record(Math.max(0, durationNanos - criticalPathNanos), TimeUnit.NANOSECONDS);
         Span s = span;
         if (s != null) {
-            s.tag("http.response.status_code", Integer.toString(status)).tag("fanout.partial", Boolean.toString(partial));
-            if (errorType != null) {
-                s.tag("error.type", errorType).error(new GatewayObserver.TracedFailure(errorType));
+            if (!s.isNoop()) {
+                s.tag("http.response.status_code", Integer.toString(status))
+                        .tag("fanout.partial", Boolean.toString(partial));
+                if (errorType != null) {
+                    s.tag("error.type", errorType).error(new GatewayObserver.TracedFailure(errorType));
+                }
             }
             s.end();
         }
@@ -87,7 +90,10 @@ final class ObservedRequest implements RequestTrace {
         }
         Span s = span;
         if (s != null) {
-            s.tag("fanout.cancelled", "true").end();
+            if (!s.isNoop()) {
+                s.tag("fanout.cancelled", "true");
+            }
+            s.end();
         }
         if (!batch && observer.accessLog()) {
             log(CLIENT_CLOSED, false, durationNanos);

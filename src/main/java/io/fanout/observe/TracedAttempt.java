@@ -32,7 +32,7 @@ final class TracedAttempt implements CallTrace.Attempt {
         if (!DONE.compareAndSet(this, 0, 1)) {
             return;
         }
-        if (errorType != null) {
+        if (errorType != null && !span.isNoop()) {
             span.tag("error.type", errorType);
             span.error(error != null ? error : new GatewayObserver.TracedFailure(errorType));
         }
