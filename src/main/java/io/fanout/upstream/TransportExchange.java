@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import io.fanout.json.JsonValidator;
 import io.fanout.observe.CallTrace;
+import io.fanout.observe.LogKeys;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -105,8 +106,11 @@ public final class TransportExchange<R extends UpstreamRequest> {
         CallFailure failure = failures.translate(error, limitMillis);
         if (log.isDebugEnabled()) {
             // the class only: messages of drivers and libraries may quote parameter values or headers
-            log.debug("[{}] {}: {} ({})", request.requestId(), upstream, failure.getMessage(),
-                    error.getClass().getName());
+            LogKeys k = LogKeys.current();
+            log.atDebug().addKeyValue(k.requestId(), request.requestId()).addKeyValue(k.upstream(), upstream)
+                    .addKeyValue(k.errorType(), failure.type().wireName())
+                    .log("[{}] {}: {} ({})", request.requestId(), upstream, failure.getMessage(),
+                            error.getClass().getName());
         }
         return failure;
     }
