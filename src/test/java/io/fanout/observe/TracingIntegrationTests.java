@@ -30,6 +30,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.fanout.json.JsonCodec;
 import io.fanout.testsupport.FakeUpstream;
 import io.fanout.testsupport.FanoutIntegrationTest;
+import io.fanout.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.common.AttributeKey;
@@ -220,6 +221,31 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
         double total = requests.totalTime(TimeUnit.NANOSECONDS) - requestsBefore;
         // the critical path is first + second (>= 800ms of upstream delay); side runs beside them and is not on it
         assertThat(gateway).isGreaterThanOrEqualTo(0).isLessThanOrEqualTo(total - 800_000_000.0);
+    }
+
+    @Test
+    void shouldTraceJdbcAndJavaAttemptsAsChildrenOfTheRequest() {
+        try (TestDatabase database = TestDatabase.create()) {
+            install((CONFIG + """
+                      blocking:
+                        path: /blocking
+                        calls:
+                          lookup: { upstream: db, query: "select 1 as one", single: true }
+                          stock: { upstream: inventory, path: "/items/A-1" }
+                    """).replace("endpoints:\n", "  db: { kind: jdbc, url: \"DB\", username: \"USER\", pool-size: 1, timeout: 5s }\n"
+                    + "  inventory: { kind: java, class: io.fanout.examples.InventorySource, pool-size: 1, timeout: 5s }\n"
+                    + "endpoints:\n").replace("DB", database.jdbcUrl()).replace("USER", database.username()));
+
+            JsonNode answer = get("/blocking", Map.of());
+
+            assertThat(answer.at("/errors")).as(answer.toString()).isEmpty();
+            List<SpanData> spans = SpanCapture.ofTrace(answer.at("/meta/traceId").asString());
+            SpanData root = spans.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
+            assertThat(spans).filteredOn(s -> s.getKind() == SpanKind.CLIENT)
+                    .extracting(s -> s.getAttributes().get(CALL)).containsExactlyInAnyOrder("lookup", "stock");
+            assertThat(spans).filteredOn(s -> s.getKind() == SpanKind.CLIENT)
+                    .allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo(root.getSpanId()));
+        }
     }
 
     @Test
