@@ -4,13 +4,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.fanout.admin.AdminAuth;
 import io.fanout.admin.AdminRoutes;
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
@@ -18,13 +18,15 @@ import io.fanout.compile.UpstreamClientFactory;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
 import io.fanout.plan.CompiledConfig;
-import io.fanout.reload.ConfigApplier;
+import io.fanout.reload.ConfigSource;
+import io.fanout.reload.FileConfigSource;
 import io.fanout.reload.DatabaseStartup;
-import io.fanout.store.ConfigStore;
 import io.fanout.store.DatabaseMode;
+import io.fanout.store.FileModeCondition;
 import io.fanout.upstream.transport.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.WebRoutes;
+import io.fanout.web.auth.BearerTokenAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
 
@@ -102,13 +104,20 @@ class FanoutConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
-                                                Environment environment, ConfigPipeline pipeline,
-                                                ObjectProvider<ConfigStore> store,
-                                                ObjectProvider<ConfigApplier> applier) {
-        AdminAuth auth = AdminAuth.fromEnvironment(environment);
-        String source = properties.config() == null ? "(no file)" : properties.config().toString();
-        return new AdminRoutes(active, auth, source, pipeline, store.getIfAvailable(), applier.getIfAvailable())
-                .routes()
+                                                Environment environment, ConfigSource source) {
+        return new AdminRoutes(active, BearerTokenAuthenticator.admin(environment), source).routes()
                 .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes()));
+    }
+
+    /** File mode's config source: the file's config, dry runs only (database mode's is in {@code reload}). */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(FileModeCondition.class)
+    static class FileMode {
+
+        @Bean
+        FileConfigSource fileConfigSource(ActiveConfig active, ConfigPipeline pipeline, FanoutProperties properties) {
+            return new FileConfigSource(active, pipeline,
+                    properties.config() == null ? "(no file)" : properties.config().toString());
+        }
     }
 }
