@@ -3,7 +3,6 @@ package io.fanout.admin;
 import java.util.Map;
 
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -13,7 +12,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.engine.ActiveConfig;
 import io.fanout.reload.ConfigSource;
-import io.fanout.upstream.resilience.ResilientUpstreamClient;
+import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.UpstreamStatus;
 import io.fanout.web.ProblemWriter;
 import io.fanout.web.auth.AccessGuard;
 import io.fanout.web.auth.Authenticator;
@@ -81,10 +81,11 @@ public final class AdminRoutes {
 
     private Mono<ServerResponse> status(ServerRequest request) {
         String name = request.pathVariable("name");
-        if (!(active.current().upstreams().get(name) instanceof ResilientUpstreamClient resilient)) {
+        UpstreamClient client = active.current().upstreams().get(name);
+        UpstreamStatus status = client == null ? null : client.status();
+        if (status == null) {
             return ProblemWriter.response(request.exchange(), 404, "no upstream named '" + name + "'", null);
         }
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(ConfigDocuments.json(resilient.status()));
+        return AdminRequests.json(status);
     }
 }

@@ -3,6 +3,7 @@ package io.fanout.config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -78,12 +79,39 @@ class FanoutConfiguration {
             log.info("config {} loaded: {} upstreams, {} endpoints", properties.config() == null ? "(none)"
                     : properties.config(), compiled.upstreams().size(), compiled.endpoints().size());
         }
-        ActiveConfig active = new ActiveConfig(compiled, properties.warmUp());
-        if (properties.warmUp()) {
-            // asynchronous: started before the server accepts requests, never delays start-up
-            compiled.warmUp().subscribe();
-        }
-        return active;
+        return new ActiveConfig(compiled, properties.warmUp());
+    }
+
+    /**
+     * Warms the first version's upstreams when the context starts (phase 0: before the web server accepts
+     * requests), without delaying start-up; the work belongs to {@link ActiveConfig}, whose close cancels it.
+     */
+    @Bean
+    SmartLifecycle activeConfigWarmUp(ActiveConfig active) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+                active.warmUpCurrent();
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return 0;
+            }
+        };
     }
 
     /**
