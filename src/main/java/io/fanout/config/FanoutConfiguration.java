@@ -1,8 +1,5 @@
 package io.fanout.config;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -21,7 +18,8 @@ import io.fanout.engine.Engine;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.reload.ConfigSource;
 import io.fanout.reload.FileConfigSource;
-import io.fanout.reload.DatabaseStartup;
+import io.fanout.reload.FileStartup;
+import io.fanout.reload.InitialConfig;
 import io.fanout.store.DatabaseMode;
 import io.fanout.store.FileModeCondition;
 import io.fanout.upstream.transport.UpstreamTransports;
@@ -37,8 +35,6 @@ import io.micrometer.observation.ObservationPredicate;
  */
 @Configuration(proxyBeanMethods = false)
 class FanoutConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(FanoutConfiguration.class);
 
     @Bean
     UpstreamClientFactory upstreamClientFactory(MeterRegistry registry) {
@@ -61,24 +57,9 @@ class FanoutConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ActiveConfig activeConfig(FanoutProperties properties, ConfigPipeline pipeline,
-                              ObjectProvider<DatabaseStartup> database) {
-        DatabaseStartup fromDatabase = database.getIfAvailable();
-        CompiledConfig compiled;
-        if (fromDatabase != null) {
-            // database mode: the latest stored version; fanout.config only seeds an empty database
-            compiled = fromDatabase.initial(properties.config(), pipeline);
-        } else {
-            Object document = null;
-            if (properties.config() == null) {
-                log.warn("no fanout.config given: starting with no endpoints (pass --fanout.config=<file>)");
-            } else {
-                document = ConfigPipeline.read(properties.config());
-            }
-            compiled = pipeline.load(document, 1, null);
-            log.info("config {} loaded: {} upstreams, {} endpoints", properties.config() == null ? "(none)"
-                    : properties.config(), compiled.upstreams().size(), compiled.endpoints().size());
-        }
+    ActiveConfig activeConfig(FanoutProperties properties, ConfigPipeline pipeline, InitialConfig initial) {
+        // file mode: fanout.config; database mode: the latest stored version (fanout.config only seeds an empty one)
+        CompiledConfig compiled = initial.initial(properties.config(), pipeline);
         return new ActiveConfig(compiled, properties.warmUp());
     }
 
@@ -137,10 +118,15 @@ class FanoutConfiguration {
                 .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes()));
     }
 
-    /** File mode's config source: the file's config, dry runs only (database mode's is in {@code reload}). */
+    /** File mode's start and config source: the file's config, dry runs only (database mode's are in {@code reload}). */
     @Configuration(proxyBeanMethods = false)
     @Conditional(FileModeCondition.class)
     static class FileMode {
+
+        @Bean
+        FileStartup fileStartup() {
+            return new FileStartup();
+        }
 
         @Bean
         FileConfigSource fileConfigSource(ActiveConfig active, ConfigPipeline pipeline, FanoutProperties properties) {

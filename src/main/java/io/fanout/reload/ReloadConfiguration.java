@@ -12,8 +12,8 @@ import io.fanout.store.DatabaseModeCondition;
 import io.fanout.store.StartupConfigReader;
 
 /**
- * Database mode's start-up read, config applier and {@link ConfigSource}; without a database none of this exists
- * (file mode's source is wired with the config file, in {@code io.fanout.config}).
+ * Database mode's start ({@link InitialConfig}), config applier and {@link ConfigSource}; without a database none of
+ * this exists (file mode's are wired with the config file, in {@code io.fanout.config}).
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(DatabaseModeCondition.class)
