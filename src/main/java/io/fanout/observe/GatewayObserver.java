@@ -49,11 +49,6 @@ public final class GatewayObserver implements RequestObserver {
         this.registry = registry;
     }
 
-    /** True when requests are traced. */
-    public boolean tracing() {
-        return tracer != null;
-    }
-
     @Override
     public RequestTrace begin(String endpoint, String method, String route, String requestId, boolean batch,
                               UnaryOperator<@Nullable String> header) {
