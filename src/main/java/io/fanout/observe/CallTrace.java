@@ -35,6 +35,11 @@ public interface CallTrace {
             }
         };
 
+        /** The trace id, for log lines about the attempt (null when not traced). */
+        default @Nullable String traceId() {
+            return null;
+        }
+
         /** Trace headers to send with this attempt ({@code traceparent}, {@code tracestate}) as name/value pairs. */
         List<String> headers();
 

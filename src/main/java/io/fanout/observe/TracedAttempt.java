@@ -23,6 +23,11 @@ final class TracedAttempt implements CallTrace.Attempt {
     }
 
     @Override
+    public String traceId() {
+        return span.context().traceId();
+    }
+
+    @Override
     public List<String> headers() {
         return observer.headers(span);
     }

@@ -142,7 +142,7 @@ public final class TransportExchange<R extends UpstreamRequest> {
             try {
                 sent = attempt.send(AttemptTracing.withTraceHeaders(kind, request, span), limitMillis);
             } catch (RuntimeException e) {
-                Throwable failure = e instanceof CallFailure ? e : translate(e, request, limitMillis);
+                Throwable failure = e instanceof CallFailure ? e : translate(e, request, limitMillis, span);
                 AttemptTracing.end(span, failure);
                 Operators.error(actual, failure);
                 return;
@@ -208,7 +208,7 @@ public final class TransportExchange<R extends UpstreamRequest> {
                 return;
             }
             done = true;
-            Throwable failure = error instanceof CallFailure ? error : translate(error, request, limitMillis);
+            Throwable failure = error instanceof CallFailure ? error : translate(error, request, limitMillis, span);
             AttemptTracing.end(span, failure);
             actual.onError(failure);
         }
