@@ -102,12 +102,14 @@ public final class TransportExchange<R extends UpstreamRequest> {
         return null;
     }
 
-    private CallFailure translate(Throwable error, UpstreamRequest request, long limitMillis) {
+    private CallFailure translate(Throwable error, UpstreamRequest request, long limitMillis, CallTrace.Attempt span) {
         CallFailure failure = failures.translate(error, limitMillis);
         if (log.isDebugEnabled()) {
             // the class only: messages of drivers and libraries may quote parameter values or headers
             LogKeys k = LogKeys.current();
+            String traceId = span.traceId();
             log.atDebug().addKeyValue(k.requestId(), request.requestId()).addKeyValue(k.upstream(), upstream)
+                    .addKeyValue(k.traceId(), traceId == null ? "" : traceId)
                     .addKeyValue(k.errorType(), failure.type().wireName())
                     .log("[{}] {}: {} ({})", request.requestId(), upstream, failure.getMessage(),
                             error.getClass().getName());
