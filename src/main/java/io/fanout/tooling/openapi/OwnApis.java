@@ -81,7 +81,8 @@ final class OwnApis {
                         .responses(responses(ok(singular, config()))), "404", "no such " + singular))
                 .put(problems(admin("put" + id, "Create or replace one " + singular + " (a new version)")
                         .requestBody(body(config(), true))
-                        .responses(responses(ok("applied", json(object())))),
+                        .responses(responses(ok("replaced", json(object())))
+                                .addApiResponse("201", ok("created", json(object())))),
                         "409", "read-only: no database configured", "422", "validation problems"))
                 .delete(problems(admin("delete" + id, "Remove one " + singular + " (a new version)")
                         .responses(responses(ok("removed", json(object())))),
