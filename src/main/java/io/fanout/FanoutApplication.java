@@ -17,6 +17,7 @@ public class FanoutApplication {
     public static void main(String[] args) {
         if (ToolCommands.isCommand(args)) {
             System.exit(ToolCommands.run(args, System.out, System.err));
+            return;
         }
         ExitZeroOnSigterm.install(SpringApplication.run(FanoutApplication.class, args));
     }

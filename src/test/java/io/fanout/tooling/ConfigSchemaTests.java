@@ -84,6 +84,12 @@ class ConfigSchemaTests {
     }
 
     @Test
+    void shouldHaveASchemaForTheNotationOfEveryKey() {
+        assertThat(ConfigSchema.json()).as("add the notation to ConfigSchema.valueSchema")
+                .doesNotContain(ConfigSchema.UNMAPPED);
+    }
+
+    @Test
     void shouldKeepTheCommittedSchemaFileEqualToTheGeneratedOne() throws IOException {
         String committed = Files.readString(Path.of("docs", ConfigSchema.FILE));
 
