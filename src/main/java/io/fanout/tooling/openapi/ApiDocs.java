@@ -3,16 +3,15 @@ package io.fanout.tooling.openapi;
 import static io.fanout.tooling.openapi.Operations.object;
 import static io.fanout.tooling.openapi.Operations.schema;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.fanout.engine.ActiveConfig;
+import io.fanout.json.JsonCodec;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.render.ProblemTypes;
 import io.fanout.tooling.ConfigSchema;
@@ -28,6 +27,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.tags.Tag;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The OpenAPI 3.1 document of an instance: own APIs plus the composite endpoints of the active config. Built off the
@@ -66,19 +66,32 @@ public final class ApiDocs {
     private record Rendered(CompiledConfig config, byte[] json, byte[] yaml) {
     }
 
-    private Rendered render(CompiledConfig config) throws Exception {
+    private Rendered render(CompiledConfig config) {
         ObjectNode tree = tree(config);
-        return new Rendered(config, Json31.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(tree),
-                Yaml31.mapper().writeValueAsBytes(tree));
+        @SuppressWarnings("unchecked") // a JSON object converts to a map with string keys
+        Map<String, Object> asMap = JsonCodec.MAPPER.convertValue(tree, Map.class);
+        String yaml = Yaml31.pretty(asMap);
+        if (yaml == null) {
+            throw new IllegalStateException("the OpenAPI document could not be written as YAML");
+        }
+        return new Rendered(config, JsonCodec.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree),
+                yaml.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The document as a (Jackson 2) tree, the config's JSON Schema included as the {@code Config} component. */
+    /**
+     * The document as a tree, the config's JSON Schema included as the {@code Config} component. swagger-core
+     * writes its models (with its own Jackson 2, kept behind {@code Json31.pretty}); the rest is Jackson 3.
+     */
     ObjectNode tree(CompiledConfig config) {
-        ObjectMapper mapper = Json31.mapper();
-        ObjectNode tree = mapper.valueToTree(model(config));
+        String modelJson = Json31.pretty(model(config));
+        if (modelJson == null) {
+            throw new IllegalStateException("the OpenAPI document could not be written");
+        }
+        ObjectNode tree = (ObjectNode) JsonCodec.MAPPER.readTree(modelJson);
         Map<String, Object> configSchema = new LinkedHashMap<>(ConfigSchema.tree());
         configSchema.remove("$schema");
-        ((ObjectNode) tree.with("components").with("schemas")).set("Config", mapper.valueToTree(configSchema));
+        ObjectNode schemas = tree.withObjectProperty("components").withObjectProperty("schemas");
+        schemas.set("Config", JsonCodec.MAPPER.valueToTree(configSchema));
         return tree;
     }
 
