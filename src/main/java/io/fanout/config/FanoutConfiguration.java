@@ -1,5 +1,6 @@
 package io.fanout.config;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -15,6 +16,7 @@ import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.UpstreamClientFactory;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
+import io.fanout.observe.RequestObserver;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.reload.ConfigSource;
 import io.fanout.reload.FileConfigSource;
@@ -107,8 +109,9 @@ class FanoutConfiguration {
     }
 
     @Bean
-    Engine engine() {
-        return new Engine();
+    Engine engine(ObjectProvider<RequestObserver> observer) {
+        // io.fanout.observe: spans, access log and overhead metric of every request and job item
+        return new Engine(observer.getIfAvailable(() -> RequestObserver.NONE));
     }
 
     @Bean
