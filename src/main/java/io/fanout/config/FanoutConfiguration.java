@@ -12,6 +12,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.admin.AdminAuth;
 import io.fanout.admin.AdminRoutes;
+import io.fanout.admission.Admission;
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.UpstreamClientFactory;
@@ -104,11 +105,13 @@ class FanoutConfiguration {
     RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
                                                 Environment environment, ConfigPipeline pipeline,
                                                 ObjectProvider<ConfigStore> store,
-                                                ObjectProvider<ConfigApplier> applier) {
+                                                ObjectProvider<ConfigApplier> applier,
+                                                ObjectProvider<Admission> admission) {
         AdminAuth auth = AdminAuth.fromEnvironment(environment);
         String source = properties.config() == null ? "(no file)" : properties.config().toString();
         return new AdminRoutes(active, auth, source, pipeline, store.getIfAvailable(), applier.getIfAvailable())
                 .routes()
-                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes()));
+                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes(),
+                        admission.getIfAvailable(Admission::off)));
     }
 }
