@@ -9,6 +9,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
+import io.fanout.store.DatabaseUnavailable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -41,6 +42,13 @@ class ProblemExceptionHandler implements WebExceptionHandler {
                 default -> rse.getReason() != null && status < 500 ? rse.getReason() : "request failed";
             };
             return ProblemWriter.write(exchange, status, detail, null);
+        }
+        if (DatabaseUnavailable.is(ex)) {
+            // down, restarting or saturated: a retry soon may work, so say so instead of a 500 (docs/reliability.md)
+            log.warn("[{}] {} {} failed: the database is unavailable ({})", id, exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(), ex.toString());
+            return ProblemWriter.write(exchange, 503, "the database is unavailable; retry later",
+                    java.time.Duration.ofSeconds(1));
         }
         log.error("[{}] unexpected error handling {} {}", id, exchange.getRequest().getMethod(),
                 exchange.getRequest().getPath().value(), ex);

@@ -40,10 +40,12 @@ final class FaultInstance implements AutoCloseable {
 
     /** Starts an instance; {@code extra} are {@code name=value} properties on top of the database and token. */
     static FaultInstance start(PrivatePostgres postgres, Path config, String... extra) {
-        return new FaultInstance(builder(postgres, config, extra).run());
+        return new FaultInstance(new SpringApplicationBuilder(FanoutApplication.class).run(args(postgres, config,
+                extra)));
     }
 
-    static SpringApplicationBuilder builder(PrivatePostgres postgres, Path config, String... extra) {
+    /** Command-line arguments (they outrank application.yml, unlike default properties). */
+    static String[] args(PrivatePostgres postgres, Path config, String... extra) {
         List<String> properties = new ArrayList<>(List.of(
                 "server.port=0",
                 "fanout.warm-up=false",
@@ -55,7 +57,7 @@ final class FaultInstance implements AutoCloseable {
                 "spring.lifecycle.timeout-per-shutdown-phase=5s",
                 "fanout.stall.log-interval=0s"));
         properties.addAll(List.of(extra));
-        return new SpringApplicationBuilder(FanoutApplication.class).properties(properties.toArray(String[]::new));
+        return properties.stream().map(p -> "--" + p).toArray(String[]::new);
     }
 
     int port() {
