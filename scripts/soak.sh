@@ -92,7 +92,7 @@ endpoints:
     path: /job/{id}
     deadline: 3s
     calls:
-      item: { upstream: chaos, path: "/chaos/job/{path.id}" }
+      work: { upstream: chaos, path: "/chaos/job/{path.id}" }
 YAML
 
 FANOUT_ADMIN_TOKEN=$token FANOUT_JOBS_TOKEN=$token java -Xmx"$heap" -jar "$jar" --server.port="$port" \
