@@ -9,7 +9,6 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
-import io.fanout.store.DatabaseUnavailable;
 import reactor.core.publisher.Mono;
 
 /**

@@ -1,4 +1,4 @@
-package io.fanout.store;
+package io.fanout.web;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
@@ -13,13 +13,13 @@ import io.r2dbc.spi.R2dbcTransientException;
  * {@code spring.r2dbc.pool.max-acquire-time}, a statement over its timeout) from a bug: the former is answered
  * with a 503 problem and {@code Retry-After} (docs/reliability.md), the latter stays a logged 500.
  */
-public final class DatabaseUnavailable {
+final class DatabaseUnavailable {
 
     private DatabaseUnavailable() {
     }
 
     /** True when {@code error} or one of its causes says the database cannot be reached or answer in time. */
-    public static boolean is(Throwable error) {
+    static boolean is(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessException
                     || t instanceof QueryTimeoutException || t instanceof R2dbcTransientException
