@@ -223,6 +223,8 @@ mkdir -p "$(dirname "$out")"
   echo "loop (clients giving up after 0.1-0.5 s), and ${#jobs[@]} job(s) of $job_items items one after another."
   echo "Chaos upstream behaviours drawn: \`$(cat "$work/chaos-counts.json")\`."
   echo "hey: $requests requests; status codes (from each run's distribution): $codes"
+  echo "Admission at the end: limit $(metric_sum fanout_admission_limit "$work/final.prom"),"\
+    "$(metric_sum fanout_admission_refused_total "$work/final.prom") refused in all."
   echo
   echo "| check | result | observed |"
   echo "| --- | --- | --- |"
