@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Admission control of composite requests ({@code fanout.server.*}, SPEC §11).
@@ -14,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryAfter  the {@code Retry-After} of a refused request (rounded up to whole seconds, at least 1 s)
  * @param adaptive    bounds of the adaptive limit
  */
+@Validated
 @ConfigurationProperties("fanout.server")
 public record AdmissionProperties(@DefaultValue("adaptive") String maxInFlight,
                                   @DefaultValue("1s") Duration retryAfter,
