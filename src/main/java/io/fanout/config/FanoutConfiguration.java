@@ -11,6 +11,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.admin.AdminRoutes;
+import io.fanout.admission.Admission;
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.UpstreamClientFactory;
@@ -116,9 +117,11 @@ class FanoutConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
-                                                Environment environment, ConfigSource source) {
+                                                Environment environment, ConfigSource source,
+                                                Admission admission) {
         return new AdminRoutes(active, BearerTokenAuthenticator.admin(environment), source).routes()
-                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes()));
+                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes(),
+                        admission));
     }
 
     /** File mode's start and config source: the file's config, dry runs only (database mode's are in {@code reload}). */

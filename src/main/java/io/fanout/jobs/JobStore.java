@@ -277,11 +277,17 @@ final class JobStore {
     }
 
     /** Extends the lease of every item this worker holds. */
-    Mono<Long> renew(String owner, Duration lease) {
+    Mono<Long> renew(String owner, Long[] claims, Duration lease) {
+        if (claims.length == 0) {
+            return Mono.just(0L);
+        }
+        // only the claims the worker knows it holds: a claim whose commit reached the database but whose answer
+        // was lost (the database crashed in between) must expire and be reaped, not be renewed forever
         return db.sql("UPDATE job_items SET lease_until = now() + :lease * interval '1 millisecond'"
-                        + " WHERE state = 'running' AND lease_owner = :owner")
+                        + " WHERE state = 'running' AND lease_owner = :owner AND claim = ANY(:claims)")
                 .bind("lease", lease.toMillis())
                 .bind("owner", owner)
+                .bind("claims", claims)
                 .fetch()
                 .rowsUpdated();
     }

@@ -57,6 +57,8 @@ final class JobWorker implements SmartLifecycle {
     private final Flux<?> notifications;
     private final String owner;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Claim numbers of the items this worker runs or writes now: the only leases it renews. */
+    private final java.util.Set<Long> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<Long, AtomicInteger> inFlightByJob = new ConcurrentHashMap<>();
     private final AtomicLong queueDepth = new AtomicLong();
     private final Sinks.Many<Boolean> slotsFreed = Sinks.many().multicast().directBestEffort();
@@ -132,7 +134,7 @@ final class JobWorker implements SmartLifecycle {
                 }, drained::tryEmitEmpty);
         background.add(Flux.interval(properties.lease().dividedBy(3))
                 .onBackpressureDrop()
-                .concatMap(tick -> store.renew(owner, properties.lease())
+                .concatMap(tick -> store.renew(owner, held.toArray(Long[]::new), properties.lease())
                         .onErrorResume(e -> warn("renewing leases", e)), 1)
                 .subscribe());
         Duration retentionCheck = properties.retention().compareTo(Duration.ofMinutes(1)) < 0
@@ -215,6 +217,7 @@ final class JobWorker implements SmartLifecycle {
         return store.claim(job, wanted, owner, properties.lease())
                 .doOnNext(c -> {
                     log.debug("claimed job {} item {} (claim {})", c.jobId(), c.item(), c.claim());
+                    held.add(c.claim());
                     inFlight.incrementAndGet();
                     inFlightByJob.computeIfAbsent(c.jobId(), id -> new AtomicInteger()).incrementAndGet();
                 })
@@ -295,6 +298,7 @@ final class JobWorker implements SmartLifecycle {
                 .doFinally(signal -> {
                     writeLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     for (Outcome o : batch) {
+                        held.remove(o.claimed().claim());
                         AtomicInteger n = inFlightByJob.get(o.claimed().jobId());
                         if (n != null && n.decrementAndGet() <= 0) {
                             inFlightByJob.remove(o.claimed().jobId(), n);
