@@ -131,8 +131,9 @@ final class JobsRoutes {
         }
         int concurrency = concurrency(request.queryParam("concurrency").orElse(null));
         Target target = target(endpoint);
-        LineSplitter splitter = new LineSplitter((int) properties.maxLineLength().toBytes());
-        RecordReader reader = RecordReader.forMediaType(mediaType);
+        int maxLength = (int) properties.maxLineLength().toBytes();
+        LineSplitter splitter = new LineSplitter(maxLength);
+        RecordReader reader = RecordReader.forMediaType(mediaType, maxLength);
         AtomicInteger count = new AtomicInteger();
         Duration idle = properties.uploadIdleTimeout();
         Flux<JobStore.NewItem> items = request.body(BodyExtractors.toDataBuffers())

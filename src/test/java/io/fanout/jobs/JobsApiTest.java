@@ -105,6 +105,32 @@ class JobsApiTest extends JobsTestBase {
     }
 
     @Test
+    void shouldRefuseAQuotedFieldLongerThanTheLineLimitWhileTheClientIsStillSending() {
+        long jobs = count("SELECT count(*) FROM jobs");
+        long items = count("SELECT count(*) FROM job_items");
+        org.springframework.core.io.buffer.DefaultDataBufferFactory buffers =
+                org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance;
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        int chunks = 100_000; // 19 MB of short lines inside one quote that never closes
+        byte[] shortLines = "ab\n".repeat(64).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        reactor.core.publisher.Flux<org.springframework.core.io.buffer.DataBuffer> endless =
+                reactor.core.publisher.Flux.<org.springframework.core.io.buffer.DataBuffer>just(buffers.wrap("id\n\"".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .concatWith(reactor.core.publisher.Flux.range(0, chunks)
+                                .map(i -> {
+                                    sent.incrementAndGet();
+                                    return buffers.wrap(shortLines);
+                                }));
+
+        assertProblem(post("/jobs?endpoint=user").contentType(MediaType.parseMediaType("text/csv"))
+                .body(endless, org.springframework.core.io.buffer.DataBuffer.class), 400,
+                "line 2: a quoted field spans lines 2-");
+
+        assertThat(sent.get()).as("refused while the client was still sending").isLessThan(chunks);
+        assertThat(count("SELECT count(*) FROM jobs")).isEqualTo(jobs);
+        assertThat(count("SELECT count(*) FROM job_items")).isEqualTo(items);
+    }
+
+    @Test
     void shouldAbandonAnUploadThatStallsAndStoreNothing() {
         long jobs = count("SELECT count(*) FROM jobs");
         org.springframework.core.io.buffer.DefaultDataBufferFactory buffers =
