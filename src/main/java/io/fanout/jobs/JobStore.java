@@ -19,7 +19,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Jobs and their items in PostgreSQL: submission in one transaction, claims with {@code FOR UPDATE SKIP LOCKED}
+ * Jobs and their items in PostgreSQL (submissions are staged by {@link JobStaging}): claims with {@code FOR UPDATE SKIP LOCKED}
  * under a lease, result writes that only the current claim can make, and the reads of the API.
  */
 final class JobStore {
@@ -51,72 +51,38 @@ final class JobStore {
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    private final JobStaging staging;
 
     JobStore(ConnectionFactory connectionFactory) {
         this.db = DatabaseClient.create(connectionFactory);
         this.tx = TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
+        this.staging = new JobStaging(db, this);
     }
 
-    /**
-     * Creates a job and its items in one transaction: an upload that fails half-way (a malformed line) leaves
-     * neither job nor item. With an idempotency key already used, stores nothing and answers the earlier job.
-     */
+    /** See {@link JobStaging#submit}. */
     Mono<Submitted> submit(String endpoint, int concurrency, @Nullable String idempotencyKey, Flux<NewItem> items,
-                           int batchSize) {
-        DatabaseClient.GenericExecuteSpec insert = db.sql("INSERT INTO jobs (endpoint, concurrency, idempotency_key)"
-                        + " VALUES (:endpoint, :concurrency, :key) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
-                .bind("endpoint", endpoint)
-                .bind("concurrency", concurrency);
-        insert = idempotencyKey == null ? insert.bindNull("key", String.class) : insert.bind("key", idempotencyKey);
-        Mono<Submitted> work = insert
-                .map(row -> Objects.requireNonNull(row.get("id", Long.class)))
-                .one()
-                .flatMap(id -> insertItems(id, items, batchSize).thenReturn(new Submitted(id, false)))
-                .switchIfEmpty(Mono.defer(() -> idempotencyKey == null ? Mono.empty()
-                        : findByIdempotencyKey(idempotencyKey).map(id -> new Submitted(id, true))));
-        return work.as(tx::transactional);
+                           int batchSize, Duration lease) {
+        return staging.submit(endpoint, concurrency, idempotencyKey, items, batchSize, lease);
     }
 
-    private Mono<Void> insertItems(long jobId, Flux<NewItem> items, int batchSize) {
-        AtomicInteger total = new AtomicInteger();
-        // An error from the upload (a malformed line) waits for the INSERT in flight instead of cancelling it: a
-        // statement cancelled half-way can leave its pooled connection unusable, and the rollback needs it.
-        return items.buffer(batchSize)
-                .concatMapDelayError(batch -> {
-                    total.addAndGet(batch.size());
-                    Integer[] numbers = new Integer[batch.size()];
-                    String[] inputs = new String[batch.size()];
-                    for (int i = 0; i < numbers.length; i++) {
-                        numbers[i] = batch.get(i).item();
-                        inputs[i] = batch.get(i).input();
-                    }
-                    return db.sql("INSERT INTO job_items (job_id, item, input)"
-                                    + " SELECT :job, n, i FROM unnest(CAST(:numbers AS int[]), CAST(:inputs AS text[])) AS t(n, i)")
-                            .bind("job", jobId)
-                            .bind("numbers", numbers)
-                            .bind("inputs", inputs)
-                            .then();
-                }, false, 1)
-                .then(Mono.defer(() -> {
-                    if (total.get() == 0) {
-                        return Mono.error(new UploadException("the submission has no items"));
-                    }
-                    return db.sql("UPDATE jobs SET total = :total WHERE id = :id")
-                            .bind("total", total.get())
-                            .bind("id", jobId)
-                            .then();
-                }));
+    /** See {@link JobStaging#sweep}. */
+    Mono<Long> sweepStaging() {
+        return staging.sweep();
     }
 
+    /** The job submitted with this key; a 409 error while that submission is still being uploaded. */
     Mono<Long> findByIdempotencyKey(String key) {
-        return db.sql("SELECT id FROM jobs WHERE idempotency_key = :key")
+        return db.sql("SELECT id, state FROM jobs WHERE idempotency_key = :key")
                 .bind("key", key)
-                .map(row -> Objects.requireNonNull(row.get("id", Long.class)))
-                .one();
+                .map(row -> Objects.equals(row.get("state", String.class), "staging") ? -1L
+                        : Objects.requireNonNull(row.get("id", Long.class)))
+                .one()
+                .flatMap(id -> id < 0 ? Mono.error(new UploadException(409, "a submission with this"
+                        + " Idempotency-Key is still being uploaded; retry when it has finished")) : Mono.just(id));
     }
 
     Mono<JobView> job(long id) {
-        return db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = :id")
+        return db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = :id AND state <> 'staging'")
                 .bind("id", id)
                 .map(JobStore::view)
                 .one();
@@ -125,7 +91,7 @@ final class JobStore {
     /** One page of jobs, newest first, older than {@code before}, optionally in one state. */
     Flux<JobView> jobs(@Nullable String state, long before, int limit) {
         String where = state == null ? "" : " AND state = :state";
-        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id < :before"
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id < :before AND state <> 'staging'"
                         + where + " ORDER BY id DESC LIMIT :limit")
                 .bind("before", before)
                 .bind("limit", limit);

@@ -150,12 +150,21 @@ final class JobWorker implements SmartLifecycle {
         log.info("job worker {} started: {} slots", owner, properties.workers());
     }
 
-    /** Gives back expired leases of any instance and refreshes the queue depth gauge. */
+    /**
+     * Gives back expired leases of any instance, deletes staging jobs whose upload stopped renewing them (a crashed
+     * instance) and refreshes the queue depth gauge.
+     */
     private Mono<Void> housekeeping() {
         return store.release(null)
                 .doOnNext(n -> {
                     if (n > 0) {
                         log.info("took back {} items whose lease expired", n);
+                    }
+                })
+                .then(store.sweepStaging())
+                .doOnNext(n -> {
+                    if (n > 0) {
+                        log.info("deleted {} staged uploads whose instance stopped renewing them", n);
                     }
                 })
                 .then(store.queueDepth().doOnNext(queueDepth::set))

@@ -155,7 +155,7 @@ final class JobsRoutes {
                     }
                 })
                 .concatWith(Mono.fromRunnable(reader::finish));
-        return store.submit(endpoint, concurrency, key, items, properties.insertBatch())
+        return store.submit(endpoint, concurrency, key, items, properties.insertBatch(), properties.lease())
                 .flatMap(this::acceptedSubmission);
     }
 
@@ -208,7 +208,7 @@ final class JobsRoutes {
                         target.schema().check(fields, where);
                         items.add(item(count, fields, where));
                     }
-                    return store.submit(endpoint, concurrency, key, Flux.fromIterable(items), properties.insertBatch());
+                    return store.submit(endpoint, concurrency, key, Flux.fromIterable(items), properties.insertBatch(), properties.lease());
                 })
                 .flatMap(this::acceptedSubmission);
     }
