@@ -140,7 +140,11 @@ final class JobStore {
         long jobId = job.id();
         // Two statements in one transaction: the lock first, then (with a snapshot taken after the lock, so it sees
         // every claim committed by whoever held it before) room, claim and the job's start in one round trip.
-        Mono<List<Claimed>> work = db.sql("SELECT pg_try_advisory_xact_lock(:ns, :job) AS locked")
+        // The claim transaction holds the job's lock: a worker paused inside it (GC, SIGSTOP) would keep every other
+        // instance from claiming the job, so PostgreSQL ends such a session after one lease.
+        Mono<List<Claimed>> work = db.sql("SELECT set_config('idle_in_transaction_session_timeout', :idle, true),"
+                        + " pg_try_advisory_xact_lock(:ns, :job) AS locked")
+                .bind("idle", Long.toString(lease.toMillis()))
                 .bind("ns", CLAIM_LOCK)
                 .bind("job", (int) jobId)
                 .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))

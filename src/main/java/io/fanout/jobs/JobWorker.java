@@ -67,6 +67,12 @@ final class JobWorker implements SmartLifecycle {
     private final Counter retried;
     private final Timer claimLatency;
     private final Timer writeLatency;
+    /**
+     * How long a database call of the worker may take before it counts as stuck and is given up (its items run
+     * again after their lease): without it, one statement that never answers would stop the poll, or hold its
+     * slots for good so that this worker never claims again.
+     */
+    private final Duration stuck;
     private volatile boolean running;
     private @Nullable Disposable pipeline;
     private final Disposable.Composite background = Disposables.composite();
@@ -83,6 +89,8 @@ final class JobWorker implements SmartLifecycle {
         this.properties = properties;
         this.notifications = notifications;
         this.owner = owner;
+        Duration threeLeases = properties.lease().multipliedBy(3);
+        this.stuck = threeLeases.compareTo(Duration.ofSeconds(30)) > 0 ? threeLeases : Duration.ofSeconds(30);
         this.succeeded = items(registry, "succeeded");
         this.failed = items(registry, "failed");
         this.retried = items(registry, "retried");
@@ -133,6 +141,7 @@ final class JobWorker implements SmartLifecycle {
         background.add(Flux.interval(properties.lease().dividedBy(3))
                 .onBackpressureDrop()
                 .concatMap(tick -> store.renew(owner, properties.lease())
+                        .timeout(stuck)
                         .onErrorResume(e -> warn("renewing leases", e)), 1)
                 .subscribe());
         Duration retentionCheck = properties.retention().compareTo(Duration.ofMinutes(1)) < 0
@@ -168,6 +177,8 @@ final class JobWorker implements SmartLifecycle {
                     }
                 })
                 .then(store.queueDepth().doOnNext(queueDepth::set))
+                // a statement that never answers must not stop the poll (and with it every later round)
+                .timeout(stuck)
                 .onErrorResume(e -> warn("housekeeping", e))
                 .then();
     }
@@ -222,6 +233,7 @@ final class JobWorker implements SmartLifecycle {
     private Flux<Claimed> claim(ActiveJob job, int wanted) {
         long start = System.nanoTime();
         return store.claim(job, wanted, owner, properties.lease())
+                .timeout(stuck)
                 .doOnNext(c -> {
                     log.debug("claimed job {} item {} (claim {})", c.jobId(), c.item(), c.claim());
                     inFlight.incrementAndGet();
@@ -245,6 +257,10 @@ final class JobWorker implements SmartLifecycle {
                             .map(result -> outcome(c, result.status(), JobResultLine.of(c.item(), c.input(), result),
                                     result.retryAfter()));
                 })
+                // every claimed item must end in exactly one outcome, or its slot is never freed: with all slots
+                // held that way, this worker would never claim again and new jobs would stay queued
+                .switchIfEmpty(Mono.fromSupplier(() -> outcome(c, 500, JobResultLine.failed(c.item(), c.input(), 500,
+                        "internal error: the item produced no answer"), null)))
                 .doOnNext(o -> log.debug("ran job {} item {}: {}", c.jobId(), c.item(), o.status()))
                 .onErrorResume(e -> {
                     log.warn("job {} item {} failed unexpectedly: {}", c.jobId(), c.item(), e.toString());
@@ -300,6 +316,8 @@ final class JobWorker implements SmartLifecycle {
                 .concatMap(o -> store.retry(o).doOnNext(n -> retried.increment()))
                 .then();
         return writeFinals.then(writeRetries)
+                // a write that never answers must not hold its slots for good (the items run again after the lease)
+                .timeout(stuck)
                 .onErrorResume(e -> warn("writing results (the items run again when their lease expires)", e))
                 .doFinally(signal -> {
                     writeLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
