@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,8 +47,6 @@ final class JobStore {
     private static final String JOB_COLUMNS = "id, endpoint, state, concurrency, total, succeeded, failed,"
             + " created_at, started_at, finished_at";
     private static final String ACTIVE = "state IN ('queued', 'running')";
-    /** Namespace of the advisory locks that serialise claims of one job across instances. */
-    private static final int CLAIM_LOCK = 0x6a6f6273; // "jobs"
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
@@ -132,57 +131,41 @@ final class JobStore {
     }
 
     /**
-     * Claims up to {@code wanted} pending items of a job in item order, never more than the job's concurrency
-     * minus its items running anywhere. One transaction per job; an advisory lock makes claimers of the same job
-     * on other instances skip it for this round, so the running count they see is exact.
+     * Claims pending items of several jobs in one round trip ({@code fanout_claim}, V2_2): per job, in item order,
+     * up to its share and never more than its concurrency minus its items running anywhere. An advisory lock per
+     * job makes claimers of the same job on other instances skip it for this round, so the running count they see
+     * is exact. Rows are handed out only once the statement has completed (and committed).
      */
-    Flux<Claimed> claim(ActiveJob job, int wanted, String owner, Duration lease) {
-        long jobId = job.id();
-        // Two statements in one transaction: the lock first, then (with a snapshot taken after the lock, so it sees
-        // every claim committed by whoever held it before) room, claim and the job's start in one round trip.
-        // The claim transaction holds the job's lock: a worker paused inside it (GC, SIGSTOP) would keep every other
-        // instance from claiming the job, so PostgreSQL ends such a session after one lease.
-        Mono<List<Claimed>> work = db.sql("SELECT set_config('idle_in_transaction_session_timeout', :idle, true),"
-                        + " pg_try_advisory_xact_lock(:ns, :job) AS locked")
-                .bind("idle", Long.toString(lease.toMillis()))
-                .bind("ns", CLAIM_LOCK)
-                .bind("job", (int) jobId)
-                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
-                .one()
-                .filter(Boolean::booleanValue)
-                .flatMap(locked -> db.sql("WITH room AS (SELECT greatest(0, least(:n, j.concurrency - (SELECT count(*)"
-                                + " FROM job_items r WHERE r.job_id = j.id AND r.state = 'running'))) AS n"
-                                + " FROM jobs j WHERE j.id = :job AND j." + ACTIVE + "),"
-                                + " c AS (SELECT item FROM job_items WHERE job_id = :job AND state = 'pending'"
-                                + " AND not_before <= now() ORDER BY item"
-                                + " LIMIT coalesce((SELECT n FROM room), 0) FOR UPDATE SKIP LOCKED),"
-                                + " claimed AS (UPDATE job_items i SET state = 'running',"
-                                + " claim = nextval('job_item_claims'), lease_owner = :owner,"
-                                + " lease_until = now() + :lease * interval '1 millisecond'"
-                                + " FROM c WHERE i.job_id = :job AND i.item = c.item"
-                                + " RETURNING i.item, i.input, i.attempts, i.claim),"
-                                + " started AS (UPDATE jobs SET state = 'running', started_at = now()"
-                                + " WHERE id = :job AND state = 'queued' AND EXISTS (SELECT 1 FROM claimed))"
-                                + " SELECT item, input, attempts, claim FROM claimed")
-                        .bind("job", jobId)
-                        .bind("n", wanted)
-                        .bind("owner", owner)
-                        .bind("lease", lease.toMillis())
-                        .map(row -> new Claimed(jobId, job.endpoint(), Objects.requireNonNull(row.get("item", Integer.class)),
-                                Objects.requireNonNull(row.get("input", String.class)),
-                                Objects.requireNonNull(row.get("attempts", Integer.class)),
-                                Objects.requireNonNull(row.get("claim", Long.class))))
-                        .all()
-                        .collectList()
-                        .map(claimed -> {
-                            List<Claimed> sorted = new ArrayList<>(claimed);
-                            sorted.sort(Comparator.comparingInt(Claimed::item));
-                            return sorted;
-                        }));
-        // Emitted only after the commit: an item handed out while its claim is still open would be run and its
-        // result written while the claim holds the row lock, and the claim would wait for demand from that very
-        // pipeline to finish - a deadlock between the database and the worker.
-        return work.as(tx::transactional).flatMapIterable(list -> list);
+    Flux<Claimed> claim(Map<ActiveJob, Integer> shares, String owner, Duration lease) {
+        if (shares.isEmpty()) {
+            return Flux.empty();
+        }
+        Map<Long, ActiveJob> byId = new HashMap<>();
+        Long[] ids = new Long[shares.size()];
+        Integer[] wanted = new Integer[shares.size()];
+        int i = 0;
+        for (Map.Entry<ActiveJob, Integer> e : shares.entrySet()) {
+            byId.put(e.getKey().id(), e.getKey());
+            ids[i] = e.getKey().id();
+            wanted[i++] = e.getValue();
+        }
+        return db.sql("SELECT job_id, item, input, attempts, claim FROM fanout_claim(CAST(:jobs AS bigint[]),"
+                        + " CAST(:wanted AS int[]), :owner, :lease)")
+                .bind("jobs", ids)
+                .bind("wanted", wanted)
+                .bind("owner", owner)
+                .bind("lease", lease.toMillis())
+                .map(row -> {
+                    long jobId = Objects.requireNonNull(row.get("job_id", Long.class));
+                    return new Claimed(jobId, byId.get(jobId).endpoint(),
+                            Objects.requireNonNull(row.get("item", Integer.class)),
+                            Objects.requireNonNull(row.get("input", String.class)),
+                            Objects.requireNonNull(row.get("attempts", Integer.class)),
+                            Objects.requireNonNull(row.get("claim", Long.class)));
+                })
+                .all()
+                .collectList()
+                .flatMapIterable(list -> list);
     }
 
     /**

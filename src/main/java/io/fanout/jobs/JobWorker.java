@@ -74,6 +74,8 @@ final class JobWorker implements SmartLifecycle {
      */
     private final Duration stuck;
     private volatile boolean running;
+    /** The active jobs as the last round read them; null: read them again. */
+    private volatile @Nullable List<ActiveJob> knownJobs;
     private @Nullable Disposable pipeline;
     private final Disposable.Composite background = Disposables.composite();
 
@@ -128,11 +130,12 @@ final class JobWorker implements SmartLifecycle {
                 .takeUntilOther(stopping.asMono())
                 .onBackpressureLatest();
         pipeline = triggers
-                .concatMap(trigger -> round(), 1)
+                .concatMap(this::round, 1)
                 // unbounded here: rounds never claim more than the free slots, and a bounded flatMap would ask
                 // for more items only after a quarter of its slots is free, leaving claimed items waiting
                 .flatMap(this::run, Integer.MAX_VALUE)
-                .bufferTimeout(64, Duration.ofMillis(10), true)
+                // group commit: while a write runs, outcomes gather and the next write takes them all (≤ 256)
+                .bufferTimeout(256, Duration.ofMillis(5), true)
                 .concatMap(this::write, 1)
                 .subscribe(null, error -> {
                     log.error("job worker stopped unexpectedly", error);
@@ -188,8 +191,13 @@ final class JobWorker implements SmartLifecycle {
         return Mono.empty();
     }
 
-    /** One round: share the free slots between active jobs and claim that many items. */
-    private Flux<Claimed> round() {
+    /**
+     * One round: share the free slots between active jobs and claim that many items. A round started by freed
+     * slots reuses the jobs read by the previous round (one round trip per round instead of two) unless that round
+     * came back short of what it asked for (a job ended, or its items wait for a retry); a poll or a notification
+     * always reads them again.
+     */
+    private Flux<Claimed> round(Object trigger) {
         if (!running) {
             return Flux.empty();
         }
@@ -197,13 +205,26 @@ final class JobWorker implements SmartLifecycle {
         if (free <= 0) {
             return Flux.empty();
         }
-        return store.activeJobs().collectList()
-                .flatMapMany(jobs -> {
-                    Map<ActiveJob, Integer> shares = share(jobs, free);
-                    return Flux.fromIterable(shares.entrySet())
-                            .concatMap(e -> claim(e.getKey(), e.getValue()));
+        List<ActiveJob> known = knownJobs;
+        Mono<List<ActiveJob>> jobs = trigger instanceof Boolean && known != null ? Mono.just(known)
+                : store.activeJobs().collectList().doOnNext(list -> knownJobs = list);
+        return jobs
+                .flatMapMany(list -> {
+                    Map<ActiveJob, Integer> shares = share(list, free);
+                    int asked = shares.values().stream().mapToInt(Integer::intValue).sum();
+                    AtomicInteger got = new AtomicInteger();
+                    return claim(shares)
+                            .doOnNext(c -> got.incrementAndGet())
+                            .doOnComplete(() -> {
+                                if (got.get() < asked) {
+                                    knownJobs = null;
+                                }
+                            });
                 })
-                .onErrorResume(e -> warn("claiming items", e));
+                .onErrorResume(e -> {
+                    knownJobs = null;
+                    return warn("claiming items", e);
+                });
     }
 
     /** Max-min fair split of {@code free} slots: each next slot to the job with the fewest items running here. */
@@ -230,9 +251,13 @@ final class JobWorker implements SmartLifecycle {
         return shares;
     }
 
-    private Flux<Claimed> claim(ActiveJob job, int wanted) {
+    /** Claims every job's share in one round trip. */
+    private Flux<Claimed> claim(Map<ActiveJob, Integer> shares) {
+        if (shares.isEmpty()) {
+            return Flux.empty();
+        }
         long start = System.nanoTime();
-        return store.claim(job, wanted, owner, properties.lease())
+        return store.claim(shares, owner, properties.lease())
                 .timeout(stuck)
                 .doOnNext(c -> {
                     log.debug("claimed job {} item {} (claim {})", c.jobId(), c.item(), c.claim());
