@@ -15,6 +15,7 @@ import io.fanout.admin.AdminRoutes;
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.UpstreamClientFactory;
+import io.fanout.edge.EdgeGuard;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
 import io.fanout.plan.CompiledConfig;
@@ -104,11 +105,12 @@ class FanoutConfiguration {
     RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
                                                 Environment environment, ConfigPipeline pipeline,
                                                 ObjectProvider<ConfigStore> store,
-                                                ObjectProvider<ConfigApplier> applier) {
+                                                ObjectProvider<ConfigApplier> applier,
+                                                ObjectProvider<EdgeGuard> edge) {
         AdminAuth auth = AdminAuth.fromEnvironment(environment);
         String source = properties.config() == null ? "(no file)" : properties.config().toString();
         return new AdminRoutes(active, auth, source, pipeline, store.getIfAvailable(), applier.getIfAvailable())
                 .routes()
-                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes()));
+                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes(), edge.getIfAvailable()));
     }
 }

@@ -23,6 +23,7 @@ import io.fanout.engine.CompositeResult;
 import io.fanout.engine.Engine;
 import io.fanout.engine.Execution;
 import io.fanout.engine.RequestInput;
+import io.fanout.edge.EdgeGuard;
 import io.fanout.json.JsonBytes;
 import io.fanout.json.JsonValidator;
 import io.fanout.render.Envelope;
@@ -42,11 +43,13 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
     private final ActiveConfig active;
     private final Engine engine;
     private final long maxRequestBody;
+    private final @Nullable EdgeGuard edge;
 
-    CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody) {
+    CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody, @Nullable EdgeGuard edge) {
         this.active = active;
         this.engine = engine;
         this.maxRequestBody = maxRequestBody;
+        this.edge = edge;
     }
 
     @Override
@@ -58,7 +61,10 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         CompiledConfig config = active.current();
         RouteTable.Lookup lookup = config.routes().find(request.method().name(), path);
         if (lookup instanceof RouteTable.Found found) {
-            return Mono.just(r -> handle(r, found));
+            EdgeGuard guard = edge;
+            // SPEC §8: only endpoints with auth meet the edge (identity, quota, scopes); the rest pay nothing
+            return Mono.just(found.endpoint().auth() == null || guard == null ? r -> handle(r, found)
+                    : r -> guard.admit(r, config, found.endpoint(), admitted -> handle(admitted, found)));
         }
         if (lookup instanceof RouteTable.WrongMethod wrong) {
             return Mono.just(r -> {
@@ -109,7 +115,8 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
                                      byte @Nullable [] body) {
         MultiValueMap<String, String> query = request.exchange().getRequest().getQueryParams();
         RequestInput input = new RequestInput(RequestIds.of(request.exchange()), found.pathVariables(),
-                query::getFirst, headers::getFirst, body);
+                query::getFirst, headers::getFirst, body,
+                found.endpoint().auth() == null ? null : EdgeGuard.client(request.exchange()));
         Execution ex = engine.start(found.endpoint(), input, false);
         String accept = headers.getFirst(HttpHeaders.ACCEPT);
         if (accept != null && accept.contains("application/x-ndjson")) {

@@ -1,9 +1,11 @@
 package io.fanout.web;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.fanout.edge.EdgeGuard;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
 
@@ -14,12 +16,18 @@ public final class WebRoutes {
     }
 
     public static RouterFunction<ServerResponse> create(ActiveConfig active, Engine engine, long maxRequestBody) {
+        return create(active, engine, maxRequestBody, null);
+    }
+
+    /** The routes, with {@code edge} guarding endpoints that have {@code auth} (SPEC §8). */
+    public static RouterFunction<ServerResponse> create(ActiveConfig active, Engine engine, long maxRequestBody,
+                                                        @Nullable EdgeGuard edge) {
         RouterFunction<ServerResponse> jobs = RouterFunctions.route(
                 r -> CompositeRoutes.isReserved(r.requestPath().pathWithinApplication().value())
                         && r.requestPath().pathWithinApplication().value().startsWith("/jobs"),
                 r -> ProblemWriter.response(r.exchange(), 503, "jobs need a database: configure spring.r2dbc.url",
                         null));
-        return jobs.and(new CompositeRoutes(active, engine, maxRequestBody));
+        return jobs.and(new CompositeRoutes(active, engine, maxRequestBody, edge));
     }
 
     /** Paths of Fanout's own APIs ({@code /actuator}, {@code /admin}, {@code /jobs}): never a composite endpoint. */
