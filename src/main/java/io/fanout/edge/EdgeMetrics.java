@@ -41,6 +41,7 @@ final class EdgeMetrics {
         Gauge.builder("fanout.edge.quota.store", state, DoubleSupplier::getAsDouble)
                 .description("1 while the Redis quota store answers, 0 while this instance meters locally")
                 .tag("store", "redis")
+                .strongReference(true)
                 .register(registry);
     }
 }

@@ -30,7 +30,9 @@ final class RedisQuotaStore implements QuotaStore {
 
     private static final Logger log = LoggerFactory.getLogger(RedisQuotaStore.class);
 
-    static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    /** The first connection of a cold instance loads classes and resolves the host: more than a command. */
+    private static final Duration CONNECT_WAIT = Duration.ofSeconds(3);
     private static final Duration RECONNECT_AFTER = Duration.ofSeconds(2);
     private static final Duration WARN_EVERY = Duration.ofSeconds(30);
     private static final String KEY_PREFIX = "fanout:quota:";
@@ -92,10 +94,11 @@ final class RedisQuotaStore implements QuotaStore {
         String[] keys = {KEY_PREFIX + plan.name() + ":" + clientId};
         long ttl = Math.max(1, Quota.window(plan) * 2);
         return connection()
+                .timeout(CONNECT_WAIT)
                 .flatMap(c -> c.reactive().<Object>eval(SCRIPT, ScriptOutputType.MULTI, keys,
                         Double.toString(plan.rate().perSecond()), Integer.toString(plan.burst()), Long.toString(ttl))
-                        .next())
-                .timeout(COMMAND_TIMEOUT)
+                        .next()
+                        .timeout(COMMAND_TIMEOUT))
                 .map(result -> {
                     List<?> values = (List<?>) result;
                     boolean allowed = ((Number) values.get(0)).longValue() == 1;
