@@ -308,7 +308,7 @@ public final class Keys {
     /** {@code clients.api-keys.keys.<name>}. */
     public enum ApiKey implements ConfigKey {
         SHA256(of("sha256", Notation.STRING, REQUIRED, "SHA-256 of the key, 64 hex digits; never the key itself.")),
-        PLAN(of("plan", Notation.STRING, "default", "The client's plan."));
+        PLAN(of("plan", Notation.STRING, null, "The client's plan; without one, the plan named default."));
 
         private final Spec spec;
 
