@@ -9,7 +9,6 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -19,9 +18,9 @@ import io.fanout.definition.ClientsDefinition;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.plan.EndpointAuth;
 import io.fanout.plan.EndpointPlan;
-import io.fanout.render.ProblemDocument;
 import io.fanout.template.ClientIdentity;
-import io.fanout.web.RequestIds;
+import io.fanout.web.CompositeGuard;
+import io.fanout.web.ProblemWriter;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,9 +29,8 @@ import reactor.core.publisher.Mono;
  * endpoint's scopes, then run the handler with the caller in the exchange for the templates. A refused request is
  * answered here with its problem, challenge and headers; no upstream is called for it.
  */
-public final class EdgeGuard {
+public final class EdgeGuard implements CompositeGuard {
 
-    private static final String CLIENT = EdgeGuard.class.getName() + ".client";
     static final String RATE_LIMIT_POLICY = "RateLimit-Policy";
     static final String RATE_LIMIT = "RateLimit";
 
@@ -62,6 +60,7 @@ public final class EdgeGuard {
     }
 
     /** Admits the request to {@code next}, or answers the refusal. {@code plan.auth()} must not be null. */
+    @Override
     public Mono<ServerResponse> admit(ServerRequest request, CompiledConfig config, EndpointPlan plan,
                                       HandlerFunction<ServerResponse> next) {
         EndpointAuth auth = java.util.Objects.requireNonNull(plan.auth());
@@ -174,18 +173,13 @@ public final class EdgeGuard {
 
     private Mono<ServerResponse> refuse(ServerWebExchange exchange, EdgeRefusal refusal) {
         metrics.refused(refusal.reason());
-        byte[] body = ProblemDocument.of(refusal.type(), refusal.status(), refusal.detail(),
-                RequestIds.of(exchange), Map.of());
-        return ServerResponse.status(refusal.status())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .headers(h -> {
-                    if (refusal.challenge() != null) {
-                        h.set(HttpHeaders.WWW_AUTHENTICATE, refusal.challenge());
-                    }
-                    if (refusal.retryAfter() > 0) {
-                        h.set(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfter()));
-                    }
-                })
-                .body((message, context) -> message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
+        HttpHeaders h = new HttpHeaders();
+        if (refusal.challenge() != null) {
+            h.set(HttpHeaders.WWW_AUTHENTICATE, refusal.challenge());
+        }
+        if (refusal.retryAfter() > 0) {
+            h.set(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfter()));
+        }
+        return ProblemWriter.response(exchange, refusal.type(), refusal.status(), refusal.detail(), h);
     }
 }

@@ -23,7 +23,6 @@ import io.fanout.engine.CompositeResult;
 import io.fanout.engine.Engine;
 import io.fanout.engine.Execution;
 import io.fanout.engine.RequestInput;
-import io.fanout.edge.EdgeGuard;
 import io.fanout.json.JsonBytes;
 import io.fanout.json.JsonValidator;
 import io.fanout.render.Envelope;
@@ -43,9 +42,9 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
     private final ActiveConfig active;
     private final Engine engine;
     private final long maxRequestBody;
-    private final @Nullable EdgeGuard edge;
+    private final @Nullable CompositeGuard edge;
 
-    CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody, @Nullable EdgeGuard edge) {
+    CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody, @Nullable CompositeGuard edge) {
         this.active = active;
         this.engine = engine;
         this.maxRequestBody = maxRequestBody;
@@ -61,7 +60,7 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         CompiledConfig config = active.current();
         RouteTable.Lookup lookup = config.routes().find(request.method().name(), path);
         if (lookup instanceof RouteTable.Found found) {
-            EdgeGuard guard = edge;
+            CompositeGuard guard = edge;
             // SPEC §8: only endpoints with auth meet the edge (identity, quota, scopes); the rest pay nothing
             return Mono.just(found.endpoint().auth() == null || guard == null ? r -> handle(r, found)
                     : r -> guard.admit(r, config, found.endpoint(), admitted -> handle(admitted, found)));
@@ -116,7 +115,7 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         MultiValueMap<String, String> query = request.exchange().getRequest().getQueryParams();
         RequestInput input = new RequestInput(RequestIds.of(request.exchange()), found.pathVariables(),
                 query::getFirst, headers::getFirst, body,
-                found.endpoint().auth() == null ? null : EdgeGuard.client(request.exchange()));
+                found.endpoint().auth() == null ? null : request.exchange().getAttribute(CompositeGuard.CLIENT));
         Execution ex = engine.start(found.endpoint(), input, false);
         String accept = headers.getFirst(HttpHeaders.ACCEPT);
         if (accept != null && accept.contains("application/x-ndjson")) {

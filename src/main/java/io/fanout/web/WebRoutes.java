@@ -5,7 +5,6 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.fanout.edge.EdgeGuard;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
 
@@ -21,7 +20,7 @@ public final class WebRoutes {
 
     /** The routes, with {@code edge} guarding endpoints that have {@code auth} (SPEC §8). */
     public static RouterFunction<ServerResponse> create(ActiveConfig active, Engine engine, long maxRequestBody,
-                                                        @Nullable EdgeGuard edge) {
+                                                        @Nullable CompositeGuard edge) {
         RouterFunction<ServerResponse> jobs = RouterFunctions.route(
                 r -> CompositeRoutes.isReserved(r.requestPath().pathWithinApplication().value())
                         && r.requestPath().pathWithinApplication().value().startsWith("/jobs"),
