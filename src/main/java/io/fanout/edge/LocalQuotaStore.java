@@ -53,7 +53,9 @@ final class LocalQuotaStore implements QuotaStore {
         }
     }
 
+    /** Buckets held, after pending evictions ran (for tests and diagnostics). */
     long size() {
+        buckets.cleanUp();
         return buckets.estimatedSize();
     }
 }
