@@ -273,4 +273,19 @@ class EdgeIntegrationTests extends FanoutIntegrationTest {
         assertThat(result.getResponseBody()).contains("identity-unavailable");
         assertThat(A.seen()).isEmpty();
     }
+
+    @Test
+    void shouldReportClientsProblemsThroughTheAdminDryRunLocated() {
+        String invalid = config(JWKS.url() + jwksPath).replace("${A}", A.url())
+                .replace("audiences: [fanout]", "audiences: [fanout]\n    algorithms: [none]")
+                .replace("plan: gold }", "plan: platinum }");
+
+        client.put().uri("/admin/config?dry-run=true").header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .contentType(org.springframework.http.MediaType.parseMediaType("application/yaml"))
+                .bodyValue(invalid).exchange()
+                .expectStatus().isEqualTo(422)
+                .expectBody()
+                .jsonPath("$.errors[?(@.location == 'clients.jwt.algorithms[0]')]").exists()
+                .jsonPath("$.errors[?(@.location == 'clients.api-keys.keys.mobile-app.plan')]").exists();
+    }
 }
