@@ -78,7 +78,14 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
 
     static boolean isReserved(String path) {
         return startsWithSegment(path, "/actuator") || startsWithSegment(path, "/admin")
-                || startsWithSegment(path, "/jobs");
+                || startsWithSegment(path, "/jobs") || isApiDocumentation(path);
+    }
+
+    /** OpenAPI and Swagger UI (io.fanout.tooling, springdoc); the binder refuses endpoints under these too. */
+    private static boolean isApiDocumentation(String path) {
+        return startsWithSegment(path, "/v3/api-docs") || path.startsWith("/v3/api-docs.")
+                || startsWithSegment(path, "/swagger-ui.html") || startsWithSegment(path, "/swagger-ui")
+                || startsWithSegment(path, "/webjars");
     }
 
     private static boolean startsWithSegment(String path, String prefix) {
