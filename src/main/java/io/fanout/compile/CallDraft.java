@@ -201,11 +201,28 @@ final class CallDraft {
                 }
                 return ValueRef.item(r);
             }
+            case "client" -> {
+                if (!endpoint.readsClient(r, location, problems)) {
+                    return null;
+                }
+                if (!key.equals("id") && !key.equals("plan")) {
+                    problems.add(new ConfigProblem(location, "unknown client field '" + key + "' in " + r.text()
+                            + " (known: id, plan)", "write {client.id} or {client.plan}"));
+                    return null;
+                }
+                return ValueRef.client(r, key.equals("plan"));
+            }
+            case "claims" -> {
+                if (!needsName(r, location, problems) || !endpoint.readsClient(r, location, problems)) {
+                    return null;
+                }
+                return ValueRef.claim(r);
+            }
             default -> {
                 int idx = endpoint.callNames().indexOf(r.source());
                 if (idx < 0) {
                     problems.add(new ConfigProblem(location, endpoint.unknownCall(r.source()),
-                            "template sources are path, query, header, body, item or a call name"));
+                            "template sources are path, query, header, body, item, client, claims or a call name"));
                     return null;
                 }
                 depSet.add(idx);

@@ -79,6 +79,7 @@ public final class ConfigPipeline {
         UpstreamChecks upstreamChecks = new UpstreamChecks(bound, expander);
         Map<String, UpstreamDefinition> expanded = new LinkedHashMap<>();
         bound.definition().upstreams().forEach((name, u) -> expanded.put(name, upstreamChecks.check(u, problems)));
+        ClientsChecks.check(bound, problems);
         Map<String, String> routes = new LinkedHashMap<>();
         List<EndpointDraft> endpoints = new ArrayList<>();
         for (EndpointDefinition e : bound.definition().endpoints().values()) {

@@ -12,16 +12,19 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import io.fanout.definition.AuthMode;
 import io.fanout.definition.BoundConfig;
 import io.fanout.definition.CallDefinition;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.EndpointDefinition;
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.plan.CallPlan;
+import io.fanout.plan.EndpointAuth;
 import io.fanout.plan.EndpointPlan;
 import io.fanout.plan.OutcomeTimers;
 import io.fanout.plan.RequestOutcome;
 import io.fanout.plan.RoutePattern;
+import io.fanout.template.TemplateRef;
 import io.fanout.upstream.UpstreamClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -34,7 +37,8 @@ import io.micrometer.core.instrument.Tags;
 final class EndpointDraft {
 
     /** Template sources that are not call names. */
-    static final Set<String> RESERVED_SOURCES = Set.of("path", "query", "header", "body", "item");
+    static final Set<String> RESERVED_SOURCES = Set.of("path", "query", "header", "body", "item", "client",
+            "claims");
 
     private final EndpointDefinition def;
     private final BoundConfig bound;
@@ -44,6 +48,7 @@ final class EndpointDraft {
     private final List<CallDraft> calls = new ArrayList<>();
     private final Set<String> queryParameters = new LinkedHashSet<>();
     private final Set<String> headers = new LinkedHashSet<>();
+    private final Set<String> clientTemplates = new LinkedHashSet<>();
 
     /**
      * @param routes the routes of the endpoints before this one ({@code GET /users/{}} to endpoint name), to which
@@ -69,7 +74,7 @@ final class EndpointDraft {
             String callAt = at + ".calls." + c.name();
             if (RESERVED_SOURCES.contains(c.name())) {
                 problems.add(new ConfigProblem(callAt, "call name '" + c.name() + "' is reserved",
-                        "path, query, header, body and item are template sources; rename the call"));
+                        "path, query, header, body, item, client and claims are template sources; rename the call"));
             }
             calls.add(new CallDraft(c, callAt, this, problems));
         }
@@ -108,6 +113,28 @@ final class EndpointDraft {
 
     void readsHeader(String lowerCaseName) {
         headers.add(lowerCaseName);
+    }
+
+    /**
+     * Notes a {@code {client.*}} or {@code {claims.*}} template; false (reported) when the endpoint has no
+     * {@code auth}, so nobody would be identified, or, for claims, when there are no tokens to read them from.
+     */
+    boolean readsClient(TemplateRef ref, String location, List<ConfigProblem> problems) {
+        clientTemplates.add(ref.text());
+        String at = "endpoints." + def.name();
+        if (def.auth() == AuthMode.NONE) {
+            if (!bound.rejected(at + ".auth")) {
+                problems.add(new ConfigProblem(location, ref.text() + " needs auth: required or optional on the"
+                        + " endpoint", "without auth nobody is identified"));
+            }
+            return false;
+        }
+        if (ref.source().equals("claims") && bound.definition().clients().jwt() == null) {
+            problems.add(new ConfigProblem(location, ref.text() + " reads a JWT claim, but clients.jwt is not"
+                    + " configured", "configure clients.jwt"));
+            return false;
+        }
+        return true;
     }
 
     String unknownCall(String name) {
@@ -172,7 +199,10 @@ final class EndpointDraft {
         OutcomeTimers<RequestOutcome> timers = new OutcomeTimers<>(registry, "fanout.requests", "Composite requests",
                 Tags.of("endpoint", def.name()), RequestOutcome.class, RequestOutcome::tag);
         List<String> forwarded = def.forwardHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
+        EndpointAuth auth = def.auth() == AuthMode.NONE ? null
+                : new EndpointAuth(def.auth() == AuthMode.REQUIRED, def.scopes());
         return new EndpointPlan(def.name(), def.method(), pattern, def.deadline(), def.onFailure(), forwarded, plans,
-                readsBody, hasDeps, List.copyOf(queryParameters), List.copyOf(headers), timers);
+                readsBody, hasDeps, List.copyOf(queryParameters), List.copyOf(headers), timers, auth,
+                List.copyOf(clientTemplates));
     }
 }

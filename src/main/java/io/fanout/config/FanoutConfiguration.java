@@ -27,6 +27,7 @@ import io.fanout.store.DatabaseMode;
 import io.fanout.store.FileModeCondition;
 import io.fanout.upstream.transport.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
+import io.fanout.web.CompositeGuard;
 import io.fanout.web.WebRoutes;
 import io.fanout.web.auth.BearerTokenAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -118,10 +119,10 @@ class FanoutConfiguration {
     @Bean
     RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
                                                 Environment environment, ConfigSource source,
-                                                Admission admission) {
+                                                Admission admission, ObjectProvider<CompositeGuard> edge) {
         return new AdminRoutes(active, BearerTokenAuthenticator.admin(environment), source).routes()
-                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes(),
-                        admission));
+                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes(), admission,
+                        edge.getIfAvailable()));
     }
 
     /** File mode's start and config source: the file's config, dry runs only (database mode's are in {@code reload}). */

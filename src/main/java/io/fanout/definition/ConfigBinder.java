@@ -28,6 +28,7 @@ public final class ConfigBinder {
         ProblemCollector problems = new ProblemCollector();
         Map<String, UpstreamDefinition> upstreams = new LinkedHashMap<>();
         Map<String, EndpointDefinition> endpoints = new LinkedHashMap<>();
+        ClientsDefinition clients = ClientsDefinition.NONE;
         if (document instanceof Map<?, ?> map) {
             Section top = Section.of(problems, "", map, ConfigSection.DOCUMENT);
             Section upstreamsSection = namedEntries(top, Top.UPSTREAMS);
@@ -44,11 +45,12 @@ public final class ConfigBinder {
                     endpoints.put(name, EndpointBinder.bind(name, s));
                 }
             }
+            clients = ClientsBinder.bind(top);
         } else if (document != null) {
             problems.add("", "expected a map with 'upstreams' and 'endpoints' but the document is "
                     + ProblemCollector.describe(document));
         }
-        return new BoundConfig(document, new ConfigDefinition(upstreams, endpoints), problems.list());
+        return new BoundConfig(document, new ConfigDefinition(upstreams, endpoints, clients), problems.list());
     }
 
     /** {@code upstreams:} or {@code endpoints:} with nothing under it is as good as absent: zero of them. */

@@ -16,7 +16,14 @@ public enum ConfigSection {
     HEDGE("upstreams.<name>.hedge", List.of(Keys.Hedge.values())),
     CACHE("upstreams.<name>.cache", List.of(Keys.Cache.values())),
     ENDPOINT("endpoints.<name>", List.of(Keys.Endpoint.values())),
-    CALL("endpoints.<name>.calls.<call>", List.of(Keys.Call.values()));
+    CALL("endpoints.<name>.calls.<call>", List.of(Keys.Call.values())),
+    CLIENTS("clients", List.of(Keys.Clients.values())),
+    JWT("clients.jwt", List.of(Keys.Jwt.values())),
+    API_KEYS("clients.api-keys", List.of(Keys.ApiKeys.values())),
+    API_KEY("clients.api-keys.keys.<name>", List.of(Keys.ApiKey.values())),
+    /** Named plans ({@link #PLAN}) next to its own keys. */
+    PLANS("clients.plans", List.of(Keys.Plans.values())),
+    PLAN("clients.plans.<name>", List.of(Keys.Plan.values()));
 
     private final String location;
     private final List<ConfigKey> keys;

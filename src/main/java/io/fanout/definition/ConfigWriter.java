@@ -28,7 +28,60 @@ public final class ConfigWriter {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("upstreams", upstreams);
         document.put("endpoints", endpoints);
+        if (!config.clients().equals(ClientsDefinition.NONE)) {
+            document.put("clients", clients(config.clients()));
+        }
         return document;
+    }
+
+    private static Map<String, Object> clients(ClientsDefinition c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        ClientsDefinition.Jwt jwt = c.jwt();
+        if (jwt != null) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("issuer", jwt.issuer());
+            j.put("jwks-uri", jwt.jwksUri());
+            j.put("audiences", new ArrayList<>(jwt.audiences()));
+            if (!jwt.algorithms().equals(ClientsDefinition.Jwt.DEFAULT_ALGORITHMS)) {
+                j.put("algorithms", new ArrayList<>(jwt.algorithms()));
+            }
+            durationUnless(j, "clock-skew", jwt.clockSkew(), ClientsDefinition.Jwt.DEFAULT_CLOCK_SKEW);
+            durationUnless(j, "jwks-cache", jwt.jwksCache(), ClientsDefinition.Jwt.DEFAULT_JWKS_CACHE);
+            m.put("jwt", j);
+        }
+        ClientsDefinition.ApiKeys apiKeys = c.apiKeys();
+        if (apiKeys != null) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            if (!apiKeys.header().equals(ClientsDefinition.ApiKeys.DEFAULT_HEADER)) {
+                a.put("header", apiKeys.header());
+            }
+            Map<String, Object> keys = new LinkedHashMap<>();
+            apiKeys.keys().forEach((name, key) -> {
+                Map<String, Object> k = new LinkedHashMap<>();
+                k.put("sha256", key.sha256());
+                putIfNotNull(k, "plan", key.plan());
+                keys.put(name, k);
+            });
+            a.put("keys", keys);
+            m.put("api-keys", a);
+        }
+        if (!c.plans().isEmpty() || c.planClaim() != null) {
+            Map<String, Object> plans = new LinkedHashMap<>();
+            c.plans().forEach((name, plan) -> {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("rate", ConfigValues.formatRate(plan.rate()));
+                if (plan.burst() != Defaults.burst(plan.rate())) {
+                    p.put("burst", plan.burst());
+                }
+                plans.put(name, p);
+            });
+            putIfNotNull(plans, "plan-claim", c.planClaim());
+            m.put("plans", plans);
+        }
+        if (c.quotaStore() != ClientsDefinition.QuotaStore.LOCAL) {
+            m.put("quota-store", c.quotaStore().name().toLowerCase(Locale.ROOT));
+        }
+        return m;
     }
 
     private static Map<String, Object> upstream(UpstreamDefinition u) {
@@ -167,6 +220,12 @@ public final class ConfigWriter {
         }
         if (!e.forwardHeaders().isEmpty()) {
             m.put("forward-headers", new ArrayList<>(e.forwardHeaders()));
+        }
+        if (e.auth() != AuthMode.NONE) {
+            m.put("auth", e.auth().name().toLowerCase(Locale.ROOT));
+        }
+        if (!e.scopes().isEmpty()) {
+            m.put("scopes", new ArrayList<>(e.scopes()));
         }
         Map<String, Object> calls = new LinkedHashMap<>();
         e.calls().forEach((name, call) -> calls.put(name, call(call)));

@@ -44,7 +44,9 @@ final class EndpointBinder {
                 or(s.duration(Endpoint.DEADLINE), EndpointDefinition.DEFAULT_DEADLINE),
                 onFailure(s),
                 Shapes.forwardHeaders(s, Endpoint.FORWARD_HEADERS),
-                calls(s));
+                calls(s),
+                ClientsBinder.auth(s),
+                ClientsBinder.scopes(s));
     }
 
     /** An endpoint path: literal segments and whole-segment variables, each variable once, outside /admin etc. */

@@ -16,14 +16,24 @@ import java.util.Map;
  * @param onFailure      partial (default) or fail-fast
  * @param forwardHeaders client headers forwarded to every call (deny by default)
  * @param calls          calls in declaration order (the order of {@code data})
+ * @param auth           whether callers must identify themselves (default none)
+ * @param scopes         scopes a token must carry, each of them
  */
 public record EndpointDefinition(String name, String method, String path, Duration deadline, OnFailure onFailure,
-                                 List<String> forwardHeaders, Map<String, CallDefinition> calls) {
+                                 List<String> forwardHeaders, Map<String, CallDefinition> calls, AuthMode auth,
+                                 List<String> scopes) {
 
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
 
     public EndpointDefinition {
         forwardHeaders = List.copyOf(forwardHeaders);
         calls = Collections.unmodifiableMap(new LinkedHashMap<>(calls));
+        scopes = List.copyOf(scopes);
+    }
+
+    /** A public endpoint (no {@code auth}). */
+    public EndpointDefinition(String name, String method, String path, Duration deadline, OnFailure onFailure,
+                              List<String> forwardHeaders, Map<String, CallDefinition> calls) {
+        this(name, method, path, deadline, onFailure, forwardHeaders, calls, AuthMode.NONE, List.of());
     }
 }

@@ -23,7 +23,8 @@ public final class Keys {
     /** The document's top level. */
     public enum Top implements ConfigKey {
         UPSTREAMS(of("upstreams", Notation.NAMED_SECTIONS, null, "The services Fanout calls, by name.")),
-        ENDPOINTS(of("endpoints", Notation.NAMED_SECTIONS, null, "The composite endpoints Fanout serves, by name."));
+        ENDPOINTS(of("endpoints", Notation.NAMED_SECTIONS, null, "The composite endpoints Fanout serves, by name.")),
+        CLIENTS(of("clients", Notation.SECTION, null, "Who may call endpoints with auth: JWT, API keys, quotas."));
 
         private final Spec spec;
 
@@ -197,7 +198,10 @@ public final class Keys {
         ON_FAILURE(choice("on-failure", "partial", List.of("partial", "fail-fast"),
                 "partial: optional calls may fail; fail-fast: the first failed required call cancels the rest.")),
         FORWARD_HEADERS(of("forward-headers", Notation.HEADER_LIST, "[]", "Client headers forwarded to every call.")),
-        CALLS(of("calls", Notation.NAMED_SECTIONS, REQUIRED, "The calls; their order is the order of data."));
+        CALLS(of("calls", Notation.NAMED_SECTIONS, REQUIRED, "The calls; their order is the order of data.")),
+        AUTH(choice("auth", "none", List.of("required", "optional", "none"),
+                "required: a valid JWT or API key; optional: one if presented; none: public, not metered.")),
+        SCOPES(of("scopes", Notation.STRING_LIST, "[]", "Every listed scope must be in the token's scope/scp."));
 
         private final Spec spec;
 
@@ -233,6 +237,115 @@ public final class Keys {
         private final Spec spec;
 
         Call(Spec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public Spec spec() {
+            return spec;
+        }
+    }
+
+    /** {@code clients}. */
+    public enum Clients implements ConfigKey {
+        JWT(of("jwt", Notation.SECTION, null, "OAuth2/OIDC access tokens (JWT) checked against a JWKS.")),
+        API_KEYS(of("api-keys", Notation.SECTION, null, "Static keys, configured as SHA-256 hex digests only.")),
+        PLANS(of("plans", Notation.NAMED_SECTIONS, null, "Inbound quotas by plan name, and plan-claim.")),
+        QUOTA_STORE(choice("quota-store", "local", List.of("local", "redis"),
+                "local: buckets per instance; redis: one bucket per client for the fleet."));
+
+        private final Spec spec;
+
+        Clients(Spec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public Spec spec() {
+            return spec;
+        }
+    }
+
+    /** {@code clients.jwt}. */
+    public enum Jwt implements ConfigKey {
+        ISSUER(of("issuer", Notation.STRING, REQUIRED, "The exact iss of accepted tokens.")),
+        JWKS_URI(of("jwks-uri", Notation.STRING, REQUIRED, "http(s) URL of the issuer's JSON Web Key Set.")),
+        AUDIENCES(of("audiences", Notation.STRING_LIST, REQUIRED, "A token's aud must contain one of these.")),
+        ALGORITHMS(of("algorithms", Notation.STRING_LIST, "[RS256, ES256]",
+                "Accepted signature algorithms; none and HMAC are never accepted.")),
+        CLOCK_SKEW(min("clock-skew", Notation.DURATION, "30s", "0ms", "Tolerance for exp and nbf.")),
+        JWKS_CACHE(min("jwks-cache", Notation.DURATION, "5m", "1s", "How long fetched keys are used."));
+
+        private final Spec spec;
+
+        Jwt(Spec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public Spec spec() {
+            return spec;
+        }
+    }
+
+    /** {@code clients.api-keys}. */
+    public enum ApiKeys implements ConfigKey {
+        HEADER(of("header", Notation.STRING, "X-Api-Key", "The request header carrying the key.")),
+        KEYS(of("keys", Notation.NAMED_SECTIONS, REQUIRED, "Keys by client name (the client id)."));
+
+        private final Spec spec;
+
+        ApiKeys(Spec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public Spec spec() {
+            return spec;
+        }
+    }
+
+    /** {@code clients.api-keys.keys.<name>}. */
+    public enum ApiKey implements ConfigKey {
+        SHA256(of("sha256", Notation.STRING, REQUIRED, "SHA-256 of the key, 64 hex digits; never the key itself.")),
+        PLAN(of("plan", Notation.STRING, null, "The client's plan; without one, the plan named default."));
+
+        private final Spec spec;
+
+        ApiKey(Spec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public Spec spec() {
+            return spec;
+        }
+    }
+
+    /** {@code clients.plans}: named plans, plus this key. */
+    public enum Plans implements ConfigKey {
+        PLAN_CLAIM(of("plan-claim", Notation.STRING, null, "JWT claim naming the client's plan."));
+
+        private final Spec spec;
+
+        Plans(Spec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public Spec spec() {
+            return spec;
+        }
+    }
+
+    /** {@code clients.plans.<name>}. */
+    public enum Plan implements ConfigKey {
+        RATE(of("rate", Notation.RATE, REQUIRED, "Requests per second, minute or hour (the refill rate).")),
+        BURST(min("burst", Notation.WHOLE_NUMBER, "one second's worth", "1", "Bucket size: requests at once."));
+
+        private final Spec spec;
+
+        Plan(Spec spec) {
             this.spec = spec;
         }
 

@@ -38,5 +38,9 @@ public enum Notation {
     /** A policy: {@code false} (off), {@code true} (its defaults) or a map of its keys. */
     POLICY,
     /** A map of named entries, each a section of its own (upstreams, endpoints, calls). */
-    NAMED_SECTIONS
+    NAMED_SECTIONS,
+    /** A map of its own section's keys ({@code clients}, {@code clients.jwt}). */
+    SECTION,
+    /** A list of strings (audiences, algorithms, scopes). */
+    STRING_LIST
 }

@@ -2,6 +2,7 @@ package io.fanout.engine;
 
 import org.jspecify.annotations.Nullable;
 
+import io.fanout.template.ClientIdentity;
 import io.fanout.template.TemplateScope;
 import io.fanout.json.JsonCodec;
 import tools.jackson.databind.JsonNode;
@@ -72,6 +73,11 @@ final class RequestScope implements TemplateScope {
         return null;
     }
 
+    @Override
+    public @Nullable ClientIdentity client() {
+        return input.client();
+    }
+
     private record ItemScope(RequestScope parent, JsonNode item) implements TemplateScope {
         @Override
         public String pathVariable(int index) {
@@ -101,6 +107,11 @@ final class RequestScope implements TemplateScope {
         @Override
         public @Nullable JsonNode callBody(int callIndex) {
             return parent.callBody(callIndex);
+        }
+
+        @Override
+        public @Nullable ClientIdentity client() {
+            return parent.client();
         }
     }
 }

@@ -147,6 +147,11 @@ final class Submissions {
             throw new UploadException(404, "no endpoint named '" + endpoint + "'" + (known.isEmpty() ? ""
                     : " (known: " + String.join(", ", known) + ")"));
         }
+        if (!plan.clientTemplates().isEmpty()) {
+            // SPEC §8: job items run with the submitter's authority, so there is no client to read
+            throw new UploadException(400, "endpoint '" + endpoint + "' uses " + plan.clientTemplates().get(0)
+                    + ", which only a live request with auth has: it cannot run as a job");
+        }
         return new Target(plan, ItemSchema.of(plan));
     }
 

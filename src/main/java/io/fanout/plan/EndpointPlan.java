@@ -3,6 +3,8 @@ package io.fanout.plan;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import io.fanout.definition.OnFailure;
 
 /**
@@ -21,17 +23,30 @@ import io.fanout.definition.OnFailure;
  * @param queryParameters    client query parameters its templates read ({@code {query.X}}), first use first
  * @param headers            client headers its templates read ({@code {header.X}}), lower case, first use first
  * @param timers             request timers by outcome
+ * @param auth               what callers must prove (SPEC §8), or null for a public endpoint
+ * @param clientTemplates    its {@code {client.*}} and {@code {claims.*}} templates as written, first use first
  */
 public record EndpointPlan(String name, String method, RoutePattern route, Duration deadline, OnFailure onFailure,
                            List<String> forwardHeaders, List<CallPlan> calls, boolean readsBody,
                            boolean hasDependencies, List<String> queryParameters, List<String> headers,
-                           OutcomeTimers<RequestOutcome> timers) {
+                           OutcomeTimers<RequestOutcome> timers, @Nullable EndpointAuth auth,
+                           List<String> clientTemplates) {
 
     public EndpointPlan {
         forwardHeaders = List.copyOf(forwardHeaders);
         calls = List.copyOf(calls);
         queryParameters = List.copyOf(queryParameters);
         headers = List.copyOf(headers);
+        clientTemplates = List.copyOf(clientTemplates);
+    }
+
+    /** A public endpoint. */
+    public EndpointPlan(String name, String method, RoutePattern route, Duration deadline, OnFailure onFailure,
+                        List<String> forwardHeaders, List<CallPlan> calls, boolean readsBody,
+                        boolean hasDependencies, List<String> queryParameters, List<String> headers,
+                        OutcomeTimers<RequestOutcome> timers) {
+        this(name, method, route, deadline, onFailure, forwardHeaders, calls, readsBody, hasDependencies,
+                queryParameters, headers, timers, null, List.of());
     }
 
     /** The endpoint path's variables in order ({@code {path.X}} reads them). */

@@ -27,4 +27,9 @@ public interface TemplateScope {
 
     /** The current element of a for-each, or null outside one. */
     @Nullable JsonNode item();
+
+    /** Who is calling ({@code {client.*}}, {@code {claims.*}}), or null on endpoints without {@code auth}. */
+    default @Nullable ClientIdentity client() {
+        return null;
+    }
 }

@@ -10,7 +10,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeType;
 
 /** A compiled reference: knows where to read its value and how to turn it into text. */
-public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, ValueRef.Header, ValueRef.Json {
+public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, ValueRef.Header, ValueRef.Json,
+        ValueRef.Client, ValueRef.Claim {
 
     final String text;
     final @Nullable String defaultValue;
@@ -67,6 +68,21 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
     /** {@code {CALL.a.b}}: a field of the whole body of the call at {@code callIndex}. */
     public static ValueRef call(TemplateRef ref, int callIndex) {
         return new Json(ref, callIndex, ref.path());
+    }
+
+    /** {@code {client.id}} or {@code {client.plan}}: who is calling. */
+    public static ValueRef client(TemplateRef ref, boolean plan) {
+        return new Client(ref, plan);
+    }
+
+    /** {@code {claims.a.b}}: a claim of the caller's verified token. */
+    public static ValueRef claim(TemplateRef ref) {
+        return new Claim(ref, ref.path());
+    }
+
+    /** Whether this reads who is calling, which only a live request with {@code auth} knows. */
+    public boolean readsClient() {
+        return this instanceof Client || this instanceof Claim;
     }
 
     /** Whether this reads the client's body (so the engine must parse it). */
@@ -176,6 +192,63 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
         @Nullable Object resolveJson(TemplateScope scope) {
             JsonNode n = node(scope);
             return n != null ? n : defaultValue;
+        }
+    }
+
+    static final class Client extends ValueRef {
+        private final boolean plan;
+
+        Client(TemplateRef ref, boolean plan) {
+            super(ref);
+            this.plan = plan;
+        }
+
+        @Override
+        @Nullable String resolveRaw(TemplateScope scope) {
+            ClientIdentity client = scope.client();
+            return client == null ? null : plan ? client.plan() : client.id();
+        }
+    }
+
+    /** A claim: strings, numbers and booleans are values; an object or array is {@code bad-template-value}. */
+    static final class Claim extends ValueRef {
+        private final String[] path;
+
+        Claim(TemplateRef ref, List<String> path) {
+            super(ref);
+            this.path = path.toArray(String[]::new);
+        }
+
+        private @Nullable Object value(TemplateScope scope) {
+            ClientIdentity client = scope.client();
+            Object v = client == null ? null : client.claim(path);
+            if (v instanceof java.util.Map<?, ?> || v instanceof java.util.Collection<?>) {
+                throw new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, text + " is "
+                        + (v instanceof java.util.Map<?, ?> ? "an object" : "an array") + ", not a single value");
+            }
+            return v;
+        }
+
+        @Override
+        @Nullable String resolveRaw(TemplateScope scope) {
+            Object v = value(scope);
+            return v == null ? null : v.toString();
+        }
+
+        @Override
+        @Nullable Object resolveJson(TemplateScope scope) {
+            Object v = value(scope);
+            if (v == null) {
+                return defaultValue;
+            }
+            if (v instanceof Boolean b) {
+                return tools.jackson.databind.node.JsonNodeFactory.instance.booleanNode(b);
+            }
+            if (v instanceof Number n) {
+                return tools.jackson.databind.node.JsonNodeFactory.instance.numberNode(
+                        new java.math.BigDecimal(n.toString()));
+            }
+            return v.toString();
         }
     }
 }

@@ -139,7 +139,11 @@ public final class ConfigSchema {
                     ordered("type", "string", "description", "SQL of a jdbc call")));
             case POLICY -> child == null ? ordered("type", List.of("boolean", "object"))
                     : ordered("anyOf", List.of(ordered("type", "boolean"), object(child)));
-            case NAMED_SECTIONS -> named(key, child, section == ConfigSection.DOCUMENT);
+            // clients.plans: named plans next to its own key (plan-claim)
+            case NAMED_SECTIONS -> child == ConfigSection.PLANS ? plans()
+                    : named(key, child, section == ConfigSection.DOCUMENT);
+            case STRING_LIST -> ordered("type", "array", "items", ordered("type", "string", "pattern", "^\\S+$"),
+                    "uniqueItems", true);
             // a notation added later: accepted as anything (start-up must not fail on it); ConfigSchemaTests names it
             default -> ordered("$comment", UNMAPPED + notation);
         };
@@ -179,6 +183,13 @@ public final class ConfigSchema {
             }
         }
         return ordered("type", "string", "enum", values);
+    }
+
+    /** {@code clients.plans}: {@code plan-claim}, and any other key a plan of its own (SPEC §8). */
+    private static Map<String, Object> plans() {
+        Map<String, Object> schema = object(ConfigSection.PLANS);
+        schema.put("additionalProperties", object(ConfigSection.PLAN));
+        return schema;
     }
 
     /** A map of author-chosen names, each an object of the child section (or anything when none is declared). */

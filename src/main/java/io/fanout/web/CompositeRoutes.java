@@ -44,16 +44,19 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
     private final Engine engine;
     private final long maxRequestBody;
     private final Admission admission;
+    private final @Nullable CompositeGuard edge;
 
     CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody) {
-        this(active, engine, maxRequestBody, Admission.off());
+        this(active, engine, maxRequestBody, Admission.off(), null);
     }
 
-    CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody, Admission admission) {
+    CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody, Admission admission,
+                    @Nullable CompositeGuard edge) {
         this.active = active;
         this.engine = engine;
         this.maxRequestBody = maxRequestBody;
         this.admission = admission;
+        this.edge = edge;
     }
 
     @Override
@@ -65,8 +68,14 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         CompiledConfig config = active.current();
         RouteTable.Lookup lookup = config.routes().find(request.method().name(), path);
         if (lookup instanceof RouteTable.Found found) {
-            // SPEC §11: over the in-flight limit the request is refused here, before any upstream call
-            return Mono.just(r -> admission.admit(r.exchange(), RequestIds.of(r.exchange()), () -> handle(r, found)));
+            CompositeGuard guard = edge;
+            // SPEC §8: only endpoints with auth meet the edge (identity, quota, scopes); the rest pay nothing.
+            // SPEC §11: over the in-flight limit the request is refused before any upstream call, after the quota.
+            if (found.endpoint().auth() == null || guard == null) {
+                return Mono.just(r -> admission.admit(r.exchange(), RequestIds.of(r.exchange()), () -> handle(r, found)));
+            }
+            return Mono.just(r -> guard.admit(r, config, found.endpoint(), admitted ->
+                    admission.admit(admitted.exchange(), RequestIds.of(admitted.exchange()), () -> handle(admitted, found))));
         }
         if (lookup instanceof RouteTable.WrongMethod wrong) {
             return Mono.just(r -> {
@@ -124,7 +133,8 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
                                      byte @Nullable [] body) {
         MultiValueMap<String, String> query = request.exchange().getRequest().getQueryParams();
         RequestInput input = new RequestInput(RequestIds.of(request.exchange()), found.pathVariables(),
-                query::getFirst, headers::getFirst, body);
+                query::getFirst, headers::getFirst, body,
+                found.endpoint().auth() == null ? null : request.exchange().getAttribute(CompositeGuard.CLIENT));
         Execution ex = engine.start(found.endpoint(), input, false);
         String accept = headers.getFirst(HttpHeaders.ACCEPT);
         if (accept != null && accept.contains("application/x-ndjson")) {

@@ -48,6 +48,23 @@ public final class ProblemWriter {
                 .body((message, context) -> message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
     }
 
+    /**
+     * A problem of its own {@code type} (not the one for its status), e.g. the edge's {@code invalid-token} and
+     * {@code quota-exceeded} (SPEC §8).
+     */
+    public static Mono<ServerResponse> response(ServerWebExchange exchange, String type, int status, String detail,
+                                                @Nullable HttpHeaders extraHeaders) {
+        byte[] body = ProblemDocument.of(type, status, detail, RequestIds.of(exchange), Map.of());
+        return ServerResponse.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .headers(h -> {
+                    if (extraHeaders != null) {
+                        h.addAll(extraHeaders);
+                    }
+                })
+                .body((message, context) -> message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
+    }
+
     /** Writes a problem straight to a response (for exception handlers). */
     static Mono<Void> write(ServerWebExchange exchange, int status, String detail, @Nullable Duration retryAfter) {
         ServerHttpResponse response = exchange.getResponse();

@@ -1,5 +1,6 @@
 package io.fanout.web;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -15,18 +16,21 @@ public final class WebRoutes {
     }
 
     public static RouterFunction<ServerResponse> create(ActiveConfig active, Engine engine, long maxRequestBody) {
-        return create(active, engine, maxRequestBody, Admission.off());
+        return create(active, engine, maxRequestBody, Admission.off(), null);
     }
 
-    /** As {@link #create(ActiveConfig, Engine, long)}, composite requests admitted by {@code admission} (SPEC §11). */
+    /**
+     * The routes: endpoints with {@code auth} meet {@code edge} first (identity, quota, scopes; SPEC §8), then
+     * every composite request is admitted by {@code admission} (SPEC §11: client quotas are checked before it).
+     */
     public static RouterFunction<ServerResponse> create(ActiveConfig active, Engine engine, long maxRequestBody,
-                                                        Admission admission) {
+                                                        Admission admission, @Nullable CompositeGuard edge) {
         RouterFunction<ServerResponse> jobs = RouterFunctions.route(
                 r -> CompositeRoutes.isReserved(r.requestPath().pathWithinApplication().value())
                         && r.requestPath().pathWithinApplication().value().startsWith("/jobs"),
                 r -> ProblemWriter.response(r.exchange(), 503, "jobs need a database: configure spring.r2dbc.url",
                         null));
-        return jobs.and(new CompositeRoutes(active, engine, maxRequestBody, admission));
+        return jobs.and(new CompositeRoutes(active, engine, maxRequestBody, admission, edge));
     }
 
     /** Paths of Fanout's own APIs ({@code /actuator}, {@code /admin}, {@code /jobs}): never a composite endpoint. */

@@ -104,7 +104,7 @@ class CallValidationTest {
 
         assertThat(problem).isEqualTo(new ConfigProblem("endpoints.e.calls." + name,
                 "call name '" + name + "' is reserved",
-                "path, query, header, body and item are template sources; rename the call"));
+                "path, query, header, body, item, client and claims are template sources; rename the call"));
     }
 
     @Test

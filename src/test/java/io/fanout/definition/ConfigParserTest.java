@@ -252,7 +252,7 @@ class ConfigParserTest {
 
         assertThat(problem.location()).isEqualTo("upstream");
         assertThat(problem.message()).isEqualTo("unknown key 'upstream'");
-        assertThat(problem.hint()).isEqualTo("did you mean 'upstreams'? allowed: upstreams, endpoints");
+        assertThat(problem.hint()).isEqualTo("did you mean 'upstreams'? allowed: upstreams, endpoints, clients");
     }
 
     @Test

@@ -44,7 +44,7 @@ class EndpointValidationTest {
         assertThat(problem.location()).isEqualTo("endpoints.e.on-failures");
         assertThat(problem.message()).isEqualTo("unknown key 'on-failures'");
         assertThat(problem.hint()).isEqualTo(
-                "did you mean 'on-failure'? allowed: method, path, deadline, on-failure, forward-headers, calls");
+                "did you mean 'on-failure'? allowed: method, path, deadline, on-failure, forward-headers, calls, auth, scopes");
     }
 
     @Test

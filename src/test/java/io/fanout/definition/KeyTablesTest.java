@@ -21,7 +21,7 @@ class KeyTablesTest {
     private static final Set<String> DESCRIBED = Set.of("one second's worth", "the upstream's", "by method");
 
     /** A valid document per section, with {@code KEY: VALUE} placed inside the section. */
-    private static final Map<ConfigSection, String> DOCUMENTS = Map.of(
+    private static final Map<ConfigSection, String> DOCUMENTS = documents(
             ConfigSection.UPSTREAM, "upstreams: { u: { url: 'http://h:1', KEY: VALUE } }",
             ConfigSection.BULKHEAD,
             "upstreams: { u: { url: 'http://h:1', bulkhead: { max-concurrent: 1, KEY: VALUE } } }",
@@ -33,7 +33,22 @@ class KeyTablesTest {
             ConfigSection.ENDPOINT,
             "endpoints: { e: { path: /e, calls: { a: { upstream: u, path: /a } }, KEY: VALUE } }",
             ConfigSection.CALL, "endpoints: { e: { path: /e, calls: { a: { upstream: u, path: /a, for-each: b.c,"
-                    + " KEY: VALUE } } } }");
+                    + " KEY: VALUE } } } }",
+            ConfigSection.CLIENTS, "clients: { KEY: VALUE }",
+            ConfigSection.JWT, "clients: { jwt: { issuer: i, jwks-uri: 'http://h/j', audiences: [a], KEY: VALUE } }",
+            ConfigSection.API_KEYS, "clients: { api-keys: { keys: {}, KEY: VALUE } }",
+            ConfigSection.API_KEY, "clients: { api-keys: { keys: { k: { sha256: " + "ab".repeat(32)
+                    + ", KEY: VALUE } } } }",
+            ConfigSection.PLANS, "clients: { plans: { KEY: VALUE } }",
+            ConfigSection.PLAN, "clients: { plans: { p: { rate: 5/s, KEY: VALUE } } }");
+
+    private static Map<ConfigSection, String> documents(Object... pairs) {
+        Map<ConfigSection, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((ConfigSection) pairs[i], (String) pairs[i + 1]);
+        }
+        return m;
+    }
     /** Keys whose section needs another kind to accept them. */
     private static final String JDBC_UPSTREAM = "upstreams: { u: { kind: jdbc, url: 'jdbc:x', KEY: VALUE } }";
 
