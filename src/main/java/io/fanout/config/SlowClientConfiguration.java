@@ -30,6 +30,7 @@ class SlowClientConfiguration {
     @Bean
     NettyServerCustomizer slowClientCustomizer(ServerTimeouts timeouts) {
         long headerMillis = timeouts.headerTimeout().toMillis();
+        long bodyMillis = timeouts.bodyTimeout().toMillis();
         return server -> server.readTimeout(timeouts.bodyReadTimeout())
                 .doOnChannelInit((observer, channel, remoteAddress) -> {
                     ChannelPipeline pipeline = channel.pipeline();
@@ -37,20 +38,24 @@ class SlowClientConfiguration {
                     if (pipeline.get(NettyPipeline.HttpCodec) == null || pipeline.get(RAW_BYTES) != null) {
                         return;
                     }
-                    HeaderDeadline deadline = new HeaderDeadline(headerMillis);
+                    HeaderDeadline deadline = new HeaderDeadline(headerMillis, bodyMillis);
                     pipeline.addBefore(NettyPipeline.HttpCodec, RAW_BYTES, deadline.bytes);
                     pipeline.addAfter(NettyPipeline.HttpCodec, DECODED, deadline.requests);
                 });
     }
 
     /**
-     * One connection's header clock: armed by the first raw byte of a request, disarmed once the codec has decoded
-     * that request's headers, re-armed by the first byte after the request's last content. All on the channel's
-     * event loop, so plain fields suffice.
+     * One connection's request clock: armed by the first raw byte of a request (header deadline), re-armed when the
+     * codec has decoded its headers (body deadline, except for job uploads), disarmed by the request's last content.
+     * All on the channel's event loop, so plain fields suffice.
      */
     static final class HeaderDeadline {
 
+        /** Job uploads may take long while they keep sending; they have their own bounds (docs/jobs.md). */
+        private static final String UPLOADS = "/jobs";
+
         private final long millis;
+        private final long bodyMillis;
         private boolean betweenRequests = true;
         private @Nullable ScheduledFuture<?> timer;
 
@@ -75,18 +80,29 @@ class SlowClientConfiguration {
         final ChannelInboundHandlerAdapter requests = new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (msg instanceof HttpRequest) {
+                if (msg instanceof HttpRequest request) {
                     disarm();
+                    if (!(msg instanceof LastHttpContent) && !isUpload(request.uri())) {
+                        Runnable cut = () -> ctx.channel().close();
+                        timer = ctx.executor().schedule(cut, bodyMillis, TimeUnit.MILLISECONDS);
+                    }
                 }
                 if (msg instanceof LastHttpContent) {
+                    disarm();
                     betweenRequests = true;
                 }
                 ctx.fireChannelRead(msg);
             }
         };
 
-        HeaderDeadline(long millis) {
+        HeaderDeadline(long millis, long bodyMillis) {
             this.millis = millis;
+            this.bodyMillis = bodyMillis;
+        }
+
+        private static boolean isUpload(String uri) {
+            return uri.startsWith(UPLOADS) && (uri.length() == UPLOADS.length() || uri.charAt(UPLOADS.length()) == '/'
+                    || uri.charAt(UPLOADS.length()) == '?');
         }
 
         private void disarm() {

@@ -20,9 +20,11 @@ import io.fanout.testsupport.FanoutIntegrationTest;
  * Slow clients over a raw loopback socket: a client trickling its headers byte by byte (slowloris) is cut at
  * {@code fanout.server.header-timeout} even though bytes keep coming (Reactor Netty's idle timeout alone restarts with
  * every byte), a body that stops arriving is cut at {@code fanout.server.body-read-timeout}, and the time a kept-alive
- * connection waits between requests does not count against the header deadline.
+ * connection waits between requests does not count against the header deadline. A body trickled just fast enough to
+ * dodge the read timeout is cut at {@code fanout.server.body-timeout}.
  */
-@TestPropertySource(properties = {"fanout.server.header-timeout=1s", "fanout.server.body-read-timeout=1s"})
+@TestPropertySource(properties = {"fanout.server.header-timeout=1s", "fanout.server.body-read-timeout=1s",
+        "fanout.server.body-timeout=2s"})
 class SlowClientIntegrationTests extends FanoutIntegrationTest {
 
     /** Far above the 1s timeouts under test (a loaded 2-core box), far below "never". */
@@ -75,6 +77,35 @@ class SlowClientIntegrationTests extends FanoutIntegrationTest {
     }
 
     @Test
+    void shouldCutABodyTrickledJustFastEnoughToDodgeTheReadTimeout() throws IOException {
+        install("""
+                upstreams:
+                  sc2: { url: "${A}" }
+                endpoints:
+                  sc-trickle:
+                    method: POST
+                    path: /sc-trickle
+                    calls:
+                      fwd: { upstream: sc2, method: POST, path: /fwd2, body: "{body}" }
+                """);
+        A.on("/fwd2", json("{}"));
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(100);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /sc-trickle HTTP/1.1\r\nHost: fanout\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            long started = System.nanoTime();
+
+            // one byte per 100ms: the 1s read timeout never fires, the 1000 bytes would take 100s
+            Cut cut = trickleUntilCut(socket, out, started);
+
+            assertThat(cut.closed()).as("cut while the body kept trickling").isTrue();
+            assertThat(cut.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(1800));
+            assertThat(A.seen("/fwd2")).isEmpty();
+        }
+    }
+
+    @Test
     void shouldNotCountTheWaitBetweenKeptAliveRequestsAgainstTheHeaderDeadline() throws IOException,
             InterruptedException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -108,7 +139,7 @@ class SlowClientIntegrationTests extends FanoutIntegrationTest {
         }
         while (Duration.ofNanos(System.nanoTime() - started).compareTo(CUT_WITHIN) < 0) {
             try {
-                out.write('a');
+                out.write(' ');
                 out.flush();
                 int b = in.read();
                 if (b < 0) {
