@@ -25,7 +25,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
-import io.fanout.admin.AdminAuth;
+import io.fanout.web.auth.Authentication;
+import io.fanout.web.auth.BearerTokenAuthenticator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -54,14 +55,14 @@ class HealthDetailsConfiguration {
 
     @Bean
     WebFilter healthDetailsFilter(Environment environment) {
-        return new HealthDetailsFilter(AdminAuth.fromEnvironment(environment));
+        return new HealthDetailsFilter(BearerTokenAuthenticator.admin(environment));
     }
 
     /** Boot's reactive health extension, with the admin token standing in for an authenticated principal. */
     @EndpointWebExtension(endpoint = HealthEndpoint.class)
     static final class AdminHealthExtension extends ReactiveHealthEndpointWebExtension {
 
-        private static final Principal ADMIN = () -> AdminAuth.DEFAULT_NAME;
+        private static final Principal ADMIN = () -> BearerTokenAuthenticator.DEFAULT_NAME;
 
         private static final SecurityContext ADMIN_CONTEXT = new SecurityContext() {
             @Override
@@ -93,9 +94,9 @@ class HealthDetailsConfiguration {
     /** Marks health requests that carry a valid admin token; anything else stays anonymous (never a 401 here). */
     static final class HealthDetailsFilter implements WebFilter, Ordered {
 
-        private final AdminAuth auth;
+        private final BearerTokenAuthenticator auth;
 
-        HealthDetailsFilter(AdminAuth auth) {
+        HealthDetailsFilter(BearerTokenAuthenticator auth) {
             this.auth = auth;
         }
 
@@ -106,7 +107,7 @@ class HealthDetailsConfiguration {
                 return chain.filter(exchange);
             }
             String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-            if (auth.check(authorization) != AdminAuth.Result.OK) {
+            if (auth.check(authorization).status() != Authentication.Status.AUTHENTICATED) {
                 return chain.filter(exchange);
             }
             return chain.filter(exchange).contextWrite(context -> context.put(ADMIN_CALLER, Boolean.TRUE));
