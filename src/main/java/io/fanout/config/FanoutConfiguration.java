@@ -1,5 +1,6 @@
 package io.fanout.config;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -10,11 +11,13 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.admin.AdminRoutes;
+import io.fanout.admission.Admission;
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.UpstreamClientFactory;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
+import io.fanout.observe.RequestObserver;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.reload.ConfigSource;
 import io.fanout.reload.FileConfigSource;
@@ -107,15 +110,18 @@ class FanoutConfiguration {
     }
 
     @Bean
-    Engine engine() {
-        return new Engine();
+    Engine engine(ObjectProvider<RequestObserver> observer) {
+        // io.fanout.observe: spans, access log and overhead metric of every request and job item
+        return new Engine(observer.getIfAvailable(() -> RequestObserver.NONE));
     }
 
     @Bean
     RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
-                                                Environment environment, ConfigSource source) {
+                                                Environment environment, ConfigSource source,
+                                                Admission admission) {
         return new AdminRoutes(active, BearerTokenAuthenticator.admin(environment), source).routes()
-                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes()));
+                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes(),
+                        admission));
     }
 
     /** File mode's start and config source: the file's config, dry runs only (database mode's are in {@code reload}). */

@@ -67,6 +67,12 @@ final class EndpointBinder {
                     "/actuator, /admin and /jobs belong to Fanout itself");
             return;
         }
+        String documentation = documentationPrefix(segments);
+        if (documentation != null) {
+            s.problem(Endpoint.PATH, "path '" + path + "' is under the reserved prefix '" + documentation + "'",
+                    "/v3/api-docs, /swagger-ui.html, /swagger-ui and /webjars serve the API documentation");
+            return;
+        }
         Set<String> variables = new HashSet<>();
         for (String segment : segments) {
             Refusal refusal = refusal(segment, path, variables);
@@ -75,6 +81,14 @@ final class EndpointBinder {
                 return;
             }
         }
+    }
+
+    /** Where the OpenAPI document and Swagger UI are served (io.fanout.web.CompositeRoutes leaves them alone). */
+    private static @Nullable String documentationPrefix(String[] segments) {
+        if (segments[0].equals("v3") && segments.length > 1 && segments[1].equals("api-docs")) {
+            return "/v3/api-docs";
+        }
+        return List.of("swagger-ui.html", "swagger-ui", "webjars").contains(segments[0]) ? "/" + segments[0] : null;
     }
 
     private record Refusal(String message, @Nullable String hint) {

@@ -26,10 +26,18 @@ public final class CompositeResult {
     private final @Nullable CallOutcome requiredFailure;
     private final long durationNanos;
     private final boolean partial;
+    private final @Nullable String traceId;
 
     /** @param outcomes one per call, by call index, none missing (taken over, not copied) */
     CompositeResult(EndpointPlan plan, String requestId, CallOutcome[] outcomes, @Nullable CallOutcome requiredFailure,
                     long durationNanos) {
+        this(plan, requestId, outcomes, requiredFailure, durationNanos, null);
+    }
+
+    /** As above, with the request's W3C trace id (null when not traced). */
+    CompositeResult(EndpointPlan plan, String requestId, CallOutcome[] outcomes, @Nullable CallOutcome requiredFailure,
+                    long durationNanos, @Nullable String traceId) {
+        this.traceId = traceId;
         this.plan = plan;
         this.requestId = requestId;
         this.outcomes = outcomes;
@@ -48,6 +56,11 @@ public final class CompositeResult {
 
     public String requestId() {
         return requestId;
+    }
+
+    /** The request's W3C trace id ({@code meta.traceId}), or null when tracing is off. */
+    public @Nullable String traceId() {
+        return traceId;
     }
 
     /** Number of calls (the endpoint's, in declaration order). */

@@ -2,6 +2,7 @@ package io.fanout.engine;
 
 import java.util.function.Function;
 
+import io.fanout.observe.RequestObserver;
 import io.fanout.plan.EndpointPlan;
 import io.fanout.plan.RequestOutcome;
 import reactor.core.publisher.Flux;
@@ -15,9 +16,21 @@ import reactor.core.publisher.Mono;
  */
 public final class Engine {
 
+    private final RequestObserver observer;
+
+    /** An engine whose requests nobody observes (no spans, no access log, no overhead metric). */
+    public Engine() {
+        this(RequestObserver.NONE);
+    }
+
+    /** An engine that reports every request and job item to {@code observer} (io.fanout.observe). */
+    public Engine(RequestObserver observer) {
+        this.observer = observer;
+    }
+
     /** Prepares a run; nothing starts until the answer is subscribed. */
     public Execution start(EndpointPlan plan, RequestInput input, boolean batch) {
-        return new Execution(plan, input, batch);
+        return new Execution(plan, input, batch, observer);
     }
 
     /** Runs every call and answers the finished result. Cancelling it cancels every call in flight. */
@@ -44,6 +57,7 @@ public final class Engine {
         ex.cancelRemaining();
         CompositeResult result = ex.finish();
         ex.recordRequest(Execution.requestOutcome(result.failed(), result.partial()));
+        ex.observeFinished(result);
         return result;
     }
 }

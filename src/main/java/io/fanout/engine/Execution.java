@@ -9,6 +9,9 @@ import org.slf4j.LoggerFactory;
 
 import io.fanout.definition.OnFailure;
 import io.fanout.json.JsonCodec;
+import io.fanout.observe.LogKeys;
+import io.fanout.observe.RequestObserver;
+import io.fanout.observe.RequestTrace;
 import io.fanout.plan.CallPlan;
 import io.fanout.plan.EndpointPlan;
 import io.fanout.plan.ForEach;
@@ -45,10 +48,11 @@ public final class Execution {
     private final CallOutcome[] outcomes; // null until the call is done; all set once the run is over
     private final RequestScope scope;
     private final Sinks.@Nullable One<CallOutcome>[] done;
+    private final RequestTrace trace;
     private volatile @Nullable CallOutcome firstRequiredFailure;
 
     @SuppressWarnings("unchecked")
-    Execution(EndpointPlan plan, RequestInput input, boolean batch) {
+    Execution(EndpointPlan plan, RequestInput input, boolean batch, RequestObserver observer) {
         this.plan = plan;
         this.input = input;
         this.batch = batch;
@@ -64,6 +68,8 @@ public final class Execution {
             }
         }
         this.forwarded = forwardedHeaders(plan, input);
+        this.trace = observer.begin(plan.name(), plan.method(), plan.route().text(), input.requestId(), batch,
+                input.header());
     }
 
     /**
@@ -179,7 +185,8 @@ public final class Execution {
                     "the request to " + c.upstream() + " could not be built from the client's input"),
                     System.nanoTime() - start, 0));
         }
-        CallBudget budget = new CallBudget(c.timeout(), deadlineMillis, batch);
+        CallBudget budget = new CallBudget(c.timeout(), deadlineMillis, batch,
+                trace.call(c.name(), c.upstream(), index));
         return c.client().exchange(request, budget)
                 .map(r -> success(c, index, r, budget, start))
                 .onErrorResume(e -> Mono.just(CallOutcome.failure(c, index, classify(c, e), System.nanoTime() - start,
@@ -276,9 +283,16 @@ public final class Execution {
             if (c.required() && firstRequiredFailure == null) {
                 firstRequiredFailure = o;
             }
+            if (o.attempts() == 0 && o.elements() == null) {
+                trace.callFailed(c.name(), c.upstream(), f.type().wireName());
+            }
             if (log.isDebugEnabled()) {
-                log.debug("[{}] {} call {} failed: {} {}", input.requestId(), plan.name(), c.name(),
-                        f.type().wireName(), f.getMessage());
+                LogKeys k = LogKeys.current();
+                log.atDebug().addKeyValue(k.requestId(), input.requestId()).addKeyValue(k.traceId(), traceIdField())
+                        .addKeyValue(k.endpoint(), plan.name()).addKeyValue(k.call(), c.name())
+                        .addKeyValue(k.upstream(), c.upstream()).addKeyValue(k.errorType(), f.type().wireName())
+                        .log("[{}] {} call {} failed: {} {}", input.requestId(), plan.name(), c.name(),
+                                f.type().wireName(), f.getMessage());
             }
         }
         Sinks.One<CallOutcome> s = done[c.index()];
@@ -295,8 +309,19 @@ public final class Execution {
             }
             return f;
         }
-        log.error("[{}] {} call {} failed unexpectedly", input.requestId(), plan.name(), c.name(), e);
+        LogKeys k = LogKeys.current();
+        // no error-type field: the line carries the exception, which the formats write as their error fields
+        log.atError().addKeyValue(k.requestId(), input.requestId()).addKeyValue(k.traceId(), traceIdField())
+                .addKeyValue(k.endpoint(), plan.name()).addKeyValue(k.call(), c.name())
+                .addKeyValue(k.upstream(), c.upstream()).setCause(e)
+                .log("[{}] {} call {} failed unexpectedly", input.requestId(), plan.name(), c.name());
         return new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream() + ": the answer could not be processed");
+    }
+
+    /** The trace id for a log line's field: "" rather than null when not traced, so every format writes it alike. */
+    private String traceIdField() {
+        String id = trace.traceId();
+        return id == null ? "" : id;
     }
 
     private CallFailure deadlineExceeded() {
@@ -330,12 +355,24 @@ public final class Execution {
      */
     CompositeResult finish() {
         return new CompositeResult(plan, input.requestId(), outcomes, firstRequiredFailure,
-                System.nanoTime() - startNanos);
+                System.nanoTime() - startNanos, trace.traceId());
     }
 
-    /** Records the request outcome in the endpoint's timer. */
+    /** Records the request outcome in the endpoint's timer (and a cancellation in the request's trace). */
     void recordRequest(RequestOutcome outcome) {
-        plan.timers().record(outcome, System.nanoTime() - startNanos);
+        long elapsed = System.nanoTime() - startNanos;
+        plan.timers().record(outcome, elapsed);
+        if (outcome == RequestOutcome.CANCELLED) {
+            trace.cancelled(elapsed);
+        }
+    }
+
+    /** Reports the finished request: its trace ends, its overhead is recorded, its access-log line written. */
+    void observeFinished(CompositeResult result) {
+        CallOutcome failed = result.requiredFailure();
+        CallFailure f = failed == null ? null : failed.failure();
+        trace.finished(result.status(), result.partial(), f == null ? null : f.type().wireName(),
+                result.durationNanos(), CriticalPath.nanos(plan, outcomes));
     }
 
     static RequestOutcome requestOutcome(boolean failed, boolean partial) {

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,7 +20,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Jobs and their items in PostgreSQL: submission in one transaction, claims with {@code FOR UPDATE SKIP LOCKED}
+ * Jobs and their items in PostgreSQL (submissions are staged by {@link JobStaging}): claims with {@code FOR UPDATE SKIP LOCKED}
  * under a lease, result writes that only the current claim can make, and the reads of the API.
  */
 final class JobStore {
@@ -46,77 +47,41 @@ final class JobStore {
     private static final String JOB_COLUMNS = "id, endpoint, state, concurrency, total, succeeded, failed,"
             + " created_at, started_at, finished_at";
     private static final String ACTIVE = "state IN ('queued', 'running')";
-    /** Namespace of the advisory locks that serialise claims of one job across instances. */
-    private static final int CLAIM_LOCK = 0x6a6f6273; // "jobs"
 
     private final DatabaseClient db;
     private final TransactionalOperator tx;
+    private final JobStaging staging;
 
     JobStore(ConnectionFactory connectionFactory) {
         this.db = DatabaseClient.create(connectionFactory);
         this.tx = TransactionalOperator.create(new R2dbcTransactionManager(connectionFactory));
+        this.staging = new JobStaging(db, this);
     }
 
-    /**
-     * Creates a job and its items in one transaction: an upload that fails half-way (a malformed line) leaves
-     * neither job nor item. With an idempotency key already used, stores nothing and answers the earlier job.
-     */
+    /** See {@link JobStaging#submit}. */
     Mono<Submitted> submit(String endpoint, int concurrency, @Nullable String idempotencyKey, Flux<NewItem> items,
-                           int batchSize) {
-        DatabaseClient.GenericExecuteSpec insert = db.sql("INSERT INTO jobs (endpoint, concurrency, idempotency_key)"
-                        + " VALUES (:endpoint, :concurrency, :key) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
-                .bind("endpoint", endpoint)
-                .bind("concurrency", concurrency);
-        insert = idempotencyKey == null ? insert.bindNull("key", String.class) : insert.bind("key", idempotencyKey);
-        Mono<Submitted> work = insert
-                .map(row -> Objects.requireNonNull(row.get("id", Long.class)))
-                .one()
-                .flatMap(id -> insertItems(id, items, batchSize).thenReturn(new Submitted(id, false)))
-                .switchIfEmpty(Mono.defer(() -> idempotencyKey == null ? Mono.empty()
-                        : findByIdempotencyKey(idempotencyKey).map(id -> new Submitted(id, true))));
-        return work.as(tx::transactional);
+                           int batchSize, Duration lease) {
+        return staging.submit(endpoint, concurrency, idempotencyKey, items, batchSize, lease);
     }
 
-    private Mono<Void> insertItems(long jobId, Flux<NewItem> items, int batchSize) {
-        AtomicInteger total = new AtomicInteger();
-        // An error from the upload (a malformed line) waits for the INSERT in flight instead of cancelling it: a
-        // statement cancelled half-way can leave its pooled connection unusable, and the rollback needs it.
-        return items.buffer(batchSize)
-                .concatMapDelayError(batch -> {
-                    total.addAndGet(batch.size());
-                    Integer[] numbers = new Integer[batch.size()];
-                    String[] inputs = new String[batch.size()];
-                    for (int i = 0; i < numbers.length; i++) {
-                        numbers[i] = batch.get(i).item();
-                        inputs[i] = batch.get(i).input();
-                    }
-                    return db.sql("INSERT INTO job_items (job_id, item, input)"
-                                    + " SELECT :job, n, i FROM unnest(CAST(:numbers AS int[]), CAST(:inputs AS text[])) AS t(n, i)")
-                            .bind("job", jobId)
-                            .bind("numbers", numbers)
-                            .bind("inputs", inputs)
-                            .then();
-                }, false, 1)
-                .then(Mono.defer(() -> {
-                    if (total.get() == 0) {
-                        return Mono.error(new UploadException("the submission has no items"));
-                    }
-                    return db.sql("UPDATE jobs SET total = :total WHERE id = :id")
-                            .bind("total", total.get())
-                            .bind("id", jobId)
-                            .then();
-                }));
+    /** See {@link JobStaging#sweep}. */
+    Mono<Long> sweepStaging() {
+        return staging.sweep();
     }
 
+    /** The job submitted with this key; a 409 error while that submission is still being uploaded. */
     Mono<Long> findByIdempotencyKey(String key) {
-        return db.sql("SELECT id FROM jobs WHERE idempotency_key = :key")
+        return db.sql("SELECT id, state FROM jobs WHERE idempotency_key = :key")
                 .bind("key", key)
-                .map(row -> Objects.requireNonNull(row.get("id", Long.class)))
-                .one();
+                .map(row -> Objects.equals(row.get("state", String.class), "staging") ? -1L
+                        : Objects.requireNonNull(row.get("id", Long.class)))
+                .one()
+                .flatMap(id -> id < 0 ? Mono.error(new UploadException(409, "a submission with this"
+                        + " Idempotency-Key is still being uploaded; retry when it has finished")) : Mono.just(id));
     }
 
     Mono<JobView> job(long id) {
-        return db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = :id")
+        return db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = :id AND state <> 'staging'")
                 .bind("id", id)
                 .map(JobStore::view)
                 .one();
@@ -125,7 +90,7 @@ final class JobStore {
     /** One page of jobs, newest first, older than {@code before}, optionally in one state. */
     Flux<JobView> jobs(@Nullable String state, long before, int limit) {
         String where = state == null ? "" : " AND state = :state";
-        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id < :before"
+        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id < :before AND state <> 'staging'"
                         + where + " ORDER BY id DESC LIMIT :limit")
                 .bind("before", before)
                 .bind("limit", limit);
@@ -166,53 +131,41 @@ final class JobStore {
     }
 
     /**
-     * Claims up to {@code wanted} pending items of a job in item order, never more than the job's concurrency
-     * minus its items running anywhere. One transaction per job; an advisory lock makes claimers of the same job
-     * on other instances skip it for this round, so the running count they see is exact.
+     * Claims pending items of several jobs in one round trip ({@code fanout_claim}, V2_2): per job, in item order,
+     * up to its share and never more than its concurrency minus its items running anywhere. An advisory lock per
+     * job makes claimers of the same job on other instances skip it for this round, so the running count they see
+     * is exact. Rows are handed out only once the statement has completed (and committed).
      */
-    Flux<Claimed> claim(ActiveJob job, int wanted, String owner, Duration lease) {
-        long jobId = job.id();
-        // Two statements in one transaction: the lock first, then (with a snapshot taken after the lock, so it sees
-        // every claim committed by whoever held it before) room, claim and the job's start in one round trip.
-        Mono<List<Claimed>> work = db.sql("SELECT pg_try_advisory_xact_lock(:ns, :job) AS locked")
-                .bind("ns", CLAIM_LOCK)
-                .bind("job", (int) jobId)
-                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
-                .one()
-                .filter(Boolean::booleanValue)
-                .flatMap(locked -> db.sql("WITH room AS (SELECT greatest(0, least(:n, j.concurrency - (SELECT count(*)"
-                                + " FROM job_items r WHERE r.job_id = j.id AND r.state = 'running'))) AS n"
-                                + " FROM jobs j WHERE j.id = :job AND j." + ACTIVE + "),"
-                                + " c AS (SELECT item FROM job_items WHERE job_id = :job AND state = 'pending'"
-                                + " AND not_before <= now() ORDER BY item"
-                                + " LIMIT coalesce((SELECT n FROM room), 0) FOR UPDATE SKIP LOCKED),"
-                                + " claimed AS (UPDATE job_items i SET state = 'running',"
-                                + " claim = nextval('job_item_claims'), lease_owner = :owner,"
-                                + " lease_until = now() + :lease * interval '1 millisecond'"
-                                + " FROM c WHERE i.job_id = :job AND i.item = c.item"
-                                + " RETURNING i.item, i.input, i.attempts, i.claim),"
-                                + " started AS (UPDATE jobs SET state = 'running', started_at = now()"
-                                + " WHERE id = :job AND state = 'queued' AND EXISTS (SELECT 1 FROM claimed))"
-                                + " SELECT item, input, attempts, claim FROM claimed")
-                        .bind("job", jobId)
-                        .bind("n", wanted)
-                        .bind("owner", owner)
-                        .bind("lease", lease.toMillis())
-                        .map(row -> new Claimed(jobId, job.endpoint(), Objects.requireNonNull(row.get("item", Integer.class)),
-                                Objects.requireNonNull(row.get("input", String.class)),
-                                Objects.requireNonNull(row.get("attempts", Integer.class)),
-                                Objects.requireNonNull(row.get("claim", Long.class))))
-                        .all()
-                        .collectList()
-                        .map(claimed -> {
-                            List<Claimed> sorted = new ArrayList<>(claimed);
-                            sorted.sort(Comparator.comparingInt(Claimed::item));
-                            return sorted;
-                        }));
-        // Emitted only after the commit: an item handed out while its claim is still open would be run and its
-        // result written while the claim holds the row lock, and the claim would wait for demand from that very
-        // pipeline to finish - a deadlock between the database and the worker.
-        return work.as(tx::transactional).flatMapIterable(list -> list);
+    Flux<Claimed> claim(Map<ActiveJob, Integer> shares, String owner, Duration lease) {
+        if (shares.isEmpty()) {
+            return Flux.empty();
+        }
+        Map<Long, ActiveJob> byId = new HashMap<>();
+        Long[] ids = new Long[shares.size()];
+        Integer[] wanted = new Integer[shares.size()];
+        int i = 0;
+        for (Map.Entry<ActiveJob, Integer> e : shares.entrySet()) {
+            byId.put(e.getKey().id(), e.getKey());
+            ids[i] = e.getKey().id();
+            wanted[i++] = e.getValue();
+        }
+        return db.sql("SELECT job_id, item, input, attempts, claim FROM fanout_claim(CAST(:jobs AS bigint[]),"
+                        + " CAST(:wanted AS int[]), :owner, :lease)")
+                .bind("jobs", ids)
+                .bind("wanted", wanted)
+                .bind("owner", owner)
+                .bind("lease", lease.toMillis())
+                .map(row -> {
+                    long jobId = Objects.requireNonNull(row.get("job_id", Long.class));
+                    return new Claimed(jobId, byId.get(jobId).endpoint(),
+                            Objects.requireNonNull(row.get("item", Integer.class)),
+                            Objects.requireNonNull(row.get("input", String.class)),
+                            Objects.requireNonNull(row.get("attempts", Integer.class)),
+                            Objects.requireNonNull(row.get("claim", Long.class)));
+                })
+                .all()
+                .collectList()
+                .flatMapIterable(list -> list);
     }
 
     /**
@@ -277,11 +230,17 @@ final class JobStore {
     }
 
     /** Extends the lease of every item this worker holds. */
-    Mono<Long> renew(String owner, Duration lease) {
+    Mono<Long> renew(String owner, Long[] claims, Duration lease) {
+        if (claims.length == 0) {
+            return Mono.just(0L);
+        }
+        // only the claims the worker knows it holds: a claim whose commit reached the database but whose answer
+        // was lost (the database crashed in between) must expire and be reaped, not be renewed forever
         return db.sql("UPDATE job_items SET lease_until = now() + :lease * interval '1 millisecond'"
-                        + " WHERE state = 'running' AND lease_owner = :owner")
+                        + " WHERE state = 'running' AND lease_owner = :owner AND claim = ANY(:claims)")
                 .bind("lease", lease.toMillis())
                 .bind("owner", owner)
+                .bind("claims", claims)
                 .fetch()
                 .rowsUpdated();
     }

@@ -57,6 +57,8 @@ final class JobWorker implements SmartLifecycle {
     private final Flux<?> notifications;
     private final String owner;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Claim numbers of the items this worker runs or writes now: the only leases it renews. */
+    private final java.util.Set<Long> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<Long, AtomicInteger> inFlightByJob = new ConcurrentHashMap<>();
     private final AtomicLong queueDepth = new AtomicLong();
     private final Sinks.Many<Boolean> slotsFreed = Sinks.many().multicast().directBestEffort();
@@ -67,7 +69,15 @@ final class JobWorker implements SmartLifecycle {
     private final Counter retried;
     private final Timer claimLatency;
     private final Timer writeLatency;
+    /**
+     * How long a database call of the worker may take before it counts as stuck and is given up (its items run
+     * again after their lease): without it, one statement that never answers would stop the poll, or hold its
+     * slots for good so that this worker never claims again.
+     */
+    private final Duration stuck;
     private volatile boolean running;
+    /** The active jobs as the last round read them; null: read them again. */
+    private volatile @Nullable List<ActiveJob> knownJobs;
     private @Nullable Disposable pipeline;
     private final Disposable.Composite background = Disposables.composite();
 
@@ -83,6 +93,8 @@ final class JobWorker implements SmartLifecycle {
         this.properties = properties;
         this.notifications = notifications;
         this.owner = owner;
+        Duration threeLeases = properties.lease().multipliedBy(3);
+        this.stuck = threeLeases.compareTo(Duration.ofSeconds(30)) > 0 ? threeLeases : Duration.ofSeconds(30);
         this.succeeded = items(registry, "succeeded");
         this.failed = items(registry, "failed");
         this.retried = items(registry, "retried");
@@ -120,11 +132,12 @@ final class JobWorker implements SmartLifecycle {
                 .takeUntilOther(stopping.asMono())
                 .onBackpressureLatest();
         pipeline = triggers
-                .concatMap(trigger -> round(), 1)
+                .concatMap(this::round, 1)
                 // unbounded here: rounds never claim more than the free slots, and a bounded flatMap would ask
                 // for more items only after a quarter of its slots is free, leaving claimed items waiting
                 .flatMap(this::run, Integer.MAX_VALUE)
-                .bufferTimeout(64, Duration.ofMillis(10), true)
+                // group commit: while a write runs, outcomes gather and the next write takes them all (≤ 256)
+                .bufferTimeout(256, Duration.ofMillis(5), true)
                 .concatMap(this::write, 1)
                 .subscribe(null, error -> {
                     log.error("job worker stopped unexpectedly", error);
@@ -132,7 +145,8 @@ final class JobWorker implements SmartLifecycle {
                 }, drained::tryEmitEmpty);
         background.add(Flux.interval(properties.lease().dividedBy(3))
                 .onBackpressureDrop()
-                .concatMap(tick -> store.renew(owner, properties.lease())
+                .concatMap(tick -> store.renew(owner, held.toArray(Long[]::new), properties.lease())
+                        .timeout(stuck)
                         .onErrorResume(e -> warn("renewing leases", e)), 1)
                 .subscribe());
         Duration retentionCheck = properties.retention().compareTo(Duration.ofMinutes(1)) < 0
@@ -150,7 +164,10 @@ final class JobWorker implements SmartLifecycle {
         log.info("job worker {} started: {} slots", owner, properties.workers());
     }
 
-    /** Gives back expired leases of any instance and refreshes the queue depth gauge. */
+    /**
+     * Gives back expired leases of any instance, deletes staging jobs whose upload stopped renewing them (a crashed
+     * instance) and refreshes the queue depth gauge.
+     */
     private Mono<Void> housekeeping() {
         return store.release(null)
                 .doOnNext(n -> {
@@ -158,7 +175,15 @@ final class JobWorker implements SmartLifecycle {
                         log.info("took back {} items whose lease expired", n);
                     }
                 })
+                .then(store.sweepStaging())
+                .doOnNext(n -> {
+                    if (n > 0) {
+                        log.info("deleted {} staged uploads whose instance stopped renewing them", n);
+                    }
+                })
                 .then(store.queueDepth().doOnNext(queueDepth::set))
+                // a statement that never answers must not stop the poll (and with it every later round)
+                .timeout(stuck)
                 .onErrorResume(e -> warn("housekeeping", e))
                 .then();
     }
@@ -168,8 +193,13 @@ final class JobWorker implements SmartLifecycle {
         return Mono.empty();
     }
 
-    /** One round: share the free slots between active jobs and claim that many items. */
-    private Flux<Claimed> round() {
+    /**
+     * One round: share the free slots between active jobs and claim that many items. A round started by freed
+     * slots reuses the jobs read by the previous round (one round trip per round instead of two) unless that round
+     * came back short of what it asked for (a job ended, or its items wait for a retry); a poll or a notification
+     * always reads them again.
+     */
+    private Flux<Claimed> round(Object trigger) {
         if (!running) {
             return Flux.empty();
         }
@@ -177,13 +207,26 @@ final class JobWorker implements SmartLifecycle {
         if (free <= 0) {
             return Flux.empty();
         }
-        return store.activeJobs().collectList()
-                .flatMapMany(jobs -> {
-                    Map<ActiveJob, Integer> shares = share(jobs, free);
-                    return Flux.fromIterable(shares.entrySet())
-                            .concatMap(e -> claim(e.getKey(), e.getValue()));
+        List<ActiveJob> known = knownJobs;
+        Mono<List<ActiveJob>> jobs = trigger instanceof Boolean && known != null ? Mono.just(known)
+                : store.activeJobs().collectList().doOnNext(list -> knownJobs = list);
+        return jobs
+                .flatMapMany(list -> {
+                    Map<ActiveJob, Integer> shares = share(list, free);
+                    int asked = shares.values().stream().mapToInt(Integer::intValue).sum();
+                    AtomicInteger got = new AtomicInteger();
+                    return claim(shares)
+                            .doOnNext(c -> got.incrementAndGet())
+                            .doOnComplete(() -> {
+                                if (got.get() < asked) {
+                                    knownJobs = null;
+                                }
+                            });
                 })
-                .onErrorResume(e -> warn("claiming items", e));
+                .onErrorResume(e -> {
+                    knownJobs = null;
+                    return warn("claiming items", e);
+                });
     }
 
     /** Max-min fair split of {@code free} slots: each next slot to the job with the fewest items running here. */
@@ -210,11 +253,17 @@ final class JobWorker implements SmartLifecycle {
         return shares;
     }
 
-    private Flux<Claimed> claim(ActiveJob job, int wanted) {
+    /** Claims every job's share in one round trip. */
+    private Flux<Claimed> claim(Map<ActiveJob, Integer> shares) {
+        if (shares.isEmpty()) {
+            return Flux.empty();
+        }
         long start = System.nanoTime();
-        return store.claim(job, wanted, owner, properties.lease())
+        return store.claim(shares, owner, properties.lease())
+                .timeout(stuck)
                 .doOnNext(c -> {
                     log.debug("claimed job {} item {} (claim {})", c.jobId(), c.item(), c.claim());
+                    held.add(c.claim());
                     inFlight.incrementAndGet();
                     inFlightByJob.computeIfAbsent(c.jobId(), id -> new AtomicInteger()).incrementAndGet();
                 })
@@ -236,6 +285,10 @@ final class JobWorker implements SmartLifecycle {
                             .map(result -> outcome(c, result.status(), JobResultLine.of(c.item(), c.input(), result),
                                     result.retryAfter()));
                 })
+                // every claimed item must end in exactly one outcome, or its slot is never freed: with all slots
+                // held that way, this worker would never claim again and new jobs would stay queued
+                .switchIfEmpty(Mono.fromSupplier(() -> outcome(c, 500, JobResultLine.failed(c.item(), c.input(), 500,
+                        "internal error: the item produced no answer"), null)))
                 .doOnNext(o -> log.debug("ran job {} item {}: {}", c.jobId(), c.item(), o.status()))
                 .onErrorResume(e -> {
                     log.warn("job {} item {} failed unexpectedly: {}", c.jobId(), c.item(), e.toString());
@@ -291,10 +344,13 @@ final class JobWorker implements SmartLifecycle {
                 .concatMap(o -> store.retry(o).doOnNext(n -> retried.increment()))
                 .then();
         return writeFinals.then(writeRetries)
+                // a write that never answers must not hold its slots for good (the items run again after the lease)
+                .timeout(stuck)
                 .onErrorResume(e -> warn("writing results (the items run again when their lease expires)", e))
                 .doFinally(signal -> {
                     writeLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                     for (Outcome o : batch) {
+                        held.remove(o.claimed().claim());
                         AtomicInteger n = inFlightByJob.get(o.claimed().jobId());
                         if (n != null && n.decrementAndGet() <= 0) {
                             inFlightByJob.remove(o.claimed().jobId(), n);

@@ -2,7 +2,10 @@ package io.fanout.jobs;
 
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -26,73 +29,38 @@ import org.springframework.validation.annotation.Validated;
  * @param retention          finished (completed or cancelled) jobs are deleted this long after they finished
  * @param shutdownGrace      on shutdown, how long running items may finish before their leases are given back
  * @param uploadIdleTimeout  an upload that sends nothing for this long is abandoned (408) and rolled back, so a
- *                           stalled client cannot keep a transaction and a pooled connection open
+ *                           stalled client cannot keep its staged rows alive
+ *
+ * <p>Checked by Bean Validation at start-up: a bad value fails start-up naming the property.
  */
 @Validated
 @ConfigurationProperties("fanout.jobs")
 public record JobsProperties(
-        @DefaultValue("64") int workers,
-        @DefaultValue("16") int defaultConcurrency,
-        @DefaultValue("1024") int maxConcurrency,
-        @DefaultValue("1000000") int maxItems,
-        @DefaultValue("16KB") DataSize maxLineLength,
-        @DefaultValue("16MB") DataSize maxJsonBody,
-        @DefaultValue("1000") int insertBatch,
-        @DefaultValue("30s") Duration lease,
-        @DefaultValue("1s") Duration pollInterval,
-        @DefaultValue("3") int maxAttempts,
-        @DefaultValue("1s") Duration retryBackoff,
-        @DefaultValue("30s") Duration retryMaxBackoff,
-        @DefaultValue("7d") Duration retention,
-        @DefaultValue("5s") Duration shutdownGrace,
-        @DefaultValue("60s") Duration uploadIdleTimeout) {
+        @DefaultValue("64") @Positive int workers,
+        @DefaultValue("16") @Positive int defaultConcurrency,
+        @DefaultValue("1024") @Positive int maxConcurrency,
+        @DefaultValue("1000000") @Positive int maxItems,
+        @DefaultValue("16KB") @NotNull @ByteSize(max = Integer.MAX_VALUE / 2) DataSize maxLineLength,
+        @DefaultValue("16MB") @NotNull @ByteSize(max = Integer.MAX_VALUE / 2) DataSize maxJsonBody,
+        @DefaultValue("1000") @Positive int insertBatch,
+        @DefaultValue("30s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration lease,
+        @DefaultValue("1s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration pollInterval,
+        @DefaultValue("3") @Positive int maxAttempts,
+        @DefaultValue("1s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration retryBackoff,
+        @DefaultValue("30s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration retryMaxBackoff,
+        @DefaultValue("7d") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration retention,
+        @DefaultValue("5s") @NotNull @DurationMin(nanos = 0) Duration shutdownGrace,
+        @DefaultValue("60s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration uploadIdleTimeout) {
 
-    public JobsProperties {
-        positive("workers", workers);
-        positive("default-concurrency", defaultConcurrency);
-        positive("max-concurrency", maxConcurrency);
-        positive("max-items", maxItems);
-        positive("insert-batch", insertBatch);
-        positive("max-attempts", maxAttempts);
-        if (maxLineLength.toBytes() <= 0 || maxLineLength.toBytes() > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("fanout.jobs.max-line-length must be positive but was "
-                    + maxLineLength);
-        }
-        if (maxJsonBody.toBytes() <= 0 || maxJsonBody.toBytes() > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("fanout.jobs.max-json-body must be positive but was " + maxJsonBody);
-        }
-        positive("lease", lease);
-        positive("poll-interval", pollInterval);
-        positive("retry-backoff", retryBackoff);
-        positive("retry-max-backoff", retryMaxBackoff);
-        positive("retention", retention);
-        positive("upload-idle-timeout", uploadIdleTimeout);
-        if (shutdownGrace.isNegative()) {
-            throw new IllegalArgumentException("fanout.jobs.shutdown-grace must not be negative but was "
-                    + shutdownGrace.toMillis() + "ms");
-        }
-        if (defaultConcurrency > maxConcurrency) {
-            throw new IllegalArgumentException("fanout.jobs.default-concurrency must be at most max-concurrency ("
-                    + maxConcurrency + ") but was " + defaultConcurrency);
-        }
+    /** Bean Validation of the one rule between two properties (reported as {@code default-concurrency-at-most-max}). */
+    @AssertTrue(message = "default-concurrency must be at most max-concurrency")
+    public boolean isDefaultConcurrencyAtMostMax() {
+        return defaultConcurrency <= maxConcurrency;
     }
 
     /** Backoff before run {@code attempt + 1}, after {@code attempt} failed runs. */
     Duration backoff(int attempt) {
         long millis = retryBackoff.toMillis() << Math.min(20, Math.max(0, attempt - 1));
         return Duration.ofMillis(Math.min(millis, retryMaxBackoff.toMillis()));
-    }
-
-    private static void positive(String name, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException("fanout.jobs." + name + " must be positive but was " + value);
-        }
-    }
-
-    private static void positive(String name, @Nullable Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException("fanout.jobs." + name + " must be positive but was "
-                    + (value == null ? "missing" : value.toMillis() + "ms"));
-        }
     }
 }

@@ -2,17 +2,10 @@ package io.fanout.jobs;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -23,23 +16,17 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.fanout.json.JsonBytes;
-import io.fanout.json.JsonCodec;
 import io.fanout.engine.ActiveConfig;
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
-import io.fanout.web.Buffers;
 import io.fanout.web.ProblemWriter;
 import io.fanout.web.auth.AccessGuard;
 import io.fanout.web.auth.Authenticator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
- * The {@code /jobs} API of SPEC §5 in database mode: submit (JSON or a streamed CSV/NDJSON upload), read one job
- * or a page of them, stream results in item order and progress events, cancel. Every route needs the jobs (or
- * admin) bearer token.
+ * The {@code /jobs} API of SPEC §5 in database mode, as HTTP: submit (JSON or a streamed CSV/NDJSON upload, parsed
+ * by {@link Submissions}), read one job or a page of them, stream results in item order ({@link ResultLines}) and
+ * progress events, cancel. Every route needs the jobs (or admin) bearer token.
  */
 final class JobsRoutes {
 
@@ -47,23 +34,23 @@ final class JobsRoutes {
     private static final MediaType CSV = MediaType.parseMediaType("text/csv");
     private static final Set<String> STATES = Set.of(JobView.QUEUED, JobView.RUNNING, JobView.COMPLETED,
             JobView.CANCELLED);
-    private static final Set<String> JSON_KEYS = Set.of("endpoint", "items", "concurrency");
-    private static final int RESULT_PAGE = 1000;
 
     private final JobStore store;
-    private final ActiveConfig active;
     private final JobsProperties properties;
     private final AccessGuard auth;
+    private final Submissions submissions;
+    private final ResultLines resultLines;
     private final Duration followPoll;
 
     JobsRoutes(JobStore store, ActiveConfig active, JobsProperties properties, Authenticator tokens) {
         this.store = store;
-        this.active = active;
         this.properties = properties;
         this.auth = new AccessGuard(tokens, "fanout-jobs", "the jobs API is disabled: set FANOUT_JOBS_TOKEN (or"
                 + " FANOUT_ADMIN_TOKEN) to a secret token and send it as 'Authorization: Bearer <token>'");
+        this.submissions = new Submissions(active, properties);
         this.followPoll = properties.pollInterval().compareTo(Duration.ofMillis(250)) < 0
                 ? properties.pollInterval() : Duration.ofMillis(250);
+        this.resultLines = new ResultLines(store, followPoll);
     }
 
     RouterFunction<ServerResponse> routes() {
@@ -125,142 +112,21 @@ final class JobsRoutes {
     }
 
     private Mono<ServerResponse> upload(ServerRequest request, @Nullable String key, String mediaType) {
-        String endpoint = request.queryParam("endpoint").orElse(null);
-        if (endpoint == null || endpoint.isBlank()) {
-            return problem(request, 400, "query parameter 'endpoint' is required for an upload");
-        }
-        int concurrency = concurrency(request.queryParam("concurrency").orElse(null));
-        Target target = target(endpoint);
-        LineSplitter splitter = new LineSplitter((int) properties.maxLineLength().toBytes());
-        RecordReader reader = RecordReader.forMediaType(mediaType);
-        AtomicInteger count = new AtomicInteger();
-        Duration idle = properties.uploadIdleTimeout();
-        Flux<JobStore.NewItem> items = request.body(BodyExtractors.toDataBuffers())
-                .timeout(idle, Flux.error(() -> new UploadException(408, "the upload sent nothing for "
-                        + idle.toSeconds() + "s; nothing was stored")))
-                .concatMap(buffer -> {
-                    try {
-                        return Flux.fromIterable(splitter.feed(buffer));
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                }, 1)
-                .concatWith(Flux.defer(() -> Flux.fromIterable(splitter.finish())))
-                .<JobStore.NewItem>handle((line, sink) -> {
-                    RecordReader.Row row = reader.next(line);
-                    if (row != null) {
-                        target.schema().check(row.fields(), "line " + row.line() + ": ");
-                        sink.next(item(count, row.fields(), "line " + row.line() + ": "));
-                    }
-                })
-                .concatWith(Mono.fromRunnable(reader::finish));
-        return store.submit(endpoint, concurrency, key, items, properties.insertBatch())
-                .flatMap(this::acceptedSubmission);
+        Submissions.Submission submission = submissions.upload(request.queryParam("endpoint").orElse(null),
+                request.queryParam("concurrency").orElse(null), mediaType,
+                request.body(BodyExtractors.toDataBuffers()));
+        return store(submission, key);
     }
 
     private Mono<ServerResponse> jsonSubmission(ServerRequest request, @Nullable String key) {
-        int limit = (int) properties.maxJsonBody().toBytes();
-        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), limit)
-                .onErrorMap(DataBufferLimitException.class, e -> new UploadException(413, "the JSON body is larger"
-                        + " than " + limit + " bytes; upload text/csv or application/x-ndjson instead"))
-                .map(Buffers::bytes)
-                .switchIfEmpty(Mono.error(() -> new UploadException("the request body is empty")))
-                .flatMap(body -> {
-                    JsonNode root;
-                    try {
-                        root = JsonCodec.MAPPER.readTree(body);
-                    } catch (JacksonException e) {
-                        throw new UploadException("the request body is not valid JSON");
-                    }
-                    if (root == null || !root.isObject()) {
-                        throw new UploadException("the request body must be a JSON object with endpoint and items");
-                    }
-                    for (String name : root.propertyNames()) {
-                        if (!JSON_KEYS.contains(name)) {
-                            throw new UploadException("unknown key '" + name + "' (known: endpoint, items, concurrency)");
-                        }
-                    }
-                    JsonNode endpointNode = root.get("endpoint");
-                    if (endpointNode == null || !endpointNode.isString() || endpointNode.asString().isBlank()) {
-                        throw new UploadException("endpoint: required, the name of a composite endpoint");
-                    }
-                    JsonNode concurrencyNode = root.get("concurrency");
-                    if (concurrencyNode != null && !concurrencyNode.isIntegralNumber()) {
-                        throw new UploadException("concurrency must be a whole number but was " + concurrencyNode);
-                    }
-                    int concurrency = concurrency(concurrencyNode == null ? null : concurrencyNode.asString());
-                    String endpoint = endpointNode.asString();
-                    Target target = target(endpoint);
-                    JsonNode array = root.get("items");
-                    if (array == null || !array.isArray()) {
-                        throw new UploadException("items: required, an array of objects");
-                    }
-                    AtomicInteger count = new AtomicInteger();
-                    List<JobStore.NewItem> items = new ArrayList<>(array.size());
-                    for (int i = 0; i < array.size(); i++) {
-                        JsonNode node = array.get(i);
-                        String where = "items[" + i + "]: ";
-                        if (!node.isObject()) {
-                            throw new UploadException(where + "must be an object of fields");
-                        }
-                        Map<String, String> fields = RecordReader.Ndjson.fields(node, where + "field ");
-                        target.schema().check(fields, where);
-                        items.add(item(count, fields, where));
-                    }
-                    return store.submit(endpoint, concurrency, key, Flux.fromIterable(items), properties.insertBatch());
-                })
+        return submissions.json(request.body(BodyExtractors.toDataBuffers()))
+                .flatMap(submission -> store(submission, key));
+    }
+
+    private Mono<ServerResponse> store(Submissions.Submission submission, @Nullable String key) {
+        return store.submit(submission.endpoint(), submission.concurrency(), key, submission.items(),
+                        properties.insertBatch(), properties.lease())
                 .flatMap(this::acceptedSubmission);
-    }
-
-    private record Target(EndpointPlan plan, ItemSchema schema) {
-    }
-
-    private Target target(String endpoint) {
-        CompiledConfig config = active.current();
-        EndpointPlan plan = ItemSchema.plan(config, endpoint);
-        if (plan == null) {
-            List<String> known = config.endpoints().stream().map(EndpointPlan::name).toList();
-            throw new UploadException(404, "no endpoint named '" + endpoint + "'" + (known.isEmpty() ? ""
-                    : " (known: " + String.join(", ", known) + ")"));
-        }
-        return new Target(plan, ItemSchema.of(plan));
-    }
-
-    private int concurrency(@Nullable String value) {
-        if (value == null) {
-            return properties.defaultConcurrency();
-        }
-        int n;
-        try {
-            n = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 1 || n > properties.maxConcurrency()) {
-            throw new UploadException("concurrency must be between 1 and " + properties.maxConcurrency()
-                    + " but was " + value);
-        }
-        return n;
-    }
-
-    private JobStore.NewItem item(AtomicInteger count, Map<String, String> fields, String where) {
-        int n = count.incrementAndGet();
-        if (n > properties.maxItems()) {
-            throw new UploadException(413, where + "more than the limit of " + properties.maxItems()
-                    + " items per job (fanout.jobs.max-items)");
-        }
-        JsonBytes out = new JsonBytes(64);
-        out.raw('{');
-        boolean first = true;
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            if (!first) {
-                out.raw(',');
-            }
-            first = false;
-            out.string(e.getKey()).raw(':').string(e.getValue());
-        }
-        out.raw('}');
-        return new JobStore.NewItem(n, new String(out.buffer(), 0, out.size(), StandardCharsets.UTF_8));
     }
 
     private Mono<ServerResponse> acceptedSubmission(JobStore.Submitted submitted) {
@@ -351,56 +217,8 @@ final class JobsRoutes {
 
     private Mono<ServerResponse> results(ServerRequest request) {
         boolean follow = request.queryParam("follow").map(Boolean::parseBoolean).orElse(false);
-        return withJob(request, job -> stream(NDJSON, resultLines(job.id(), follow)
+        return withJob(request, job -> stream(NDJSON, resultLines.of(job.id(), follow)
                 .map(line -> (line + "\n").getBytes(StandardCharsets.UTF_8))));
-    }
-
-    /**
-     * Result lines in item order. Without {@code follow}: every item finished so far. With it: items are emitted
-     * only once every earlier item has finished (a running item holds back later ones), until the job ends.
-     */
-    Flux<String> resultLines(long jobId, boolean follow) {
-        AtomicInteger cursor = new AtomicInteger();
-        AtomicBoolean end = new AtomicBoolean();
-        AtomicBoolean progressed = new AtomicBoolean();
-        AtomicBoolean draining = new AtomicBoolean(!follow);
-        Mono<List<String>> step = Mono.defer(() -> store.items(jobId, cursor.get(), RESULT_PAGE).collectList()
-                .flatMap(rows -> {
-                    List<String> lines = new ArrayList<>();
-                    int before = cursor.get();
-                    boolean blocked = false;
-                    for (JobStore.ResultRow row : rows) {
-                        boolean finished = row.state().equals("done") || row.state().equals("cancelled");
-                        if (!finished && !draining.get()) {
-                            blocked = true;
-                            break;
-                        }
-                        cursor.set(row.item());
-                        if (row.state().equals("done") && row.result() != null) {
-                            lines.add(row.result());
-                        }
-                    }
-                    progressed.set(cursor.get() != before);
-                    if (!blocked && rows.size() < RESULT_PAGE) {
-                        end.set(true); // every item is finished (or, when draining, was read)
-                        return Mono.just(lines);
-                    }
-                    if (!blocked) {
-                        return Mono.just(lines);
-                    }
-                    // held back by an unfinished item: once the job has ended, no item will finish in order
-                    return store.job(jobId).map(job -> {
-                        if (job.finished()) {
-                            draining.set(true);
-                            progressed.set(true);
-                        }
-                        return lines;
-                    }).defaultIfEmpty(lines);
-                }));
-        return step.repeatWhen(completions -> completions
-                        .takeWhile(n -> !end.get())
-                        .concatMap(n -> progressed.get() ? Mono.just(n) : Mono.delay(followPoll).thenReturn(n), 1))
-                .concatMapIterable(lines -> lines);
     }
 
     private Mono<ServerResponse> events(ServerRequest request) {

@@ -18,8 +18,8 @@ import org.springframework.core.io.buffer.DataBuffer;
  */
 final class LineSplitter {
 
-    /** One physical line of the upload, numbered from 1. */
-    record Line(long number, String text) {
+    /** One physical line of the upload, numbered from 1, and its length in bytes (without the line break). */
+    record Line(long number, String text, int bytes) {
     }
 
     private final int maxLength;
@@ -80,6 +80,6 @@ final class LineSplitter {
         if (partial.length > 4096) {
             partial = new byte[256]; // one long line must not keep a large buffer alive for the rest of the upload
         }
-        return new Line(number, text);
+        return new Line(number, text, length);
     }
 }

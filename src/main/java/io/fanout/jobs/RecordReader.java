@@ -24,15 +24,21 @@ sealed interface RecordReader permits RecordReader.Csv, RecordReader.Ndjson {
     /** Called after the last line; fails when the upload ends inside a record. */
     void finish();
 
-    static RecordReader forMediaType(String mediaType) {
-        return mediaType.equals("text/csv") ? new Csv() : new Ndjson();
+    /** @param maxLength longest record in bytes: a CSV record that spans lines counts all of them (and their breaks) */
+    static RecordReader forMediaType(String mediaType, int maxLength) {
+        return mediaType.equals("text/csv") ? new Csv(maxLength) : new Ndjson();
     }
 
     /**
      * RFC 4180 CSV: the first record names the fields; fields may be quoted ({@code ""} is a quote inside one), and
-     * a quoted field may span lines. Blank lines are skipped.
+     * a quoted field may span lines. Blank lines are skipped. A record that spans lines counts against the line
+     * length limit as a whole, so an unclosed quote followed by endless short lines is refused as soon as it passes
+     * the limit instead of growing one field without bound.
      */
     final class Csv implements RecordReader {
+
+        private final int maxLength;
+        private long length;
 
         private @Nullable List<String> header;
         private final List<String> fields = new ArrayList<>();
@@ -40,6 +46,10 @@ sealed interface RecordReader permits RecordReader.Csv, RecordReader.Ndjson {
         private boolean inQuotes;
         private boolean afterQuote;
         private long start;
+
+        Csv(int maxLength) {
+            this.maxLength = maxLength;
+        }
 
         @Override
         public @Nullable Row next(LineSplitter.Line line) {
@@ -49,11 +59,18 @@ sealed interface RecordReader permits RecordReader.Csv, RecordReader.Ndjson {
                     return null;
                 }
                 start = line.number();
+                length = 0;
                 fields.clear();
                 field.setLength(0);
                 afterQuote = false;
             } else {
                 field.append('\n');
+                length++; // the line break inside the quoted field
+            }
+            length += line.bytes();
+            if (length > maxLength) {
+                throw UploadException.atLine(start, "a quoted field spans lines " + start + "-" + line.number()
+                        + " and is longer than the limit of " + maxLength + " bytes (fanout.jobs.max-line-length)");
             }
             parse(text, line.number());
             if (inQuotes) {

@@ -154,7 +154,12 @@ public final class Envelope {
 
     /** The request's {@code meta}; {@code streamStatus} > 0 adds the status a whole answer would have had. */
     static void writeMeta(JsonBytes out, CompositeResult r, int streamStatus) {
-        out.ascii("{\"requestId\":").string(r.requestId()).ascii(",\"partial\":").ascii(r.partial() ? "true" : "false");
+        out.ascii("{\"requestId\":").string(r.requestId());
+        String traceId = r.traceId();
+        if (traceId != null) {
+            out.ascii(",\"traceId\":").string(traceId); // SPEC §9 (observability)
+        }
+        out.ascii(",\"partial\":").ascii(r.partial() ? "true" : "false");
         if (streamStatus > 0) {
             out.ascii(",\"status\":").number(streamStatus);
         }
@@ -202,6 +207,10 @@ public final class Envelope {
         int status = r.status();
         JsonBytes out = ProblemDocument.open(new JsonBytes(512), ProblemTypes.typeForFailedCall(status), status,
                 problemDetail(failed), r.requestId());
+        String traceId = r.traceId();
+        if (traceId != null) {
+            out.ascii(",\"traceId\":").string(traceId); // SPEC §9: a failed answer is found in the traces too
+        }
         out.ascii(",\"errors\":[");
         writeErrors(out, r);
         return out.ascii("]}");

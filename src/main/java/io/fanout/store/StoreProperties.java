@@ -2,7 +2,10 @@ package io.fanout.store;
 
 import java.time.Duration;
 
-import org.jspecify.annotations.Nullable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -14,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("fanout.store")
-public record StoreProperties(@DefaultValue Listener listener) {
+public record StoreProperties(@DefaultValue @Valid Listener listener) {
 
     /**
      * How {@link ConfigChangeListener} keeps up with other instances.
@@ -25,34 +28,22 @@ public record StoreProperties(@DefaultValue Listener listener) {
      * @param reconnectMaxBackoff the longest wait between reconnect attempts
      */
     public record Listener(
-            @DefaultValue("5s") Duration pollInterval,
-            @DefaultValue("5s") Duration queryTimeout,
-            @DefaultValue("100ms") Duration reconnectBackoff,
-            @DefaultValue("10s") Duration reconnectMaxBackoff) {
+            @DefaultValue("5s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration pollInterval,
+            @DefaultValue("5s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration queryTimeout,
+            @DefaultValue("100ms") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration reconnectBackoff,
+            @DefaultValue("10s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration reconnectMaxBackoff) {
 
-        public Listener {
-            requirePositive("poll-interval", pollInterval);
-            requirePositive("query-timeout", queryTimeout);
-            requirePositive("reconnect-backoff", reconnectBackoff);
-            requirePositive("reconnect-max-backoff", reconnectMaxBackoff);
-            if (reconnectMaxBackoff.compareTo(reconnectBackoff) < 0) {
-                throw new IllegalArgumentException("fanout.store.listener.reconnect-max-backoff must be at least "
-                        + "reconnect-backoff (" + reconnectBackoff.toMillis() + "ms) but was "
-                        + reconnectMaxBackoff.toMillis() + "ms");
-            }
+        /** The one rule between two properties, checked by Bean Validation with the others. */
+        @AssertTrue(message = "reconnect-max-backoff must be at least reconnect-backoff")
+        public boolean isReconnectMaxBackoffAtLeastBackoff() {
+            return reconnectMaxBackoff == null || reconnectBackoff == null
+                    || reconnectMaxBackoff.compareTo(reconnectBackoff) >= 0;
         }
 
         /** The defaults, for code that builds a listener without Spring. */
         public static Listener defaults() {
             return new Listener(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(100),
                     Duration.ofSeconds(10));
-        }
-
-        private static void requirePositive(String name, @Nullable Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("fanout.store.listener." + name + " must be positive but was "
-                        + (value == null ? "missing" : value.toMillis() + "ms"));
-            }
         }
     }
 }

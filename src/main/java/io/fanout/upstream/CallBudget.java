@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import io.fanout.observe.CallTrace;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -19,6 +20,7 @@ public final class CallBudget {
     private final Duration attemptTimeout;
     private final long deadlineMillis;
     private final boolean batch;
+    private final CallTrace trace;
     private volatile int attempts;
 
     /**
@@ -27,9 +29,15 @@ public final class CallBudget {
      * @param batch           true for batch-job traffic (limited to the batch share of bulkheads)
      */
     public CallBudget(Duration attemptTimeout, long deadlineMillis, boolean batch) {
+        this(attemptTimeout, deadlineMillis, batch, CallTrace.NONE);
+    }
+
+    /** As above, with the call's trace: each attempt the transport sends is a span of it. */
+    public CallBudget(Duration attemptTimeout, long deadlineMillis, boolean batch, CallTrace trace) {
         this.attemptTimeout = attemptTimeout;
         this.deadlineMillis = deadlineMillis;
         this.batch = batch;
+        this.trace = trace;
     }
 
     /** Milliseconds on the clock deadlines are measured with. */
@@ -61,5 +69,10 @@ public final class CallBudget {
 
     public int attempts() {
         return attempts;
+    }
+
+    /** The call's trace ({@link CallTrace#NONE} when not traced). */
+    public CallTrace trace() {
+        return trace;
     }
 }

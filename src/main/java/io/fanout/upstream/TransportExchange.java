@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fanout.json.JsonValidator;
+import io.fanout.observe.CallTrace;
+import io.fanout.observe.LogKeys;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -100,12 +102,17 @@ public final class TransportExchange<R extends UpstreamRequest> {
         return null;
     }
 
-    private CallFailure translate(Throwable error, UpstreamRequest request, long limitMillis) {
+    private CallFailure translate(Throwable error, UpstreamRequest request, long limitMillis, CallTrace.Attempt span) {
         CallFailure failure = failures.translate(error, limitMillis);
         if (log.isDebugEnabled()) {
             // the class only: messages of drivers and libraries may quote parameter values or headers
-            log.debug("[{}] {}: {} ({})", request.requestId(), upstream, failure.getMessage(),
-                    error.getClass().getName());
+            LogKeys k = LogKeys.current();
+            String traceId = span.traceId();
+            log.atDebug().addKeyValue(k.requestId(), request.requestId()).addKeyValue(k.upstream(), upstream)
+                    .addKeyValue(k.traceId(), traceId == null ? "" : traceId)
+                    .addKeyValue(k.errorType(), failure.type().wireName())
+                    .log("[{}] {}: {} ({})", request.requestId(), upstream, failure.getMessage(),
+                            error.getClass().getName());
         }
         return failure;
     }
@@ -130,15 +137,19 @@ public final class TransportExchange<R extends UpstreamRequest> {
 
         @Override
         public void subscribe(CoreSubscriber<? super UpstreamResponse> actual) {
-            budget.recordAttempt();
+            int number = budget.recordAttempt();
+            // observability hook: the attempt's span, whose traceparent goes upstream with it (AttemptTracing)
+            CallTrace.Attempt span = budget.trace().attempt(number);
             Mono<UpstreamResponse> sent;
             try {
-                sent = attempt.send(request, limitMillis);
+                sent = attempt.send(AttemptTracing.withTraceHeaders(kind, request, span), limitMillis);
             } catch (RuntimeException e) {
-                Operators.error(actual, e instanceof CallFailure ? e : translate(e, request, limitMillis));
+                Throwable failure = e instanceof CallFailure ? e : translate(e, request, limitMillis, span);
+                AttemptTracing.end(span, failure);
+                Operators.error(actual, failure);
                 return;
             }
-            sent.subscribe(new Judged(actual, request, limitMillis));
+            sent.subscribe(new Judged(actual, request, limitMillis, span));
         }
     }
 
@@ -147,13 +158,16 @@ public final class TransportExchange<R extends UpstreamRequest> {
         private final CoreSubscriber<? super UpstreamResponse> actual;
         private final UpstreamRequest request;
         private final long limitMillis;
+        private final CallTrace.Attempt span;
         private @Nullable Subscription upstreamSubscription;
         private boolean done;
 
-        Judged(CoreSubscriber<? super UpstreamResponse> actual, UpstreamRequest request, long limitMillis) {
+        Judged(CoreSubscriber<? super UpstreamResponse> actual, UpstreamRequest request, long limitMillis,
+               CallTrace.Attempt span) {
             this.actual = actual;
             this.request = request;
             this.limitMillis = limitMillis;
+            this.span = span;
         }
 
         @Override
@@ -176,6 +190,7 @@ public final class TransportExchange<R extends UpstreamRequest> {
                 return;
             }
             CallFailure failure = verdict(response);
+            AttemptTracing.end(span, failure);
             if (failure == null) {
                 actual.onNext(response);
                 return;
@@ -195,7 +210,9 @@ public final class TransportExchange<R extends UpstreamRequest> {
                 return;
             }
             done = true;
-            actual.onError(error instanceof CallFailure ? error : translate(error, request, limitMillis));
+            Throwable failure = error instanceof CallFailure ? error : translate(error, request, limitMillis, span);
+            AttemptTracing.end(span, failure);
+            actual.onError(failure);
         }
 
         @Override
@@ -204,6 +221,7 @@ public final class TransportExchange<R extends UpstreamRequest> {
                 return;
             }
             done = true;
+            AttemptTracing.end(span, null);
             actual.onComplete();
         }
 
@@ -217,6 +235,7 @@ public final class TransportExchange<R extends UpstreamRequest> {
 
         @Override
         public void cancel() {
+            span.cancel();
             Subscription s = upstreamSubscription;
             if (s != null) {
                 s.cancel();

@@ -15,6 +15,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.fanout.admission.Admission;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.plan.EndpointPlan;
 import io.fanout.plan.RouteTable;
@@ -42,11 +43,17 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
     private final ActiveConfig active;
     private final Engine engine;
     private final long maxRequestBody;
+    private final Admission admission;
 
     CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody) {
+        this(active, engine, maxRequestBody, Admission.off());
+    }
+
+    CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody, Admission admission) {
         this.active = active;
         this.engine = engine;
         this.maxRequestBody = maxRequestBody;
+        this.admission = admission;
     }
 
     @Override
@@ -58,7 +65,8 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         CompiledConfig config = active.current();
         RouteTable.Lookup lookup = config.routes().find(request.method().name(), path);
         if (lookup instanceof RouteTable.Found found) {
-            return Mono.just(r -> handle(r, found));
+            // SPEC §11: over the in-flight limit the request is refused here, before any upstream call
+            return Mono.just(r -> admission.admit(r.exchange(), RequestIds.of(r.exchange()), () -> handle(r, found)));
         }
         if (lookup instanceof RouteTable.WrongMethod wrong) {
             return Mono.just(r -> {
@@ -73,7 +81,14 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
 
     static boolean isReserved(String path) {
         return startsWithSegment(path, "/actuator") || startsWithSegment(path, "/admin")
-                || startsWithSegment(path, "/jobs");
+                || startsWithSegment(path, "/jobs") || isApiDocumentation(path);
+    }
+
+    /** OpenAPI and Swagger UI (io.fanout.tooling, springdoc); the binder refuses endpoints under these too. */
+    private static boolean isApiDocumentation(String path) {
+        return startsWithSegment(path, "/v3/api-docs") || path.startsWith("/v3/api-docs.")
+                || startsWithSegment(path, "/swagger-ui.html") || startsWithSegment(path, "/swagger-ui")
+                || startsWithSegment(path, "/webjars");
     }
 
     private static boolean startsWithSegment(String path, String prefix) {

@@ -48,6 +48,14 @@ class ProblemExceptionHandler implements WebExceptionHandler {
             };
             return ProblemWriter.write(exchange, status, detail, null);
         }
+        if (DatabaseUnavailable.is(ex)) {
+            // down, restarting or saturated: a retry soon may work, so say so instead of a 500 (docs/reliability.md)
+            // the exception's type only: driver messages stay out of request log lines (docs/request-ids.md)
+            log.warn("[{}] {} {} failed: the database is unavailable ({})", id, exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(), ex.getClass().getSimpleName());
+            return ProblemWriter.write(exchange, 503, "the database is unavailable; retry later",
+                    java.time.Duration.ofSeconds(1));
+        }
         log.error("[{}] unexpected error handling {} {}", id, exchange.getRequest().getMethod(),
                 exchange.getRequest().getPath().value(), ex);
         return ProblemWriter.write(exchange, 500, "internal error; quote request id " + id, null);

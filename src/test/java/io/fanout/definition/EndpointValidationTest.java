@@ -105,6 +105,22 @@ class EndpointValidationTest {
                 "/actuator, /admin and /jobs belong to Fanout itself"));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"/v3/api-docs | /v3/api-docs", "/v3/api-docs/x | /v3/api-docs",
+            "/swagger-ui.html | /swagger-ui.html", "/swagger-ui/{x} | /swagger-ui", "/webjars/a | /webjars"})
+    void shouldRejectPathsWhereTheApiDocumentationIsServed(String path, String prefix) {
+        ConfigProblem problem = problem(endpoint("path: " + path));
+
+        assertThat(problem).isEqualTo(new ConfigProblem("endpoints.e.path",
+                "path '" + path + "' is under the reserved prefix '" + prefix + "'",
+                "/v3/api-docs, /swagger-ui.html, /swagger-ui and /webjars serve the API documentation"));
+    }
+
+    @Test
+    void shouldKeepOtherVersionThreePathsForEndpoints() {
+        assertThat(parsed("path: /v3/users/{id}").path()).isEqualTo("/v3/users/{id}");
+    }
+
     @Test
     void shouldAcceptPathsThatOnlyStartLikeAReservedPrefix() {
         assertThat(parsed("path: /administration").path()).isEqualTo("/administration");

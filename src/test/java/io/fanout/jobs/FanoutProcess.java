@@ -56,6 +56,10 @@ final class FanoutProcess implements AutoCloseable {
         return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     int port() {
         return port;
     }

@@ -105,6 +105,104 @@ class JobsApiTest extends JobsTestBase {
     }
 
     @Test
+    void shouldRefuseAQuotedFieldLongerThanTheLineLimitWhileTheClientIsStillSending() {
+        long jobs = count("SELECT count(*) FROM jobs");
+        long items = count("SELECT count(*) FROM job_items");
+        org.springframework.core.io.buffer.DefaultDataBufferFactory buffers =
+                org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance;
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        // endless short lines inside one quote that never closes: only a refusal while it is sent can answer
+        int chunks = Integer.MAX_VALUE;
+        byte[] shortLines = "ab\n".repeat(64).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        reactor.core.publisher.Flux<org.springframework.core.io.buffer.DataBuffer> endless =
+                reactor.core.publisher.Flux.<org.springframework.core.io.buffer.DataBuffer>just(buffers.wrap("id\n\"".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .concatWith(reactor.core.publisher.Flux.range(0, chunks)
+                                .map(i -> {
+                                    sent.incrementAndGet();
+                                    return buffers.wrap(shortLines);
+                                }));
+
+        assertProblem(post("/jobs?endpoint=user").contentType(MediaType.parseMediaType("text/csv"))
+                .body(endless, org.springframework.core.io.buffer.DataBuffer.class), 400,
+                "line 2: a quoted field spans lines 2-");
+
+        assertThat(sent.get()).as("refused while the client was still sending").isLessThan(chunks).isPositive();
+        assertThat(count("SELECT count(*) FROM jobs")).isEqualTo(jobs);
+        assertThat(count("SELECT count(*) FROM job_items")).isEqualTo(items);
+    }
+
+    @Test
+    void shouldNotHoldADatabaseConnectionWhileSlowUploadsWaitForTheirClients() throws Exception {
+        usersAnswer(Duration.ZERO);
+        int uploads = 14; // more than the pool's 10 connections
+        int lines = 40;
+        org.springframework.core.io.buffer.DefaultDataBufferFactory buffers =
+                org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance;
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(uploads);
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            List<java.util.concurrent.Future<Long>> ids = new java.util.ArrayList<>();
+            for (int u = 0; u < uploads; u++) {
+                // a line every 150 ms for 6 s: slower than the database, faster than the idle timeout (1 s)
+                reactor.core.publisher.Flux<org.springframework.core.io.buffer.DataBuffer> slow =
+                        reactor.core.publisher.Flux.<org.springframework.core.io.buffer.DataBuffer>just(
+                                        buffers.wrap("id\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                                .concatWith(reactor.core.publisher.Flux.interval(Duration.ofMillis(150)).take(lines)
+                                        .map(n -> buffers.wrap((n + 1 + "\n")
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                ids.add(senders.submit(() -> {
+                    String answer = post("/jobs?endpoint=user&concurrency=2")
+                            .contentType(MediaType.parseMediaType("text/csv"))
+                            .body(slow, org.springframework.core.io.buffer.DataBuffer.class).exchange()
+                            .expectStatus().isAccepted()
+                            .expectBody(String.class).returnResult().getResponseBody();
+                    finished.incrementAndGet();
+                    return JsonCodec.MAPPER.readTree(answer).get("id").asLong();
+                }));
+            }
+            io.fanout.testsupport.Eventually.await(WAIT, "every upload staging",
+                    () -> count("SELECT count(*) FROM jobs WHERE state = 'staging'") == uploads,
+                    () -> count("SELECT count(*) FROM jobs WHERE state = 'staging'"));
+
+            // a submission, its claims and its result writes all need connections while the uploads still send
+            long quick = submitIds(3, 3);
+            awaitState(quick, "completed");
+            int finishedWhenQuickDone = finished.get();
+
+            assertThat(finishedWhenQuickDone).as("uploads finished before the quick job could").isZero();
+            assertThat(get("/jobs?state=queued").exchange().expectBody(String.class).returnResult()
+                    .getResponseBody()).doesNotContain("staging");
+            for (java.util.concurrent.Future<Long> id : ids) {
+                assertThat(awaitState(id.get(), "completed").get("succeeded").asInt()).isEqualTo(lines);
+            }
+            assertThat(count("SELECT count(*) FROM jobs WHERE state = 'staging'")).isZero();
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldDeleteTheStagedRowsOfAnUploadWhoseInstanceCrashed() {
+        // an instance that crashed while it was staging an upload: it stopped renewing the staging lease
+        database().execute("WITH j AS (INSERT INTO jobs (endpoint, concurrency, state, staging_until,"
+                + " idempotency_key) VALUES ('user', 1, 'staging', now() + interval '2 seconds', 'crashed-upload')"
+                + " RETURNING id)"
+                + " INSERT INTO job_items (job_id, item, input) SELECT id, n, '{\"id\":\"1\"}'"
+                + " FROM j, generate_series(1, 3) AS n");
+        long id = count("SELECT id FROM jobs WHERE idempotency_key = 'crashed-upload'");
+        get("/jobs/" + id).exchange().expectStatus().isNotFound(); // staging jobs are invisible
+        assertThat(get("/jobs").exchange().expectBody(String.class).returnResult().getResponseBody())
+                .doesNotContain("\"id\":" + id + ",");
+
+        io.fanout.testsupport.Eventually.await(WAIT, "the sweeper to delete the staged job",
+                () -> count("SELECT count(*) FROM jobs WHERE state = 'staging'") == 0,
+                () -> count("SELECT count(*) FROM jobs WHERE state = 'staging'"));
+
+        assertThat(count("SELECT count(*) FROM job_items WHERE job_id = " + id)).isZero();
+        assertThat(USERS.seen()).isEmpty();
+    }
+
+    @Test
     void shouldAbandonAnUploadThatStallsAndStoreNothing() {
         long jobs = count("SELECT count(*) FROM jobs");
         org.springframework.core.io.buffer.DefaultDataBufferFactory buffers =

@@ -60,8 +60,12 @@ class JobsBenchmark {
                     "--fanout.jobs.workers=64")) {
                 throughput(fanout, 2_000); // warm-up: JIT, pools, connections
                 StringBuilder report = new StringBuilder();
+                String loadBefore = loadAverage();
                 report.append(throughput(fanout, QUEUE_ITEMS));
                 report.append(upload(fanout));
+                report.append("load average (1, 5, 15 min; this machine has ")
+                        .append(Runtime.getRuntime().availableProcessors()).append(" CPUs): ").append(loadBefore)
+                        .append(" before, ").append(loadAverage()).append(" after\n");
                 System.out.println(report);
                 Files.writeString(Path.of("target", "benchmarks-jobs.txt"), report);
             } finally {
@@ -173,6 +177,15 @@ class JobsBenchmark {
             }
         }
         return total;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static double ownCpuSeconds() {

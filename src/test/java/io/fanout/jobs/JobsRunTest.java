@@ -172,6 +172,40 @@ class JobsRunTest extends JobsTestBase {
     }
 
     @Test
+    void shouldFenceOffTheLateWriteOfAWorkerWhoseLeaseExpiredWhileItStillRan() {
+        // the take-over run is slow (within its timeout), so the paused worker wakes up while it runs elsewhere
+        install(CONFIG.replace("timeout: 2s", "timeout: 20s").replace("deadline: 5s", "deadline: 25s"));
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        USERS.on("*", request -> FakeUpstream.json("{\"id\":\"1\",\"run\":" + runs.incrementAndGet() + "}")
+                .withDelay(Duration.ofSeconds(3)));
+        // a worker that claimed the item, then stopped (a GC pause, SIGSTOP) for longer than its lease
+        database().execute("WITH j AS (INSERT INTO jobs (endpoint, concurrency, total, state, started_at,"
+                + " idempotency_key) VALUES ('user', 1, 1, 'running', now(), 'paused-worker') RETURNING id)"
+                + " INSERT INTO job_items (job_id, item, input, state, claim, lease_owner, lease_until)"
+                + " SELECT id, 1, '{\"id\":\"1\"}', 'running', nextval('job_item_claims'), 'paused',"
+                + " now() + interval '1 second' FROM j");
+        long id = count("SELECT id FROM jobs WHERE idempotency_key = 'paused-worker'");
+        long pausedClaim = count("SELECT claim FROM job_items WHERE job_id = " + id);
+        JobStore.Claimed paused = new JobStore.Claimed(id, "user", 1, "{\"id\":\"1\"}", 0, pausedClaim);
+
+        Eventually.await(WAIT, "another worker running the item", () -> USERS.seen().size() == 1, USERS::seen);
+        long[] late = store.complete(id, List.of(new JobStore.Outcome(paused, 200, "{\"late\":true}", null)))
+                .block(WAIT);
+        Long lateRetry = store.retry(new JobStore.Outcome(paused, 503, "{\"late\":true}", Duration.ZERO))
+                .block(WAIT);
+        JsonNode done = awaitState(id, "completed");
+
+        assertThat(late).containsExactly(0, 0);
+        assertThat(lateRetry).isZero();
+        assertThat(done.get("succeeded").asInt()).isEqualTo(1);
+        JsonNode line = results(id, "").get(0);
+        assertThat(line.get("data").get("user").get("run").asInt()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM job_items WHERE job_id = " + id + " AND claim = " + pausedClaim))
+                .isZero();
+        assertThat(USERS.seen()).hasSize(1);
+    }
+
+    @Test
     void shouldDeleteFinishedJobsOnlyAfterTheirRetention() {
         usersAnswer(Duration.ZERO);
         long id = submitIds(2, 2);

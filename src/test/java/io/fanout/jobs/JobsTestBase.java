@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
         "FANOUT_JOBS_TOKEN=" + JobsTestBase.TOKEN,
         "fanout.jobs.workers=8",
         "fanout.jobs.poll-interval=100ms",
-        "fanout.jobs.lease=3s",
+        "fanout.jobs.lease=15s", // generous: under load a short lease lapses between renewals and items run twice
         "fanout.jobs.retry-backoff=20ms",
         "fanout.jobs.retry-max-backoff=100ms",
         "fanout.jobs.max-attempts=3",

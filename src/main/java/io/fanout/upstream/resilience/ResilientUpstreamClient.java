@@ -123,6 +123,9 @@ public final class ResilientUpstreamClient implements UpstreamClient {
         BulkheadDefinition b = definition.bulkhead();
         this.bulkhead = b == null ? null : new AsyncBulkhead(name, b.maxConcurrent(), b.maxWait(), b.batchShare());
         this.metrics = new UpstreamMetrics(registry, name, bulkhead, rateLimiter, breaker);
+        if (coalescer != null) {
+            metrics.coalescing(coalescer); // the soak checks it is back to zero (scripts/soak.sh)
+        }
     }
 
     public String name() {

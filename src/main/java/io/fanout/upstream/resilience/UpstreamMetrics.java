@@ -93,6 +93,11 @@ final class UpstreamMetrics implements AutoCloseable {
         }
     }
 
+    /** {@code fanout_upstream_coalesce_in_flight}: shared calls in flight (entries of the coalescing map). */
+    void coalescing(Coalescer coalescer) {
+        gauge("coalesce.in.flight", coalescer, Coalescer::inFlight);
+    }
+
     private Counter counter(String name, String description) {
         Counter c = Counter.builder(PREFIX + name).tags(tags).description(description).register(registry);
         meters.add(c);

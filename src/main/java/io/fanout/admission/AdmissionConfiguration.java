@@ -1,0 +1,53 @@
+package io.fanout.admission;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.server.WebFilter;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The {@link Admission} of the composite path from {@code fanout.server.max-in-flight}, its metrics
+ * ({@code fanout_admission_limit}, {@code fanout_admission_in_flight}, {@code fanout_admission_refused_total}) and,
+ * unless it is off, the filter that ends admitted requests.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AdmissionProperties.class)
+public class AdmissionConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(AdmissionConfiguration.class);
+
+    @Bean
+    Admission admission(AdmissionProperties properties, MeterRegistry registry) {
+        int mode = AdmissionProperties.mode(properties.maxInFlight());
+        if (mode == 0) {
+            log.info("admission control is off (fanout.server.max-in-flight=off)");
+            return Admission.off();
+        }
+        AdmissionLimit limit = mode < 0 ? AdmissionLimit.adaptive(properties.adaptive()) : AdmissionLimit.fixed(mode);
+        Gauge.builder("fanout.admission.limit", limit, AdmissionLimit::limit)
+                .description("composite requests this instance admits at a time (adaptive or fixed)")
+                .tag("kind", limit.isAdaptive() ? "adaptive" : "fixed")
+                .register(registry);
+        Gauge.builder("fanout.admission.in.flight", limit, AdmissionLimit::inFlight)
+                .description("composite requests admitted and not yet finished")
+                .register(registry);
+        FunctionCounter.builder("fanout.admission.refused", limit, AdmissionLimit::refusals)
+                .description("composite requests refused with 503 because the limit was reached")
+                .register(registry);
+        log.info("admission control: {} limit of {} composite requests in flight", limit.isAdaptive() ? "adaptive"
+                : "fixed", limit.limit());
+        return new Admission(limit, properties.retryAfter());
+    }
+
+    /** Ends admitted requests; a bare pass-through when admission control is off. */
+    @Bean
+    WebFilter admissionFilter(Admission admission) {
+        return admission.limit() == null ? (exchange, chain) -> chain.filter(exchange) : new AdmissionFilter();
+    }
+}
