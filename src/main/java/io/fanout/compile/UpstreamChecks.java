@@ -25,6 +25,11 @@ final class UpstreamChecks {
 
     private static final String URL_HINT =
             "an absolute http or https URL: host, optional port and base path, e.g. http://localhost:8080/api";
+    /** Threads (and, for jdbc, database connections) one upstream may own: each is a platform thread. */
+    static final int MAX_POOL_SIZE = 512;
+    /** The largest answer one call may buffer: past it a byte array cannot hold it at all. */
+    static final long MAX_RESPONSE_SIZE = 1L << 30;
+
     private static final String NOT_SHOWN = "the value is not shown: it may hold a secret";
 
     private final BoundConfig bound;
@@ -54,6 +59,7 @@ final class UpstreamChecks {
                         "put the jar on the classpath; the class implements " + BlockingSource.class.getName()));
             }
         }
+        ceilings(u, at, problems);
         return new UpstreamDefinition(u.name(), u.kind(), url, u.timeout(), u.connectTimeout(), u.maxConnections(),
                 u.maxResponseSize(), headers, user, pass, u.poolSize(), u.bulkhead(), u.rateLimit(), u.retry(),
                 u.circuitBreaker(), u.hedge(), u.cache(), u.coalesce(), u.className());
@@ -138,5 +144,20 @@ final class UpstreamChecks {
             return "a fragment is not allowed";
         }
         return null;
+    }
+
+    /**
+     * Ceilings on the settings that size memory and threads: a token holder must not be able to make one config
+     * start thousands of threads or promise to buffer answers no array can hold.
+     */
+    private static void ceilings(UpstreamDefinition u, String at, List<ConfigProblem> problems) {
+        if (u.poolSize() > MAX_POOL_SIZE) {
+            problems.add(new ConfigProblem(at + ".pool-size", "must be at most " + MAX_POOL_SIZE + " but was "
+                    + u.poolSize(), "each pooled connection is a thread of its own"));
+        }
+        if (u.maxResponseSize() > MAX_RESPONSE_SIZE) {
+            problems.add(new ConfigProblem(at + ".max-response-size", "must be at most 1GB but was "
+                    + u.maxResponseSize() + " bytes", "an answer is buffered whole before it is checked"));
+        }
     }
 }

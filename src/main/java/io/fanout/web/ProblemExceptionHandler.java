@@ -27,6 +27,12 @@ class ProblemExceptionHandler implements WebExceptionHandler {
             return Mono.error(ex);
         }
         String id = RequestIds.of(exchange);
+        if (ex instanceof org.springframework.util.InvalidMimeTypeException
+                || ex instanceof org.springframework.http.InvalidMediaTypeException) {
+            // a client's malformed Accept or Content-Type is the client's error, not a logged 500
+            return ProblemWriter.write(exchange, 400, "a malformed media type in the Accept or Content-Type header",
+                    null);
+        }
         if (ex instanceof DataBufferLimitException) {
             return ProblemWriter.write(exchange, 413, "the request body is too large", null);
         }

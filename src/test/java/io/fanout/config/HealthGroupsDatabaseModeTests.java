@@ -22,11 +22,13 @@ import io.fanout.testsupport.PrivatePostgres;
  * cluster, because the test stops it.
  */
 @SpringBootTest(classes = FanoutApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"fanout.warm-up=false", "fanout.store.listener.poll-interval=10m",
+        properties = {"fanout.warm-up=false", "FANOUT_ADMIN_TOKEN=" + HealthGroupsDatabaseModeTests.ADMIN_TOKEN, "fanout.store.listener.poll-interval=10m",
                 "spring.r2dbc.pool.max-acquire-time=3s", "spring.r2dbc.pool.max-create-connection-time=3s"})
 @AutoConfigureWebTestClient
 @DirtiesContext // the cluster stops at JVM exit; the context must be closed first
 class HealthGroupsDatabaseModeTests {
+
+    static final String ADMIN_TOKEN = "health-db-admin-token";
 
     private static final PrivatePostgres cluster = startCluster();
 
@@ -44,13 +46,13 @@ class HealthGroupsDatabaseModeTests {
     void shouldTakeReadinessButNotLivenessDownWhileTheDatabaseIsDown() {
         client = client.mutate().responseTimeout(Duration.ofSeconds(30)).build();
         expect("readiness", 200, "UP");
-        client.get().uri("/actuator/health/readiness").exchange()
+        client.get().uri("/actuator/health/readiness").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectBody().jsonPath("$.components.r2dbc.status").isEqualTo("UP");
 
         cluster.stop();
         try {
             expect("readiness", 503, "DOWN");
-            client.get().uri("/actuator/health/readiness").exchange()
+            client.get().uri("/actuator/health/readiness").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                     .expectBody().jsonPath("$.components.r2dbc.status").isEqualTo("DOWN");
             expect("liveness", 200, "UP");
         } finally {
@@ -62,6 +64,23 @@ class HealthGroupsDatabaseModeTests {
                 .uri("/actuator/health/readiness").exchange().returnResult(String.class).getStatus().value() == 200,
                 () -> "still not ready");
         expect("readiness", 200, "UP");
+    }
+
+    @Test
+    void shouldShowTheDatabaseComponentToTheAdminOnly() {
+        client = client.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+
+        client.get().uri("/actuator/health").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.r2dbc.status").isEqualTo("UP")
+                .jsonPath("$.components.r2dbc.details.database").isEqualTo("PostgreSQL");
+        client.get().uri("/actuator/health").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components").doesNotExist();
     }
 
     private void expect(String group, int status, String state) {

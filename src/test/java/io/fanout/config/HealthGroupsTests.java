@@ -14,14 +14,14 @@ class HealthGroupsTests extends FanoutIntegrationTest {
 
     @Test
     void shouldServeLivenessAndReadinessGroupsWithOnlyTheirOwnMembers() {
-        client.get().uri("/actuator/health/liveness").exchange()
+        client.get().uri("/actuator/health/liveness").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")
                 .jsonPath("$.components.livenessState.status").isEqualTo("UP")
                 .jsonPath("$.components.upstreams").doesNotExist()
                 .jsonPath("$.components.r2dbc").doesNotExist();
-        client.get().uri("/actuator/health/readiness").exchange()
+        client.get().uri("/actuator/health/readiness").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")
@@ -48,7 +48,7 @@ class HealthGroupsTests extends FanoutIntegrationTest {
         client.get().uri("/hg-breaker").exchange().expectStatus().isEqualTo(502);
         client.get().uri("/hg-breaker").exchange().expectStatus().isEqualTo(503);
 
-        client.get().uri("/actuator/health").exchange()
+        client.get().uri("/actuator/health").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")

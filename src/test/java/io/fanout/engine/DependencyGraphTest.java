@@ -20,11 +20,12 @@ class DependencyGraphTest extends FanoutIntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** Timeouts far above the delays below (a cold connection on a loaded box can take a second). */
     private static final String UPSTREAMS = """
             upstreams:
-              a: { url: "${A}" }
-              b: { url: "${B}" }
-              c: { url: "${C}" }
+              a: { url: "${A}", timeout: 10s }
+              b: { url: "${B}", timeout: 10s }
+              c: { url: "${C}", timeout: 10s }
             """;
 
     @Test
@@ -33,6 +34,7 @@ class DependencyGraphTest extends FanoutIntegrationTest {
                 endpoints:
                   overview:
                     path: /users/{id}
+                    deadline: 20s
                     calls:
                       company: { upstream: b, path: "/companies/{user.companyId}" }
                       user: { upstream: a, path: "/users/{path.id}" }
@@ -97,6 +99,7 @@ class DependencyGraphTest extends FanoutIntegrationTest {
                 endpoints:
                   combo:
                     path: /combo
+                    deadline: 20s
                     calls:
                       user: { upstream: a, path: /user }
                       orders: { upstream: b, path: /orders }
@@ -124,6 +127,7 @@ class DependencyGraphTest extends FanoutIntegrationTest {
                 endpoints:
                   products:
                     path: /orders/{id}
+                    deadline: 20s
                     calls:
                       orders: { upstream: a, path: "/orders/{path.id}" }
                       products:
@@ -162,6 +166,7 @@ class DependencyGraphTest extends FanoutIntegrationTest {
                 endpoints:
                   products:
                     path: /orders/{id}
+                    deadline: 20s
                     calls:
                       orders: { upstream: a, path: "/orders/{path.id}" }
                       products: { upstream: b, for-each: orders.items, path: "/products/{item.productId}" }
@@ -186,6 +191,7 @@ class DependencyGraphTest extends FanoutIntegrationTest {
                 endpoints:
                   products:
                     path: /orders/{id}
+                    deadline: 20s
                     calls:
                       orders: { upstream: a, path: "/orders/{path.id}" }
                       products:
@@ -214,6 +220,7 @@ class DependencyGraphTest extends FanoutIntegrationTest {
                 endpoints:
                   recs:
                     path: /recs
+                    deadline: 20s
                     calls:
                       recs: { upstream: a, path: /recs, select: /result/items }
                 """);
@@ -234,6 +241,7 @@ class DependencyGraphTest extends FanoutIntegrationTest {
                 endpoints:
                   orders:
                     path: /orders
+                    deadline: 20s
                     calls:
                       orders: { upstream: a, path: /orders, query: { limit: "{query.limit|10}" } }
                 """);
@@ -251,6 +259,7 @@ class DependencyGraphTest extends FanoutIntegrationTest {
                 endpoints:
                   tenant:
                     path: /tenant
+                    deadline: 20s
                     calls:
                       tenant:
                         upstream: a
@@ -308,6 +317,7 @@ class DependencyGraphTest extends FanoutIntegrationTest {
                 endpoints:
                   orders:
                     path: /users/{id}/orders
+                    deadline: 20s
                     calls:
                       orders:
                         upstream: a
@@ -329,6 +339,7 @@ class DependencyGraphTest extends FanoutIntegrationTest {
                 endpoints:
                   fan:
                     path: /fan
+                    deadline: 20s
                     calls:
                       user: { upstream: a, path: /user }
                       x: { upstream: b, path: "/x/{user.id}" }

@@ -188,8 +188,9 @@ class FailureContractTest extends FanoutIntegrationTest {
 
     @Test
     void shouldListAnOptionalCallCutByItsTimeout() {
-        installFailing("url: \"${B}\"", ", timeout: 200ms", "");
-        B.on("/bad", json("{}").withDelay(Duration.ofSeconds(2)));
+        // the deadline far above the timeout: the fast call 'ok' must not be cut on a loaded box
+        installFailing("url: \"${B}\"", ", timeout: 200ms", "deadline: 20s");
+        B.on("/bad", json("{}").withDelay(Duration.ofSeconds(30)));
 
         JsonNode error = assertOptionalFailure("timeout");
 
@@ -210,8 +211,10 @@ class FailureContractTest extends FanoutIntegrationTest {
 
     @Test
     void shouldAnswer200PartialWhenTheDeadlineCutsAnOptionalCall() {
-        installFailing("url: \"${B}\"", "", "deadline: 300ms");
-        B.on("/bad", json("{}").withDelay(Duration.ofSeconds(2)));
+        // 3s: the fast call 'ok' (cold connection included) must answer well within the deadline that cuts 'bad';
+        // the call timeout far above it, so that the cut is the deadline's
+        installFailing("url: \"${B}\", timeout: 60s", "", "deadline: 3s");
+        B.on("/bad", json("{}").withDelay(Duration.ofSeconds(30)));
 
         assertOptionalFailure("deadline-exceeded");
     }

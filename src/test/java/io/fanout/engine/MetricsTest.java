@@ -79,7 +79,7 @@ class MetricsTest extends FanoutIntegrationTest {
                       x: { upstream: a, path: /x }
                 """);
 
-        client.get().uri("/actuator/health").exchange()
+        client.get().uri("/actuator/health").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")

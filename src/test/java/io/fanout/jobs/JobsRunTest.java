@@ -75,7 +75,7 @@ class JobsRunTest extends JobsTestBase {
         assertThat(line.get("status").asInt()).isEqualTo(404);
         assertThat(line.get("data").isNull()).isTrue();
         assertThat(line.get("errors").get(0).get("status").asInt()).isEqualTo(404);
-        JobsApiTest.sleep(Duration.ofMillis(300)); // longer than every retry backoff
+        JobsApiTest.sleep(Duration.ofSeconds(1)); // 5x a retry backoff (100ms max) plus a poll (100ms)
         assertThat(USERS.seen()).hasSize(1);
     }
 
@@ -157,10 +157,11 @@ class JobsRunTest extends JobsTestBase {
                 + " idempotency_key) VALUES ('user', 4, 2, 'running', now(), 'crashed-instance') RETURNING id)"
                 + " INSERT INTO job_items (job_id, item, input, state, claim, lease_owner, lease_until)"
                 + " SELECT id, n, '{\"id\":\"' || n || '\"}', 'running', 999999, 'crashed',"
-                + " now() + interval '1500 milliseconds' FROM j, generate_series(1, 2) AS n");
+                + " now() + interval '6 seconds' FROM j, generate_series(1, 2) AS n");
         long id = count("SELECT id FROM jobs WHERE idempotency_key = 'crashed-instance'");
 
-        JobsApiTest.sleep(Duration.ofMillis(500));
+        // a second's look (several 100ms polls) well inside the 6s lease, even on a loaded box
+        JobsApiTest.sleep(Duration.ofSeconds(1));
         assertThat(USERS.seen()).as("nothing runs while the lease holds").isEmpty();
         JsonNode done = awaitState(id, "completed");
 

@@ -132,7 +132,8 @@ class TwoInstancesTests {
 
     @Test
     void shouldFinishARequestInFlightDuringTheSwapOnItsOwnVersion() throws Exception {
-        OLD.on("/slow/1", FakeUpstream.json("{\"from\":\"old\"}").withDelay(Duration.ofSeconds(3)));
+        // 15s: three times the 5s the swap may take to reach instance B on a loaded box, so "still running" holds
+        OLD.on("/slow/1", FakeUpstream.json("{\"from\":\"old\"}").withDelay(Duration.ofSeconds(15)));
         long slowVersion = change(config(OLD, "/slow/"));
         Eventually.await(PROPAGATION, "instance B on version " + slowVersion, () -> version(b) >= slowVersion,
                 () -> "version " + version(b));
@@ -148,7 +149,7 @@ class TwoInstancesTests {
         assertThat(inFlight).as("the slow request is still running when instance B swaps").isNotDone();
         clientB.get().uri("/one/2").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.data.x.path").isEqualTo("/fast/2");
-        ResponseEntity<String> old = inFlight.get(10, TimeUnit.SECONDS);
+        ResponseEntity<String> old = inFlight.get(45, TimeUnit.SECONDS);
 
         assertThat(old.getStatusCode().value()).isEqualTo(200);
         assertThat(old.getBody()).contains("\"from\":\"old\"").contains("\"partial\":false");
@@ -196,11 +197,11 @@ class TwoInstancesTests {
                 upstreams:
                   a:
                     url: "%s"
-                    timeout: 5s
+                    timeout: 30s
                 endpoints:
                   one:
                     path: /one/{id}
-                    deadline: 5s
+                    deadline: 30s
                     calls:
                       x: { upstream: a, path: "%s{path.id}" }
                 """.formatted(upstream.url(), prefix);

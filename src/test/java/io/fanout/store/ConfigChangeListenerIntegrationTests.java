@@ -21,7 +21,14 @@ class ConfigChangeListenerIntegrationTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    /** Polling slow enough that a change seen within a second must have come by NOTIFY. */
+    /**
+     * How long a NOTIFY may take here: SPEC says a change reaches every instance within a second, which it does by
+     * tens of milliseconds; 3s keeps a loaded 2-core box from failing the test while a poll (5 minutes) could never
+     * pass it.
+     */
+    private static final long NOTIFIED = 3;
+
+    /** Polling slow enough (5 minutes) that a change seen within {@link #NOTIFIED} must have come by NOTIFY. */
     private static final StoreProperties.Listener NOTIFY_ONLY = new StoreProperties.Listener(
             Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(200));
 
@@ -80,9 +87,9 @@ class ConfigChangeListenerIntegrationTests {
 
         append(0);
 
-        assertThat(received.poll(1, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(received.poll(NOTIFIED, TimeUnit.SECONDS)).isEqualTo(1L);
         append(1);
-        assertThat(received.poll(1, TimeUnit.SECONDS)).isEqualTo(2L);
+        assertThat(received.poll(NOTIFIED, TimeUnit.SECONDS)).isEqualTo(2L);
     }
 
     @Test
@@ -92,7 +99,7 @@ class ConfigChangeListenerIntegrationTests {
                 Duration.ofSeconds(1)));
         awaitListening();
         append(0);
-        assertThat(received.poll(1, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(received.poll(NOTIFIED, TimeUnit.SECONDS)).isEqualTo(1L);
         long firstSession = listenerSessionPid();
 
         // waits (up to 5 s) until the session has really gone
@@ -103,8 +110,9 @@ class ConfigChangeListenerIntegrationTests {
         awaitListening();
         assertThat(listenerSessionPid()).isNotEqualTo(firstSession);
         append(2);
-        assertThat(received.poll(1, TimeUnit.SECONDS)).isEqualTo(3L);
-        assertThat(received).isEmpty();
+        assertThat(received.poll(NOTIFIED, TimeUnit.SECONDS)).isEqualTo(3L);
+        // no version twice: a duplicate would follow within the same NOTIFY latency, so wait that long for it
+        assertThat(received.poll(NOTIFIED, TimeUnit.SECONDS)).as("a version reported twice").isNull();
     }
 
     @Test
@@ -131,8 +139,13 @@ class ConfigChangeListenerIntegrationTests {
         listener.stop();
 
         assertThat(listener.isRunning()).isFalse();
-        assertThat(subscription.isDisposed()).as("completed").isTrue();
         lateSubscriber.expectComplete().verify(TIMEOUT);
+        // the completion may reach the first subscriber on another thread: wait for it rather than look at once
+        long completedBy = System.nanoTime() + TIMEOUT.toNanos();
+        while (!subscription.isDisposed() && System.nanoTime() < completedBy) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        assertThat(subscription.isDisposed()).as("completed").isTrue();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (listenerSessions() > 0 && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(50);

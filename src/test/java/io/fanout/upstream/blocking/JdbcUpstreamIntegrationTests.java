@@ -204,7 +204,9 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
                       fails: { upstream: a, path: /fails }
                       rows: { upstream: legacy, query: "select pg_sleep(60), 'cancel-me' as tag" }
                 """);
-        A.on("/fails", status(500, "{}").withDelay(Duration.ofMillis(500)));
+        // 3s: the statement must be running in PostgreSQL when the failure cancels it (a cold JDBC pool on a loaded
+        // box can take a second to start it; cancelled earlier, the check below would pass without a cancel)
+        A.on("/fails", status(500, "{}").withDelay(Duration.ofSeconds(3)));
 
         JsonNode answer = get("/ff");
 
