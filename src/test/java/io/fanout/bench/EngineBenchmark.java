@@ -153,6 +153,18 @@ public class EngineBenchmark {
         return Envelope.render(rendered);
     }
 
+    private final org.springframework.core.io.buffer.DataBufferFactory pooled =
+            new org.springframework.core.io.buffer.NettyDataBufferFactory(io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+
+    /** The envelope as the web layer writes it: into one pooled buffer of its exact size (released here). */
+    @Benchmark
+    public int envelopePooled() {
+        org.springframework.core.io.buffer.DataBuffer b = Envelope.render(rendered, pooled);
+        int n = b.readableByteCount();
+        org.springframework.core.io.buffer.DataBufferUtils.release(b);
+        return n;
+    }
+
     /**
      * An upstream that answers a canned 200 body at once, through the exchange preamble every transport uses
      * (attempt counting, the JSON verdict), so its cost is measured as a real transport pays it.

@@ -48,6 +48,10 @@ public final class HttpUpstreamClient implements UpstreamClient {
     private final long maxResponseSize;
     private final ConnectionProvider pool;
     private final HttpClient client;
+    // HttpClient.request(method) copies the whole client configuration; done once per usual method instead of per
+    // request (uri(...) and send(...) still copy it once each: the per-request part)
+    private final HttpClient.RequestSender get;
+    private final HttpClient.RequestSender post;
     private final String[] staticHeaders;
     private final TransportExchange<UpstreamRequest.Http> preamble;
     // built once: the method reference would otherwise be allocated on every call
@@ -86,6 +90,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 .followRedirect(false)
                 .keepAlive(true);
         this.client = https ? c.secure() : c;
+        this.get = client.request(HttpMethod.GET);
+        this.post = client.request(HttpMethod.POST);
         String[] headers = new String[upstream.headers().size() * 2];
         int i = 0;
         for (Map.Entry<String, String> h : upstream.headers().entrySet()) {
@@ -105,8 +111,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
         // request could not be built; after, the upstream's answer could not be decoded
         AtomicBoolean sent = new AtomicBoolean();
         byte[] body = request.body();
-        return client
-                .request(HttpMethod.valueOf(request.method()))
+        return sender(request.method())
                 .uri(request.pathAndQuery())
                 .send((req, out) -> {
                     HttpHeaders h = req.requestHeaders();
@@ -134,6 +139,14 @@ public final class HttpUpstreamClient implements UpstreamClient {
                         name + " closed the connection without answering")))
                 .onErrorMap(e -> e instanceof IllegalArgumentException && !sent.get(),
                         e -> new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, name + ": the request could not be built"));
+    }
+
+    private HttpClient.RequestSender sender(String method) {
+        return switch (method) {
+            case "GET" -> get;
+            case "POST" -> post;
+            default -> client.request(HttpMethod.valueOf(method));
+        };
     }
 
     private Mono<UpstreamResponse> read(HttpClientResponse response, ByteBufFlux content) {
