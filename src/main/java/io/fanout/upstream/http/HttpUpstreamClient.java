@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.upstream.CallBudget;
@@ -56,6 +57,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
     private final TransportExchange<UpstreamRequest.Http> preamble;
     // built once: the method reference would otherwise be allocated on every call
     private final TransportExchange.Attempt<UpstreamRequest.Http> attempt = this::send;
+    private final BiFunction<HttpClientResponse, ByteBufFlux, Mono<UpstreamResponse>> reader = this::read;
 
     /** A transport that bounds each attempt itself. */
     public HttpUpstreamClient(UpstreamDefinition upstream) {
@@ -133,7 +135,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
                     h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
                     return out.sendByteArray(Mono.just(body));
                 })
-                .response(this::read)
+                .response(reader)
                 .next()
                 .switchIfEmpty(Mono.error(() -> new CallFailure(ErrorType.INVALID_RESPONSE,
                         name + " closed the connection without answering")))
@@ -170,16 +172,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 return Mono.just(new UpstreamResponse(status, EMPTY, UpstreamResponse.Source.NETWORK));
             }
         }
-        long expected = declared;
-        return content
-                .collect(() -> new BoundedBody(expected, maxResponseSize), BoundedBody::append)
-                .map(b -> new UpstreamResponse(status, b.toByteArray(), UpstreamResponse.Source.NETWORK))
-                .onErrorMap(BoundedBody.TooLarge.class, e -> preamble.tooLarge(maxResponseSize))
-                // a connection lost after the headers: still a connection failure (retryable as connect-error), but
-                // the message must not claim the upstream never answered
-                .onErrorMap(e -> !(e instanceof CallFailure) && !(e instanceof TimeoutException),
-                        e -> new CallFailure(ErrorType.CONNECT_ERROR, name + " closed the connection in the middle of"
-                                + " its answer"));
+        // one operator for collect + map + error naming
+        return new BodyReader(content, status, declared, maxResponseSize, preamble, name);
     }
 
     /** Names a failure of an attempt that is not already a {@link CallFailure}. */

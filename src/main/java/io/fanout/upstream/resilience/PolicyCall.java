@@ -315,8 +315,16 @@ final class PolicyCall extends Mono<UpstreamResponse> {
     /**
      * One network attempt: breaker permission, rate-limit token, bulkhead permit, timeout, transport. Its own
      * subscriber to the transport, and its own timeout task.
+     *
+     * <p>States: {@code STARTING} while {@link #start} takes the permission, token and permit; {@code RUNNING} once
+     * it sent the attempt; {@code DONE} once the outcome is decided. A cancel during {@code STARTING} only marks it
+     * done, and {@link #start} gives back what it took when it finds that, so no permit can be taken after a cancel
+     * looked for it.
      */
     static final class Attempt implements CoreSubscriber<UpstreamResponse>, AttemptTimer.Task {
+        private static final int STARTING = 0;
+        private static final int RUNNING = 1;
+        private static final int DONE = 2;
         private static final AtomicIntegerFieldUpdater<Attempt> STATE =
                 AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "state");
         private static final AtomicReferenceFieldUpdater<Attempt, Subscription> S =
@@ -324,7 +332,7 @@ final class PolicyCall extends Mono<UpstreamResponse> {
 
         final Call call;
         final int round;
-        private volatile int state; // 0 running, 1 decided
+        private volatile int state;
         private volatile @Nullable Subscription s;
         private volatile @Nullable Object timer;
         private boolean permit;
@@ -344,7 +352,7 @@ final class PolicyCall extends Mono<UpstreamResponse> {
             CircuitBreakerPolicy breaker = c.breaker;
             if (breaker != null) {
                 if (!breaker.tryAcquire()) {
-                    if (STATE.compareAndSet(this, 0, 1)) {
+                    if (STATE.compareAndSet(this, STARTING, DONE)) {
                         call.attemptFailed(this, breaker.openFailure());
                     }
                     return;
@@ -370,10 +378,14 @@ final class PolicyCall extends Mono<UpstreamResponse> {
         /** An attempt that must wait for a token or a permit: the composed operators queue it. */
         private void delegate(boolean limiter, boolean bulkhead) {
             ResilientUpstreamClient c = call.c;
+            delegated = true;
+            if (!STATE.compareAndSet(this, STARTING, RUNNING)) {
+                abandon(); // cancelled while starting
+                return;
+            }
             CircuitBreakerPolicy breaker = c.breaker;
             CircuitBreakerPolicy.Permit p = permit && breaker != null ? breaker.adopt() : null;
             permit = false; // the Permit settles it from now on
-            delegated = true;
             Mono<UpstreamResponse> queued = c.gated(call.request, call.budget, p, limiter, bulkhead);
             (p == null ? queued : p.guard(queued)).subscribe(this);
         }
@@ -383,16 +395,22 @@ final class PolicyCall extends Mono<UpstreamResponse> {
             CallBudget budget = call.budget;
             long remaining = budget.remainingMillis();
             if (remaining <= 0) {
-                if (STATE.compareAndSet(this, 0, 1)) {
+                if (STATE.compareAndSet(this, STARTING, DONE)) {
                     failed(c.deadlineExceeded());
+                } else {
+                    abandon();
                 }
                 return;
             }
             long timeout = Math.max(1, budget.attemptTimeout().toMillis());
             cutByDeadline = remaining < timeout;
             bound = Math.min(timeout, remaining);
-            c.metrics.attempt();
             startedNanos = ReactorClock.nowNanos();
+            if (!STATE.compareAndSet(this, STARTING, RUNNING)) {
+                abandon(); // cancelled while starting
+                return;
+            }
+            c.metrics.attempt();
             timer = AttemptTimer.schedule(this, bound);
             Mono<UpstreamResponse> sent;
             try {
@@ -418,7 +436,7 @@ final class PolicyCall extends Mono<UpstreamResponse> {
 
         @Override
         public void onNext(UpstreamResponse response) {
-            if (!STATE.compareAndSet(this, 0, 1)) {
+            if (!STATE.compareAndSet(this, RUNNING, DONE)) {
                 return; // timed out or cancelled meanwhile: the answer is dropped (plain bytes, nothing to free)
             }
             if (!delegated) {
@@ -436,7 +454,7 @@ final class PolicyCall extends Mono<UpstreamResponse> {
 
         @Override
         public void onError(Throwable error) {
-            if (!STATE.compareAndSet(this, 0, 1)) {
+            if (!STATE.compareAndSet(this, RUNNING, DONE)) {
                 Operators.onErrorDropped(error, currentContext());
                 return;
             }
@@ -445,7 +463,7 @@ final class PolicyCall extends Mono<UpstreamResponse> {
 
         @Override
         public void onComplete() {
-            if (STATE.compareAndSet(this, 0, 1)) {
+            if (STATE.compareAndSet(this, RUNNING, DONE)) {
                 failed(new CallFailure(ErrorType.INVALID_RESPONSE, call.c.name() + " gave no answer"));
             }
         }
@@ -453,7 +471,7 @@ final class PolicyCall extends Mono<UpstreamResponse> {
         /** The attempt's timeout. */
         @Override
         public void run() {
-            if (!STATE.compareAndSet(this, 0, 1)) {
+            if (!STATE.compareAndSet(this, RUNNING, DONE)) {
                 return;
             }
             Operators.terminate(S, this);
@@ -481,17 +499,25 @@ final class PolicyCall extends Mono<UpstreamResponse> {
 
         /** Cancelled by the call (hedge lost, round over, caller gone): gives everything back uncounted. */
         void cancel() {
-            if (!STATE.compareAndSet(this, 0, 1)) {
+            if (STATE.compareAndSet(this, STARTING, DONE)) {
+                return; // start() finds it done and gives back what it took
+            }
+            if (!STATE.compareAndSet(this, RUNNING, DONE)) {
                 return;
             }
             Operators.terminate(S, this);
-            if (delegated) {
-                return;
+            if (!delegated) {
+                AttemptTimer.cancel(timer);
+                abandon();
             }
-            AttemptTimer.cancel(timer);
+        }
+
+        /** Gives back the bulkhead permit and the breaker permission held by this (fused) attempt, uncounted. */
+        private void abandon() {
             releasePermit();
             CircuitBreakerPolicy breaker = call.c.breaker;
             if (permit && breaker != null) {
+                permit = false;
                 breaker.settleCancel();
             }
         }
