@@ -174,6 +174,9 @@ public final class AsyncBulkhead {
 
     // Invariant kept by this method: when a permit is free, every waiter left is a batch caller over its share.
     private void grantWaiters() {
+        if (waiters.isEmpty()) {
+            return; // the usual case: no iterator allocated
+        }
         Iterator<Ticket> it = waiters.iterator();
         while (inUse < maxConcurrent && it.hasNext()) {
             Ticket next = it.next();
