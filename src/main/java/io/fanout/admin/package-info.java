@@ -1,6 +1,9 @@
 /**
- * The admin API ({@code /admin}): bearer-token access, the config as YAML or JSON with its version, versions, and
- * (in database mode) changes. Without a database every write answers 409 "read-only".
+ * The admin API ({@code /admin}): thin HTTP over {@link io.fanout.reload.ConfigSource}, the same in both modes.
+ * {@code AdminRoutes} maps paths and methods (405 with {@code Allow}) behind the bearer token, {@code ConfigHandlers}
+ * turns requests into reads and proposed changes and their outcomes into answers, {@code AdminRequests} holds the
+ * HTTP details (YAML/JSON by content type and {@code Accept}, {@code ETag}/{@code If-Match}, paging, reasons). No
+ * validation, storing or diffing here: that is {@code io.fanout.reload}'s.
  */
 @NullMarked
 package io.fanout.admin;

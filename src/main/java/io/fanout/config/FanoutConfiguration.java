@@ -1,16 +1,14 @@
 package io.fanout.config;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.fanout.admin.AdminAuth;
 import io.fanout.admin.AdminRoutes;
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
@@ -18,13 +16,16 @@ import io.fanout.compile.UpstreamClientFactory;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
 import io.fanout.plan.CompiledConfig;
-import io.fanout.reload.ConfigApplier;
-import io.fanout.reload.DatabaseStartup;
-import io.fanout.store.ConfigStore;
+import io.fanout.reload.ConfigSource;
+import io.fanout.reload.FileConfigSource;
+import io.fanout.reload.FileStartup;
+import io.fanout.reload.InitialConfig;
 import io.fanout.store.DatabaseMode;
+import io.fanout.store.FileModeCondition;
 import io.fanout.upstream.transport.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.web.WebRoutes;
+import io.fanout.web.auth.BearerTokenAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
 
@@ -34,8 +35,6 @@ import io.micrometer.observation.ObservationPredicate;
  */
 @Configuration(proxyBeanMethods = false)
 class FanoutConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(FanoutConfiguration.class);
 
     @Bean
     UpstreamClientFactory upstreamClientFactory(MeterRegistry registry) {
@@ -58,30 +57,42 @@ class FanoutConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ActiveConfig activeConfig(FanoutProperties properties, ConfigPipeline pipeline,
-                              ObjectProvider<DatabaseStartup> database) {
-        DatabaseStartup fromDatabase = database.getIfAvailable();
-        CompiledConfig compiled;
-        if (fromDatabase != null) {
-            // database mode: the latest stored version; fanout.config only seeds an empty database
-            compiled = fromDatabase.initial(properties.config(), pipeline);
-        } else {
-            Object document = null;
-            if (properties.config() == null) {
-                log.warn("no fanout.config given: starting with no endpoints (pass --fanout.config=<file>)");
-            } else {
-                document = ConfigPipeline.read(properties.config());
+    ActiveConfig activeConfig(FanoutProperties properties, ConfigPipeline pipeline, InitialConfig initial) {
+        // file mode: fanout.config; database mode: the latest stored version (fanout.config only seeds an empty one)
+        CompiledConfig compiled = initial.initial(properties.config(), pipeline);
+        return new ActiveConfig(compiled, properties.warmUp());
+    }
+
+    /**
+     * Warms the first version's upstreams when the context starts (phase 0: before the web server accepts
+     * requests), without delaying start-up; the work belongs to {@link ActiveConfig}, whose close cancels it.
+     */
+    @Bean
+    SmartLifecycle activeConfigWarmUp(ActiveConfig active) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+                active.warmUpCurrent();
             }
-            compiled = pipeline.load(document, 1, null);
-            log.info("config {} loaded: {} upstreams, {} endpoints", properties.config() == null ? "(none)"
-                    : properties.config(), compiled.upstreams().size(), compiled.endpoints().size());
-        }
-        ActiveConfig active = new ActiveConfig(compiled, properties.warmUp());
-        if (properties.warmUp()) {
-            // asynchronous: started before the server accepts requests, never delays start-up
-            compiled.warmUp().subscribe();
-        }
-        return active;
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return 0;
+            }
+        };
     }
 
     /**
@@ -102,13 +113,25 @@ class FanoutConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
-                                                Environment environment, ConfigPipeline pipeline,
-                                                ObjectProvider<ConfigStore> store,
-                                                ObjectProvider<ConfigApplier> applier) {
-        AdminAuth auth = AdminAuth.fromEnvironment(environment);
-        String source = properties.config() == null ? "(no file)" : properties.config().toString();
-        return new AdminRoutes(active, auth, source, pipeline, store.getIfAvailable(), applier.getIfAvailable())
-                .routes()
+                                                Environment environment, ConfigSource source) {
+        return new AdminRoutes(active, BearerTokenAuthenticator.admin(environment), source).routes()
                 .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes()));
+    }
+
+    /** File mode's start and config source: the file's config, dry runs only (database mode's are in {@code reload}). */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(FileModeCondition.class)
+    static class FileMode {
+
+        @Bean
+        FileStartup fileStartup() {
+            return new FileStartup();
+        }
+
+        @Bean
+        FileConfigSource fileConfigSource(ActiveConfig active, ConfigPipeline pipeline, FanoutProperties properties) {
+            return new FileConfigSource(active, pipeline,
+                    properties.config() == null ? "(no file)" : properties.config().toString());
+        }
     }
 }

@@ -9,8 +9,7 @@ import org.springframework.stereotype.Component;
 
 import io.fanout.engine.ActiveConfig;
 import io.fanout.upstream.UpstreamClient;
-import io.fanout.upstream.resilience.ResilientUpstreamClient;
-import io.fanout.upstream.resilience.UpstreamStatus;
+import io.fanout.upstream.UpstreamStatus;
 import reactor.core.publisher.Mono;
 
 /**
@@ -32,8 +31,8 @@ class UpstreamsHealthIndicator implements ReactiveHealthIndicator {
         return Mono.fromSupplier(() -> {
             Map<String, Object> circuits = new LinkedHashMap<>();
             for (Map.Entry<String, UpstreamClient> e : active.current().upstreams().entrySet()) {
-                if (e.getValue() instanceof ResilientUpstreamClient r) {
-                    UpstreamStatus s = r.status();
+                UpstreamStatus s = e.getValue().status();
+                if (s != null) {
                     circuits.put(e.getKey(), s.circuitState() == null ? "no-breaker" : s.circuitState());
                 }
             }

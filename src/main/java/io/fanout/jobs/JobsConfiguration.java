@@ -19,11 +19,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.fanout.admin.AdminAuth;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
 import io.fanout.store.DatabaseMode;
 import io.fanout.store.DatabaseModeCondition;
+import io.fanout.web.auth.BearerTokenAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -62,9 +62,7 @@ class JobsConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE)
     RouterFunction<ServerResponse> jobsRoutes(JobStore store, ActiveConfig active, JobsProperties properties,
                                               Environment environment) {
-        AdminAuth auth = new AdminAuth(environment.getProperty("FANOUT_JOBS_TOKEN"),
-                environment.getProperty("FANOUT_ADMIN_TOKEN"));
-        return new JobsRoutes(store, active, properties, auth).routes();
+        return new JobsRoutes(store, active, properties, BearerTokenAuthenticator.jobs(environment)).routes();
     }
 
     /**

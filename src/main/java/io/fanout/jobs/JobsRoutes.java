@@ -22,7 +22,6 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.fanout.admin.AdminAuth;
 import io.fanout.json.JsonBytes;
 import io.fanout.json.JsonCodec;
 import io.fanout.engine.ActiveConfig;
@@ -30,6 +29,8 @@ import io.fanout.plan.CompiledConfig;
 import io.fanout.plan.EndpointPlan;
 import io.fanout.web.Buffers;
 import io.fanout.web.ProblemWriter;
+import io.fanout.web.auth.AccessGuard;
+import io.fanout.web.auth.Authenticator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -52,14 +53,15 @@ final class JobsRoutes {
     private final JobStore store;
     private final ActiveConfig active;
     private final JobsProperties properties;
-    private final AdminAuth auth;
+    private final AccessGuard auth;
     private final Duration followPoll;
 
-    JobsRoutes(JobStore store, ActiveConfig active, JobsProperties properties, AdminAuth auth) {
+    JobsRoutes(JobStore store, ActiveConfig active, JobsProperties properties, Authenticator tokens) {
         this.store = store;
         this.active = active;
         this.properties = properties;
-        this.auth = auth;
+        this.auth = new AccessGuard(tokens, "fanout-jobs", "the jobs API is disabled: set FANOUT_JOBS_TOKEN (or"
+                + " FANOUT_ADMIN_TOKEN) to a secret token and send it as 'Authorization: Bearer <token>'");
         this.followPoll = properties.pollInterval().compareTo(Duration.ofMillis(250)) < 0
                 ? properties.pollInterval() : Duration.ofMillis(250);
     }
@@ -94,9 +96,7 @@ final class JobsRoutes {
     }
 
     private Mono<ServerResponse> authorize(ServerRequest request) {
-        return AdminAuth.refusal(request, auth.check(request.headers().firstHeader(HttpHeaders.AUTHORIZATION)),
-                "fanout-jobs", "the jobs API is disabled: set FANOUT_JOBS_TOKEN (or FANOUT_ADMIN_TOKEN) to a secret"
-                        + " token and send it as 'Authorization: Bearer <token>'");
+        return auth.refusal(request);
     }
 
     // ---- submit ----------------------------------------------------------------------------------------------

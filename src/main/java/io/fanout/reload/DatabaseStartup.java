@@ -18,7 +18,7 @@ import io.fanout.store.StoredConfig;
  * The config a database-mode instance starts with (SPEC §3): the database is the source of truth, so the latest
  * stored version is compiled; only an empty database takes {@code fanout.config} (validated first) as version 1.
  */
-public final class DatabaseStartup {
+public final class DatabaseStartup implements InitialConfig {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseStartup.class);
 
@@ -34,6 +34,7 @@ public final class DatabaseStartup {
      * @param file {@code fanout.config}; null imports an empty config into an empty database
      * @throws InvalidConfigException when the file to import, or the latest stored version, does not compile
      */
+    @Override
     public CompiledConfig initial(@Nullable Path file, ConfigPipeline pipeline) {
         boolean[] imported = {false};
         StoredConfig stored = reader.latestOrImport(() -> {

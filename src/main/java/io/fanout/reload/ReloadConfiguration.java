@@ -11,7 +11,10 @@ import io.fanout.store.ConfigStore;
 import io.fanout.store.DatabaseModeCondition;
 import io.fanout.store.StartupConfigReader;
 
-/** Database mode's start-up read and config applier; without a database none of this exists. */
+/**
+ * Database mode's start ({@link InitialConfig}), config applier and {@link ConfigSource}; without a database none of
+ * this exists (file mode's are wired with the config file, in {@code io.fanout.config}).
+ */
 @Configuration(proxyBeanMethods = false)
 @Conditional(DatabaseModeCondition.class)
 class ReloadConfiguration {
@@ -25,5 +28,10 @@ class ReloadConfiguration {
     ConfigApplier configApplier(ActiveConfig active, ConfigPipeline pipeline, ConfigStore store,
             ConfigChangeListener listener) {
         return new ConfigApplier(active, pipeline, store, listener);
+    }
+
+    @Bean
+    DatabaseConfigSource databaseConfigSource(ConfigStore store, ConfigApplier applier, ConfigPipeline pipeline) {
+        return new DatabaseConfigSource(store, applier, pipeline);
     }
 }

@@ -1,5 +1,7 @@
 package io.fanout.upstream;
 
+import org.jspecify.annotations.Nullable;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,6 +23,14 @@ public interface UpstreamClient extends AutoCloseable {
     /** Opens connections and loads classes so the first real request does not pay for it. */
     default Mono<Void> warmUp() {
         return Mono.empty();
+    }
+
+    /**
+     * What protects this upstream right now (circuit, bulkhead, rate limiter, recent latency and errors); null for a
+     * bare transport, which has no policies to report.
+     */
+    default @Nullable UpstreamStatus status() {
+        return null;
     }
 
     /** Releases pools and threads; the client is not used afterwards. */

@@ -2,6 +2,7 @@ package io.fanout.web;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -11,22 +12,32 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.fanout.render.ProblemDocument;
+import io.fanout.render.ProblemTypes;
 import reactor.core.publisher.Mono;
 
-/** Writes RFC 9457 problems ({@code application/problem+json}) with the request id; never a stack trace. */
+/**
+ * The one writer of RFC 9457 problem answers ({@code application/problem+json}) for Fanout's HTTP APIs — composite
+ * routing errors, admin and jobs: status, headers, and a body of {@code type}, {@code title}, {@code status},
+ * {@code detail}, {@code requestId} plus any extension members (written by {@link ProblemDocument}); never a stack
+ * trace. Handlers may also raise a {@link ProblemException} that their routes answer through here.
+ */
 public final class ProblemWriter {
 
     private ProblemWriter() {
     }
 
-    static byte[] body(int status, String detail, String requestId) {
-        return ProblemDocument.of(status, detail, requestId);
-    }
-
     /** A functional-endpoint answer carrying a problem. */
     public static Mono<ServerResponse> response(ServerWebExchange exchange, int status, String detail,
                                                 @Nullable HttpHeaders extraHeaders) {
-        byte[] body = body(status, detail, RequestIds.of(exchange));
+        return response(exchange, status, detail, Map.of(), extraHeaders);
+    }
+
+    /** A functional-endpoint answer carrying a problem with extension members ({@code errors}, {@code usedBy}, …). */
+    public static Mono<ServerResponse> response(ServerWebExchange exchange, int status, String detail,
+                                                Map<String, ? extends @Nullable Object> members,
+                                                @Nullable HttpHeaders extraHeaders) {
+        byte[] body = ProblemDocument.of(ProblemTypes.typeFor(status), status, detail, RequestIds.of(exchange),
+                members);
         return ServerResponse.status(status)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .headers(h -> {
@@ -40,7 +51,7 @@ public final class ProblemWriter {
     /** Writes a problem straight to a response (for exception handlers). */
     static Mono<Void> write(ServerWebExchange exchange, int status, String detail, @Nullable Duration retryAfter) {
         ServerHttpResponse response = exchange.getResponse();
-        byte[] body = body(status, detail, RequestIds.of(exchange));
+        byte[] body = ProblemDocument.of(status, detail, RequestIds.of(exchange));
         response.setRawStatusCode(status);
         HttpHeaders h = response.getHeaders();
         h.setContentType(MediaType.APPLICATION_PROBLEM_JSON);

@@ -83,6 +83,11 @@ class ReadOnlyAdminApiTest extends FanoutIntegrationTest {
         install(CONFIG.replace("headers:", "bulkhead: { max-concurrent: 5 }\n    headers:"));
         A.on("/x/1", io.fanout.testsupport.FakeUpstream.json("{}"));
         client.get().uri("/one/1").exchange().expectStatus().isOk();
+        // the permit is returned just after the answer went out (the call's doFinally): wait for that, boundedly
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!statusBody().contains("\"bulkheadInUse\" : 0") && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
 
         client.get().uri("/admin/upstreams/a/status").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isOk()
@@ -105,5 +110,11 @@ class ReadOnlyAdminApiTest extends FanoutIntegrationTest {
                 .expectBody().jsonPath("$.path").isEqualTo("/one/{id}");
         client.get().uri("/admin/upstreams/zzz").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
                 .expectStatus().isNotFound();
+    }
+
+    private String statusBody() {
+        return String.valueOf(client.get().uri("/admin/upstreams/a/status")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+                .expectBody(String.class).returnResult().getResponseBody());
     }
 }

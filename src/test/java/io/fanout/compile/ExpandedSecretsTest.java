@@ -16,8 +16,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.fanout.admin.AdminAuth;
 import io.fanout.admin.AdminRoutes;
+import io.fanout.reload.FileConfigSource;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.CompositeResult;
 import io.fanout.json.JsonBytes;
@@ -29,6 +29,7 @@ import io.fanout.plan.RouteTable;
 import io.fanout.testsupport.FakeUpstream;
 import io.fanout.upstream.transport.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
+import io.fanout.web.auth.BearerTokenAuthenticator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -86,9 +87,10 @@ class ExpandedSecretsTest {
         upstream.on("/broken", FakeUpstream.status(500, "{}"));
 
         CompositeResult answer = run(config);
+        ActiveConfig active = new ActiveConfig(config, false);
         String adminView = new String(WebTestClient
-                .bindToRouterFunction(new AdminRoutes(new ActiveConfig(config, false), new AdminAuth("t0ken"), "test")
-                        .routes()).build()
+                .bindToRouterFunction(new AdminRoutes(active, new BearerTokenAuthenticator("t0ken"),
+                        new FileConfigSource(active, pipeline, "test")).routes()).build()
                 .get().uri("/admin/config").header("Authorization", "Bearer t0ken").exchange()
                 .expectStatus().isOk().expectBody().returnResult().getResponseBodyContent());
 

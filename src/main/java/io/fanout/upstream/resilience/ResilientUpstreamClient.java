@@ -19,6 +19,7 @@ import io.fanout.upstream.ErrorType;
 import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
+import io.fanout.upstream.UpstreamStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
@@ -254,6 +255,7 @@ public final class ResilientUpstreamClient implements UpstreamClient {
     }
 
     /** What the status page shows for this upstream right now. */
+    @Override
     public UpstreamStatus status() {
         LatencyWindow.Snapshot recent = latency.snapshot();
         CircuitBreakerPolicy b = breaker;

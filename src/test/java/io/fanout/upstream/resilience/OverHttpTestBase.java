@@ -17,6 +17,7 @@ import io.fanout.testsupport.Eventually;
 import io.fanout.testsupport.FakeUpstream;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
+import io.fanout.upstream.UpstreamStatus;
 import io.fanout.upstream.http.HttpUpstreamClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -20,6 +20,7 @@ import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import io.fanout.upstream.UpstreamResponse;
+import io.fanout.upstream.UpstreamStatus;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import reactor.core.publisher.Flux;

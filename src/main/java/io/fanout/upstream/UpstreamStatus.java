@@ -1,10 +1,11 @@
-package io.fanout.upstream.resilience;
+package io.fanout.upstream;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * A point-in-time view of one upstream's protection, for {@code GET /admin/upstreams/{name}/status}. Fields of
- * policies that are not configured are null.
+ * A point-in-time view of one upstream's protection ({@link UpstreamClient#status()}), for
+ * {@code GET /admin/upstreams/{name}/status} and the health details. Fields of policies that are not configured are
+ * null.
  *
  * @param upstream               the upstream's name
  * @param circuitState           {@code closed}, {@code open}, {@code half-open} (…), or null without a breaker
