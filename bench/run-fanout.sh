@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Fanout beside the peers of the load harness (../shared/bench by default), one interleaved run, one table.
 #
-#   bench/run-fanout.sh                     # fan-out of three, 0 ms upstreams: fanout, webflux-naive, nginx-lua
+#   bench/run-fanout.sh                     # fan-out of three, 0 ms upstreams: fanout, fanout-policies,
+#                                           # webflux-naive, nginx-lua
+#   FANOUT_CONFIGS="fanout=bench/fanout.yaml" bench/run-fanout.sh    # without the policies target
 #   PEERS="webflux-naive nginx-lua mvc-vt" ROUTE=proxy DELAY_MS=20 bench/run-fanout.sh
 #   FANOUT_JARS="before=/tmp/old.jar after=target/fanout-0.1.0-SNAPSHOT.jar" bench/run-fanout.sh
 #
@@ -10,19 +12,24 @@
 #     and builds the Java peers named in PEERS there with the repo's Maven wrapper on JDK 25
 #     (-Dboot.version=$PEER_BOOT, default 4.1.0: the Boot that Fanout uses and that resolves here);
 #  2. builds Fanout's jar (./mvnw package -DskipTests) unless FANOUT_JARS names jars;
-#  3. starts the upstream simulator (DELAY_MS, pinned to UPSTREAM_CPUS=0), the peers and every Fanout jar, each
-#     pinned to PEER_CPUS=1 with the peers' JVM options (JDK 25, -Xms512m -Xmx512m -XX:+UseSerialGC);
+#  3. starts the upstream simulator (DELAY_MS, pinned to UPSTREAM_CPUS=0), the peers and every Fanout jar once per
+#     config of FANOUT_CONFIGS (by default without policies, `fanout`, and with every policy on every upstream,
+#     `fanout-policies`: bench/fanout-policies.yaml, issue 16), each pinned to PEER_CPUS=1 with the peers' JVM
+#     options (JDK 25, -Xms512m -Xmx512m -XX:+UseSerialGC);
 #  4. runs the harness driver (run.sh) over all targets in interleaved rounds, wrk pinned to LOADGEN_CPUS=0,
 #     ratios relative to BASELINE (webflux-naive);
 #  5. stops everything it started (also on failure or Ctrl-C) and prints where the table and raw data are.
 #
 # Environment (defaults in brackets):
 #   HARNESS [<repo>/../shared/bench]   BENCH_TMP [/tmp/gwbench-fanout]   DELAY_MS [0]   ROUTE [overview|proxy]
-#   PEERS [webflux-naive nginx-lua]    FANOUT_JARS ["fanout=<built jar>"]  FANOUT_CONFIG [bench/fanout.yaml]
+#   PEERS [webflux-naive nginx-lua]    FANOUT_JARS ["fanout=<built jar>"]
+#   FANOUT_CONFIGS ["fanout=bench/fanout.yaml fanout-policies=bench/fanout-policies.yaml"]: NAME=FILE pairs; every
+#     jar runs every config, as target "<config name>" for a single jar named fanout, else "<jar>-<config name>"
+#   FANOUT_CONFIG [unset]: one config file instead (the old knob; same as FANOUT_CONFIGS="fanout=FILE")
 #   PEER_BOOT [4.1.0]   UPSTREAM_CPUS [0]  PEER_CPUS [1]  LOADGEN_CPUS [0]  BASELINE [webflux-naive]
 #   and everything run.sh reads: WARMUP [60] WARMUP_MAX [150] WARMUP_TOL [8] ROUNDS [3] DURATION [10] CONNS [64]
 #   QUIET_MAX_WAIT [10] NOISY_RETRIES [1] NOISE_PCT [20] (the box is shared: short quiet waits, one retry)
-#   MAX_SECONDS [1200]  hard bound on the driver run (the default 3 targets x 3 rounds took ~15 min on a busy box)
+#   MAX_SECONDS [1600]  hard bound on the driver run (3 targets x 3 rounds took ~15 min on a busy box; 4 are default now)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,14 +38,17 @@ export BENCH_TMP=${BENCH_TMP:-/tmp/gwbench-fanout}
 export DELAY_MS=${DELAY_MS:-0}
 ROUTE=${ROUTE:-overview}
 PEERS=${PEERS:-webflux-naive nginx-lua}
-FANOUT_CONFIG=${FANOUT_CONFIG:-$REPO/bench/fanout.yaml}
+if [ -n "${FANOUT_CONFIG:-}" ]; then
+  FANOUT_CONFIGS=${FANOUT_CONFIGS:-fanout=$FANOUT_CONFIG}
+fi
+FANOUT_CONFIGS=${FANOUT_CONFIGS:-fanout=$REPO/bench/fanout.yaml fanout-policies=$REPO/bench/fanout-policies.yaml}
 PEER_BOOT=${PEER_BOOT:-4.1.0}
 export UPSTREAM_CPUS=${UPSTREAM_CPUS:-0} PEER_CPUS=${PEER_CPUS:-1} LOADGEN_CPUS=${LOADGEN_CPUS:-0}
 export BASELINE=${BASELINE:-webflux-naive}
 export WARMUP=${WARMUP:-60} WARMUP_MAX=${WARMUP_MAX:-150} WARMUP_TOL=${WARMUP_TOL:-8}
 export ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-10} CONNS=${CONNS:-64}
 export QUIET_MAX_WAIT=${QUIET_MAX_WAIT:-10} NOISY_RETRIES=${NOISY_RETRIES:-1} NOISE_PCT=${NOISE_PCT:-20}
-MAX_SECONDS=${MAX_SECONDS:-1200}
+MAX_SECONDS=${MAX_SECONDS:-1600}
 JDK25=${JDK25:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
 export JDK25
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED}
@@ -103,13 +113,21 @@ for p in $PEERS; do
 done
 
 port=9010
+jar_count=$(wc -w <<< "$FANOUT_JARS")
 for spec in $FANOUT_JARS; do
-  name=${spec%%=*}; jar=${spec#*=}
-  [ -f "$jar" ] || { echo "no jar $jar for $name" >&2; exit 1; }
+  jar_name=${spec%%=*}; jar=${spec#*=}
+  [ -f "$jar" ] || { echo "no jar $jar for $jar_name" >&2; exit 1; }
+  for cspec in $FANOUT_CONFIGS; do
+  config_name=${cspec%%=*}; config=${cspec#*=}
+  [ -f "$config" ] || config=$REPO/$config
+  [ -f "$config" ] || { echo "no config ${cspec#*=} for $config_name" >&2; exit 1; }
+  if [ "$jar_count" = 1 ] && [ "$jar_name" = fanout ]; then name=$config_name
+  elif [ "$config_name" = fanout ]; then name=$jar_name
+  else name=$jar_name-$config_name; fi
   log=$BENCH_TMP/$name-$port.log pidfile=$BENCH_TMP/$name-$port.pid
   # shellcheck disable=SC2086  # JAVA_OPTS is meant to split
   nohup taskset -c "$PEER_CPUS" "$JDK25/bin/java" $JAVA_OPTS ${FANOUT_JAVA_OPTS:-} -jar "$jar" \
-    --fanout.config="$FANOUT_CONFIG" --server.port="$port" --server.address=127.0.0.1 > "$log" 2>&1 < /dev/null &
+    --fanout.config="$config" --server.port="$port" --server.address=127.0.0.1 > "$log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
   STOPS+=("kill \$(cat '$pidfile'); sleep 2; kill -9 \$(cat '$pidfile'); rm -f '$pidfile'")
   ok=no
@@ -120,9 +138,10 @@ for spec in $FANOUT_JARS; do
   done
   [ "$ok" = yes ] || { tail -30 "$log" >&2; echo "$name did not start" >&2; exit 1; }
   curl -fsS -o /dev/null "http://127.0.0.1:$port$PATH_OF_ROUTE" || { echo "$name: $PATH_OF_ROUTE failed" >&2; exit 1; }
-  echo "$name up on $port pid=$(cat "$pidfile") cpus=$PEER_CPUS jar=$jar log=$log"
+  echo "$name up on $port pid=$(cat "$pidfile") cpus=$PEER_CPUS jar=$jar config=$config log=$log"
   TARGETS+=("$name=http://127.0.0.1:$port$PATH_OF_ROUTE")
   port=$((port + 1))
+  done
 done
 
 # ---- 4. one interleaved run -----------------------------------------------------------------------------------

@@ -141,6 +141,12 @@ public final class JsonBytes {
         return size;
     }
 
+    /** Empties the writer and keeps its buffer, so a reused writer allocates nothing (the pooled envelope). */
+    public JsonBytes clear() {
+        size = 0;
+        return this;
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(buf, size);
     }

@@ -1,5 +1,8 @@
 package io.fanout.render;
 
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+
 import io.fanout.engine.CallOutcome;
 import io.fanout.engine.CompositeResult;
 import io.fanout.json.JsonBytes;
@@ -16,7 +19,46 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Envelope {
 
+    /** A scratch writer kept above this stays per thread; a larger one is dropped after its answer. */
+    private static final int SCRATCH_KEPT = 64 * 1024;
+
+    private static final ThreadLocal<JsonBytes> SCRATCH = ThreadLocal.withInitial(() -> new JsonBytes(8 * 1024));
+
     private Envelope() {
+    }
+
+    /**
+     * The whole answer, as {@link #render(CompositeResult)}, written into one buffer of {@code factory} of exactly
+     * the answer's size (so the {@code Content-Length} is known, and under Netty the buffer is pooled and direct):
+     * the envelope is written into a per-thread scratch writer that is reused, then copied once into the buffer,
+     * which is the copy Netty would otherwise make from a heap array to the socket. Per answer this allocates no
+     * heap array. The caller owns the buffer (writing it to the response releases it).
+     */
+    public static DataBuffer render(CompositeResult r, DataBufferFactory factory) {
+        JsonBytes out = SCRATCH.get().clear();
+        try {
+            write(out, r);
+            DataBuffer buffer = factory.allocateBuffer(out.size());
+            buffer.write(out.buffer(), 0, out.size());
+            return buffer;
+        } finally {
+            if (out.buffer().length > SCRATCH_KEPT) {
+                SCRATCH.remove();
+            }
+        }
+    }
+
+    private static JsonBytes write(JsonBytes out, CompositeResult r) {
+        if (r.failed()) {
+            return problem(out, r);
+        }
+        out.ascii("{\"data\":");
+        writeData(out, r, false);
+        out.ascii(",\"errors\":[");
+        writeErrors(out, r);
+        out.ascii("],\"meta\":");
+        writeMeta(out, r, 0);
+        return out.raw('}');
     }
 
     /**
@@ -25,17 +67,7 @@ public final class Envelope {
      * the result.
      */
     public static JsonBytes render(CompositeResult r) {
-        if (r.failed()) {
-            return problem(r);
-        }
-        JsonBytes out = new JsonBytes(estimate(r));
-        out.ascii("{\"data\":");
-        writeData(out, r, false);
-        out.ascii(",\"errors\":[");
-        writeErrors(out, r);
-        out.ascii("],\"meta\":");
-        writeMeta(out, r, 0);
-        return out.raw('}');
+        return write(new JsonBytes(r.failed() ? 512 : estimate(r)), r);
     }
 
     /**
@@ -199,13 +231,13 @@ public final class Envelope {
         return "required call '" + failed.call().name() + "' failed: " + (f == null ? "" : f.getMessage());
     }
 
-    private static JsonBytes problem(CompositeResult r) {
+    private static JsonBytes problem(JsonBytes into, CompositeResult r) {
         CallOutcome failed = r.requiredFailure();
         if (failed == null) {
             throw new IllegalStateException("a problem answer needs a failed required call");
         }
         int status = r.status();
-        JsonBytes out = ProblemDocument.open(new JsonBytes(512), ProblemTypes.typeForFailedCall(status), status,
+        JsonBytes out = ProblemDocument.open(into, ProblemTypes.typeForFailedCall(status), status,
                 problemDetail(failed), r.requestId());
         String traceId = r.traceId();
         if (traceId != null) {

@@ -1,9 +1,9 @@
 package io.fanout.web;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -24,7 +24,6 @@ import io.fanout.engine.CompositeResult;
 import io.fanout.engine.Engine;
 import io.fanout.engine.Execution;
 import io.fanout.engine.RequestInput;
-import io.fanout.json.JsonBytes;
 import io.fanout.json.JsonValidator;
 import io.fanout.render.Envelope;
 import io.fanout.render.StreamLines;
@@ -147,7 +146,6 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
     }
 
     private static Mono<ServerResponse> respond(CompositeResult result) {
-        JsonBytes body = Envelope.render(result);
         ServerResponse.BodyBuilder b = ServerResponse.status(result.status())
                 .contentType(result.failed() ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON);
         if (result.partial()) {
@@ -157,9 +155,12 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         if (retryAfter != null) {
             b.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
         }
-        return b.contentLength(body.size())
-                .body((message, context) -> message.writeWith(
-                        Mono.just(message.bufferFactory().wrap(ByteBuffer.wrap(body.buffer(), 0, body.size())))));
+        // the envelope goes straight into one (pooled, under Netty) buffer of the answer's exact size
+        return b.body((message, context) -> {
+            DataBuffer body = Envelope.render(result, message.bufferFactory());
+            message.getHeaders().setContentLength(body.readableByteCount());
+            return message.writeWith(Mono.just(body));
+        });
     }
 
     private static Mono<ServerResponse> stream(Flux<byte[]> lines, MediaType type) {

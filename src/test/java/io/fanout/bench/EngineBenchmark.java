@@ -90,8 +90,15 @@ public class EngineBenchmark {
     @Param({"fanout3", "chain"})
     public String endpoint;
 
-    @Param({"plain", "resilient"})
+    @Param({"plain", "resilient", "policies"})
     public String transport;
+
+    /** The policies of bench/fanout-policies.yaml, added to every upstream for {@code transport=policies}. */
+    static final String POLICIES = "bulkhead: {max-concurrent: 256, max-wait: 50ms}, rate-limit: {rate: 1000000/s},"
+            + " retry: {attempts: 2, backoff: 10ms, budget: 20%}, circuit-breaker: true,"
+            + " hedge: {after: 200ms, budget: 5%}, ";
+
+    private CompositeResult rendered;
 
     private PrometheusMeterRegistry registry;
     private CompiledConfig config;
@@ -107,7 +114,9 @@ public class EngineBenchmark {
             UpstreamClient memory = new InMemoryUpstream(bodies.get(u.name()));
             return "plain".equals(transport) ? memory : new ResilientUpstreamClient(u, memory, registry);
         };
-        config = new ConfigPipeline(factory, registry, ConfigEnvironment.empty()).load(ConfigPipeline.read(CONFIG), 1,
+        String yaml = "policies".equals(transport) ? CONFIG.replace("timeout: 1s }", POLICIES + "timeout: 1s }")
+                : CONFIG;
+        config = new ConfigPipeline(factory, registry, ConfigEnvironment.empty()).load(ConfigPipeline.read(yaml), 1,
                 null);
         engine = new Engine();
         path = "fanout3".equals(endpoint) ? "/users/42/overview" : "/users/42/chain";
@@ -119,6 +128,7 @@ public class EngineBenchmark {
             throw new IllegalStateException("unexpected answer: " + new String(answer.buffer(), 0, answer.size(),
                     StandardCharsets.UTF_8));
         }
+        rendered = check;
     }
 
     @TearDown(Level.Trial)
@@ -135,6 +145,24 @@ public class EngineBenchmark {
                 null);
         CompositeResult result = engine.answer(engine.start(found.endpoint(), input, false)).block();
         return Envelope.render(java.util.Objects.requireNonNull(result));
+    }
+
+    /** The envelope writer alone: the answer of one request (computed once in set-up) written as its bytes. */
+    @Benchmark
+    public Object envelope() {
+        return Envelope.render(rendered);
+    }
+
+    private final org.springframework.core.io.buffer.DataBufferFactory pooled =
+            new org.springframework.core.io.buffer.NettyDataBufferFactory(io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+
+    /** The envelope as the web layer writes it: into one pooled buffer of its exact size (released here). */
+    @Benchmark
+    public int envelopePooled() {
+        org.springframework.core.io.buffer.DataBuffer b = Envelope.render(rendered, pooled);
+        int n = b.readableByteCount();
+        org.springframework.core.io.buffer.DataBufferUtils.release(b);
+        return n;
     }
 
     /**

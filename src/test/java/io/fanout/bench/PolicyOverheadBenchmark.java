@@ -53,6 +53,11 @@ import reactor.core.scheduler.Schedulers;
  * breaker, hedge (its timer is started and cancelled each call), cache with stale-if-error only (so every call still
  * goes to the upstream and its answer is stored), coalescing (every call leads its own shared call).</li>
  * <li>{@code all-cached}: {@code all} with a 1-minute ttl: every call is a fresh cache hit.</li>
+ * <li>{@code bulkhead}, {@code rate-limit}, {@code retry}, {@code breaker}, {@code hedge}: that policy alone (as
+ * configured in {@code all}), to see what each one costs.</li>
+ * <li>{@code issue16}: the policies of bench/fanout-policies.yaml (bulkhead 256/50 ms, rate limit 10⁶/s, retry 2
+ * attempts with 10 ms backoff and a 20% budget, default breaker, hedge after 200 ms with a 5% budget), no cache and
+ * no coalescing.</li>
  * </ul>
  *
  * <p>Run with the command in docs/benchmarks-policies.md; it is not run by the test suite.
@@ -68,7 +73,7 @@ public class PolicyOverheadBenchmark {
     private static final String[] NAMES = {"users", "orders", "recommendations"};
     private static final int[] BODY_SIZES = {300, 2048, 1024};
 
-    @Param({"raw", "none", "all", "all-cached"})
+    @Param({"raw", "none", "bulkhead", "rate-limit", "retry", "breaker", "hedge", "issue16", "all", "all-cached"})
     public String policies;
 
     /**
@@ -126,18 +131,34 @@ public class PolicyOverheadBenchmark {
         if (policies.equals("raw") || policies.equals("none")) {
             return plain;
         }
+        boolean all = policies.startsWith("all");
         Duration ttl = policies.equals("all-cached") ? Duration.ofMinutes(1) : Duration.ZERO;
+        BulkheadDefinition bulkhead = new BulkheadDefinition(1000, Duration.ofMillis(20), 0.5);
+        RateLimitDefinition rateLimit = new RateLimitDefinition(new Rate(1_000_000_000L, Duration.ofSeconds(1)),
+                1_000_000, Duration.ZERO);
+        RetryDefinition retry = new RetryDefinition(3, Duration.ofMillis(25), Duration.ofMillis(250), true, false,
+                Set.of(502, 503, 504), 0.2);
+        CircuitBreakerDefinition breaker = new CircuitBreakerDefinition(0.5, Duration.ofSeconds(1), 1.0,
+                Duration.ofSeconds(20), 20, Duration.ofSeconds(10));
+        HedgeDefinition hedge = new HedgeDefinition(Duration.ofMillis(100), 0.05);
+        if (policies.equals("issue16")) {
+            bulkhead = new BulkheadDefinition(256, Duration.ofMillis(50), 1.0);
+            rateLimit = new RateLimitDefinition(new Rate(1_000_000L, Duration.ofSeconds(1)), 1_000_000,
+                    Duration.ZERO);
+            retry = new RetryDefinition(2, Duration.ofMillis(10), Duration.ofMillis(250), true, false,
+                    Set.of(502, 503, 504), 0.2);
+            hedge = new HedgeDefinition(Duration.ofMillis(200), 0.05);
+        }
+        boolean five = all || policies.equals("issue16");
         return new UpstreamDefinition(name, UpstreamKind.HTTP, plain.url(), plain.timeout(), plain.connectTimeout(),
                 plain.maxConnections(), plain.maxResponseSize(), Map.of(), null, null, plain.poolSize(),
-                new BulkheadDefinition(1000, Duration.ofMillis(20), 0.5),
-                new RateLimitDefinition(new Rate(1_000_000_000L, Duration.ofSeconds(1)), 1_000_000, Duration.ZERO),
-                new RetryDefinition(3, Duration.ofMillis(25), Duration.ofMillis(250), true, false,
-                        Set.of(502, 503, 504), 0.2),
-                new CircuitBreakerDefinition(0.5, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(20), 20,
-                        Duration.ofSeconds(10)),
-                new HedgeDefinition(Duration.ofMillis(100), 0.05),
-                new CacheDefinition(ttl, Duration.ofMinutes(5), 10_000),
-                true);
+                five || policies.equals("bulkhead") ? bulkhead : null,
+                five || policies.equals("rate-limit") ? rateLimit : null,
+                five || policies.equals("retry") ? retry : null,
+                five || policies.equals("breaker") ? breaker : null,
+                five || policies.equals("hedge") ? hedge : null,
+                all ? new CacheDefinition(ttl, Duration.ofMinutes(5), 10_000) : null,
+                all);
     }
 
     /** A JSON object of about {@code size} bytes. */

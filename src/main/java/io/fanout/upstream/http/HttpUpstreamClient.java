@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.upstream.CallBudget;
@@ -48,10 +49,15 @@ public final class HttpUpstreamClient implements UpstreamClient {
     private final long maxResponseSize;
     private final ConnectionProvider pool;
     private final HttpClient client;
+    // HttpClient.request(method) copies the whole client configuration; done once per usual method instead of per
+    // request (uri(...) and send(...) still copy it once each: the per-request part)
+    private final HttpClient.RequestSender get;
+    private final HttpClient.RequestSender post;
     private final String[] staticHeaders;
     private final TransportExchange<UpstreamRequest.Http> preamble;
     // built once: the method reference would otherwise be allocated on every call
     private final TransportExchange.Attempt<UpstreamRequest.Http> attempt = this::send;
+    private final BiFunction<HttpClientResponse, ByteBufFlux, Mono<UpstreamResponse>> reader = this::read;
 
     /** A transport that bounds each attempt itself. */
     public HttpUpstreamClient(UpstreamDefinition upstream) {
@@ -86,6 +92,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 .followRedirect(false)
                 .keepAlive(true);
         this.client = https ? c.secure() : c;
+        this.get = client.request(HttpMethod.GET);
+        this.post = client.request(HttpMethod.POST);
         String[] headers = new String[upstream.headers().size() * 2];
         int i = 0;
         for (Map.Entry<String, String> h : upstream.headers().entrySet()) {
@@ -105,8 +113,7 @@ public final class HttpUpstreamClient implements UpstreamClient {
         // request could not be built; after, the upstream's answer could not be decoded
         AtomicBoolean sent = new AtomicBoolean();
         byte[] body = request.body();
-        return client
-                .request(HttpMethod.valueOf(request.method()))
+        return sender(request.method())
                 .uri(request.pathAndQuery())
                 .send((req, out) -> {
                     HttpHeaders h = req.requestHeaders();
@@ -128,12 +135,20 @@ public final class HttpUpstreamClient implements UpstreamClient {
                     h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
                     return out.sendByteArray(Mono.just(body));
                 })
-                .response(this::read)
+                .response(reader)
                 .next()
                 .switchIfEmpty(Mono.error(() -> new CallFailure(ErrorType.INVALID_RESPONSE,
                         name + " closed the connection without answering")))
                 .onErrorMap(e -> e instanceof IllegalArgumentException && !sent.get(),
                         e -> new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, name + ": the request could not be built"));
+    }
+
+    private HttpClient.RequestSender sender(String method) {
+        return switch (method) {
+            case "GET" -> get;
+            case "POST" -> post;
+            default -> client.request(HttpMethod.valueOf(method));
+        };
     }
 
     private Mono<UpstreamResponse> read(HttpClientResponse response, ByteBufFlux content) {
@@ -157,16 +172,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 return Mono.just(new UpstreamResponse(status, EMPTY, UpstreamResponse.Source.NETWORK));
             }
         }
-        long expected = declared;
-        return content
-                .collect(() -> new BoundedBody(expected, maxResponseSize), BoundedBody::append)
-                .map(b -> new UpstreamResponse(status, b.toByteArray(), UpstreamResponse.Source.NETWORK))
-                .onErrorMap(BoundedBody.TooLarge.class, e -> preamble.tooLarge(maxResponseSize))
-                // a connection lost after the headers: still a connection failure (retryable as connect-error), but
-                // the message must not claim the upstream never answered
-                .onErrorMap(e -> !(e instanceof CallFailure) && !(e instanceof TimeoutException),
-                        e -> new CallFailure(ErrorType.CONNECT_ERROR, name + " closed the connection in the middle of"
-                                + " its answer"));
+        // one operator for collect + map + error naming
+        return new BodyReader(content, status, declared, maxResponseSize, preamble, name);
     }
 
     /** Names a failure of an attempt that is not already a {@link CallFailure}. */

@@ -84,6 +84,35 @@ public final class AsyncBulkhead {
         });
     }
 
+    /**
+     * Takes a permit if one is free right now (the fused policy chain's path, no object per call); the caller
+     * returns it with {@link #releaseTaken} exactly once. False: the caller must queue through {@link #run}.
+     */
+    boolean tryTakeNow(boolean batch) {
+        synchronized (lock) {
+            if (!mayTakeNow(batch)) {
+                return false;
+            }
+            inUse++;
+            if (batch) {
+                batchInUse++;
+            }
+            return true;
+        }
+    }
+
+    /** Returns a permit taken with {@link #tryTakeNow}, and grants it to the next waiter. */
+    void releaseTaken(boolean batch) {
+        synchronized (lock) {
+            inUse--;
+            if (batch) {
+                batchInUse--;
+            }
+            grantWaiters();
+        }
+        drain();
+    }
+
     private Mono<Void> acquire(Ticket ticket, Duration waitLimit) {
         boolean cutByDeadline = waitLimit.compareTo(maxWait) < 0;
         Duration wait = cutByDeadline ? (waitLimit.isNegative() ? Duration.ZERO : waitLimit) : maxWait;
@@ -145,6 +174,9 @@ public final class AsyncBulkhead {
 
     // Invariant kept by this method: when a permit is free, every waiter left is a batch caller over its share.
     private void grantWaiters() {
+        if (waiters.isEmpty()) {
+            return; // the usual case: no iterator allocated
+        }
         Iterator<Ticket> it = waiters.iterator();
         while (inUse < maxConcurrent && it.hasNext()) {
             Ticket next = it.next();

@@ -73,6 +73,16 @@ public final class AsyncRateLimiter {
         });
     }
 
+    /** Takes a token if one is there right now (the fused policy chain's path); false: go through acquire. */
+    synchronized boolean tryAcquireNow() {
+        refill();
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+
     private void waitEnded(SignalType signal) {
         synchronized (this) {
             waiting--;

@@ -122,6 +122,53 @@ final class CircuitBreakerPolicy implements AutoCloseable {
         });
     }
 
+    /** Asks for permission for one attempt (the fused chain settles it with the {@code settle…} methods). */
+    boolean tryAcquire() {
+        return breaker.tryAcquirePermission();
+    }
+
+    /**
+     * A {@link Permit} for a permission already taken with {@link #tryAcquire} (the fused chain hands an attempt
+     * that must queue to the composed operators).
+     */
+    Permit adopt() {
+        return new Permit();
+    }
+
+    /** Settles a permission of an attempt that reached the transport at {@code startedNanos} and answered. */
+    void settleSuccess(long startedNanos) {
+        breaker.onSuccess(Math.max(0, ReactorClock.nowNanos() - startedNanos), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Settles a permission of an attempt that failed: as {@link Permit#failed}; {@code startedNanos} < 0 when it
+     * never reached the transport.
+     */
+    void settleFailure(long startedNanos, Throwable error) {
+        if (startedNanos < 0) {
+            breaker.releasePermission();
+            return;
+        }
+        long elapsed = Math.max(0, ReactorClock.nowNanos() - startedNanos);
+        if (countsAsFailure(error)) {
+            breaker.onError(elapsed, TimeUnit.NANOSECONDS, error);
+        } else if (error instanceof CallFailure f && f.type() == ErrorType.UPSTREAM_STATUS) {
+            breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+        } else {
+            breaker.releasePermission();
+        }
+    }
+
+    /** Gives back the permission of a cancelled attempt, uncounted. */
+    void settleCancel() {
+        breaker.releasePermission();
+    }
+
+    /** The failure of an attempt turned away by an open breaker. */
+    CallFailure openFailure() {
+        return open();
+    }
+
     private CallFailure open() {
         long left = openUntilMillis - ReactorClock.nowMillis();
         // half-open with every probe taken: the verdict is one probe away, so advise a short wait
@@ -188,7 +235,7 @@ final class CircuitBreakerPolicy implements AutoCloseable {
             return start < 0 ? 0 : Math.max(0, ReactorClock.nowNanos() - start);
         }
 
-        private <T> Mono<T> guard(Mono<T> attempt) {
+        <T> Mono<T> guard(Mono<T> attempt) {
             return attempt.doOnSuccess(v -> succeeded()).doOnError(this::failed).doOnCancel(this::cancelled);
         }
     }

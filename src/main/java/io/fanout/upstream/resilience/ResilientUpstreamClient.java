@@ -77,20 +77,21 @@ import reactor.core.publisher.Mono;
  */
 public final class ResilientUpstreamClient implements UpstreamClient {
 
+    // package-private: the fused chain (PolicyCall) reads them
     private final String name;
-    private final UpstreamClient transport;
-    private final Supplier<RandomGenerator> random;
+    final UpstreamClient transport;
+    final Supplier<RandomGenerator> random;
     private final @Nullable ResponseCache cache;
     private final @Nullable Coalescer coalescer;
-    private final @Nullable RetryPolicy retry;
-    private final @Nullable RetryBudget retryBudget;
-    private final @Nullable HedgeDefinition hedge;
-    private final @Nullable RetryBudget hedgeBudget;
-    private final @Nullable CircuitBreakerPolicy breaker;
-    private final @Nullable AsyncRateLimiter rateLimiter;
-    private final @Nullable AsyncBulkhead bulkhead;
-    private final LatencyWindow latency = new LatencyWindow(1024);
-    private final UpstreamMetrics metrics;
+    final @Nullable RetryPolicy retry;
+    final @Nullable RetryBudget retryBudget;
+    final @Nullable HedgeDefinition hedge;
+    final @Nullable RetryBudget hedgeBudget;
+    final @Nullable CircuitBreakerPolicy breaker;
+    final @Nullable AsyncRateLimiter rateLimiter;
+    final @Nullable AsyncBulkhead bulkhead;
+    final LatencyWindow latency = new LatencyWindow(1024);
+    final UpstreamMetrics metrics;
 
     /**
      * @param definition the upstream's compiled definition (policies that are null are simply absent)
@@ -134,6 +135,10 @@ public final class ResilientUpstreamClient implements UpstreamClient {
 
     @Override
     public Mono<UpstreamResponse> exchange(UpstreamRequest request, CallBudget budget) {
+        if (cache == null && coalescer == null) {
+            // the usual case: one operator for the whole call, outcome meters included
+            return new PolicyCall(this, request, budget, true);
+        }
         return Mono.defer(() -> cachedOrCalled(request, budget))
                 .doOnSuccess(response -> {
                     if (response != null) {
@@ -194,68 +199,23 @@ public final class ResilientUpstreamClient implements UpstreamClient {
     }
 
     private Mono<UpstreamResponse> retried(UpstreamRequest request, CallBudget budget) {
-        return Mono.defer(() -> {
-            if (retryBudget != null) {
-                retryBudget.recordCall();
-            }
-            if (hedgeBudget != null) {
-                hedgeBudget.recordCall();
-            }
-            if (retry == null || !request.idempotent()) {
-                return hedged(request, budget);
-            }
-            return withRetries(request, budget, retry, 1);
-        });
+        return new PolicyCall(this, request, budget, false);
     }
 
-    private Mono<UpstreamResponse> withRetries(UpstreamRequest request, CallBudget budget, RetryPolicy policy,
-                                               int attempt) {
-        return hedged(request, budget).onErrorResume(error -> {
-            if (attempt >= policy.maxAttempts() || !policy.retries(error)) {
-                return Mono.error(error);
-            }
-            Duration retryAfter = error instanceof CallFailure f ? f.retryAfter() : null;
-            Duration delay = policy.delayBefore(attempt, retryAfter, random.get());
-            // an attempt that could not start before the deadline would only turn this failure into a cut
-            if (ReactorClock.nowMillis() + delay.toMillis() >= budget.deadlineMillis()) {
-                return Mono.error(error);
-            }
-            if (retryBudget != null && !retryBudget.tryAcquire()) {
-                metrics.retryDenied();
-                return Mono.error(error);
-            }
-            metrics.retry();
-            // Mono.delay: cancellable, on Reactor's clock, and no thread sleeps
-            return Mono.delay(delay).then(Mono.defer(() -> withRetries(request, budget, policy, attempt + 1)));
-        });
-    }
-
-    private Mono<UpstreamResponse> hedged(UpstreamRequest request, CallBudget budget) {
-        HedgeDefinition h = hedge;
-        RetryBudget hb = hedgeBudget;
-        if (h == null || hb == null || !isGet(request) || !request.idempotent()) {
-            return attempt(request, budget);
-        }
-        return Hedger.hedge(() -> attempt(request, budget), h.after(),
-                () -> budget.remainingMillis() > 0 && hb.tryAcquire(), metrics::hedge);
-    }
-
-    private Mono<UpstreamResponse> attempt(UpstreamRequest request, CallBudget budget) {
-        CircuitBreakerPolicy b = breaker;
-        if (b == null) {
-            return gated(request, budget, null);
-        }
-        return b.guard(permit -> gated(request, budget, permit));
-    }
-
-    private Mono<UpstreamResponse> gated(UpstreamRequest request, CallBudget budget,
-                                         CircuitBreakerPolicy.@Nullable Permit permit) {
+    /**
+     * The slow path of an attempt of {@link PolicyCall} that must wait for a rate-limit token ({@code useLimiter})
+     * and/or a bulkhead permit ({@code useBulkhead}), as composed operators; the breaker's permission, if any, is
+     * already taken and settled by the caller's {@code permit}.
+     */
+    Mono<UpstreamResponse> gated(UpstreamRequest request, CallBudget budget,
+                                 CircuitBreakerPolicy.@Nullable Permit permit, boolean useLimiter,
+                                 boolean useBulkhead) {
         Mono<UpstreamResponse> network = Mono.defer(() -> timed(request, budget, permit));
-        AsyncBulkhead bh = bulkhead;
+        AsyncBulkhead bh = useBulkhead ? bulkhead : null;
         // the queue wait is bounded by the deadline too: nobody waits for a permit they could not use
         Mono<UpstreamResponse> bulkheaded = bh == null ? network
                 : Mono.defer(() -> bh.run(budget.batch(), Duration.ofMillis(budget.remainingMillis()), network));
-        AsyncRateLimiter limiter = rateLimiter;
+        AsyncRateLimiter limiter = useLimiter ? rateLimiter : null;
         if (limiter == null) {
             return bulkheaded;
         }
@@ -285,11 +245,11 @@ public final class ResilientUpstreamClient implements UpstreamClient {
                         CircuitBreakerPolicy.countsAsFailure(e)));
     }
 
-    private CallFailure timedOut(long millis) {
+    CallFailure timedOut(long millis) {
         return new CallFailure(ErrorType.TIMEOUT, name + " did not answer within " + millis + "ms");
     }
 
-    private CallFailure deadlineExceeded() {
+    CallFailure deadlineExceeded() {
         return new CallFailure(ErrorType.DEADLINE_EXCEEDED, name + " was cut by the request's deadline");
     }
 
