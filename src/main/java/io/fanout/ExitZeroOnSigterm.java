@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
-
 import sun.misc.Signal;
 
 /**
@@ -22,8 +21,7 @@ final class ExitZeroOnSigterm {
 
     private static final Logger log = LoggerFactory.getLogger(ExitZeroOnSigterm.class);
 
-    private ExitZeroOnSigterm() {
-    }
+    private ExitZeroOnSigterm() {}
 
     static void install(ConfigurableApplicationContext context) {
         try {

@@ -1,10 +1,9 @@
 package io.fanout;
 
+import io.fanout.tooling.ToolCommands;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-
-import io.fanout.tooling.ToolCommands;
 
 /**
  * Entry point: {@code java -jar fanout.jar --fanout.config=fanout.yaml}; {@code check FILE...} and {@code schema}

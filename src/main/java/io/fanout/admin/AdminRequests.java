@@ -1,19 +1,17 @@
 package io.fanout.admin;
 
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.definition.InvalidConfigException;
+import io.fanout.reload.ProposedChange;
+import io.fanout.web.ProblemException;
 import java.util.List;
 import java.util.Locale;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
-import io.fanout.compile.ConfigPipeline;
-import io.fanout.definition.InvalidConfigException;
-import io.fanout.reload.ProposedChange;
-import io.fanout.web.ProblemException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,8 +26,7 @@ final class AdminRequests {
     private static final MediaType YAML = MediaType.parseMediaType("application/yaml");
     private static final int MAX_REASON = 500;
 
-    private AdminRequests() {
-    }
+    private AdminRequests() {}
 
     // ---- bodies and content negotiation
 
@@ -37,12 +34,14 @@ final class AdminRequests {
     static Mono<Object> body(ServerRequest request) {
         MediaType type = request.headers().contentType().orElse(null);
         if (type != null && !isYaml(type) && !isJson(type)) {
-            return Mono.error(new ProblemException(415, "send the config as application/yaml or application/json,"
-                    + " not " + type));
+            return Mono.error(new ProblemException(
+                    415, "send the config as application/yaml or application/json," + " not " + type));
         }
         return request.bodyToMono(String.class)
-                .onErrorMap(DataBufferLimitException.class, tooBig -> new ProblemException(413, "the body is larger"
-                        + " than spring.codec.max-in-memory-size allows"))
+                .onErrorMap(
+                        DataBufferLimitException.class,
+                        tooBig -> new ProblemException(
+                                413, "the body is larger" + " than spring.codec.max-in-memory-size allows"))
                 .switchIfEmpty(Mono.error(AdminRequests::emptyBody))
                 .map(text -> {
                     Object tree;
@@ -63,7 +62,8 @@ final class AdminRequests {
     }
 
     private static boolean isYaml(MediaType type) {
-        return type.getSubtype().equals("yaml") || type.getSubtype().equals("x-yaml")
+        return type.getSubtype().equals("yaml")
+                || type.getSubtype().equals("x-yaml")
                 || type.getSubtype().endsWith("+yaml");
     }
 
@@ -72,15 +72,18 @@ final class AdminRequests {
     }
 
     /** A config document (or part of one) as YAML or JSON by {@code Accept}, with its version as {@code ETag}. */
-    static Mono<ServerResponse> document(ServerRequest request, @Nullable Object document, long version,
-            int status) {
-        return ServerResponse.status(status).contentType(contentType(request)).eTag(etag(version))
+    static Mono<ServerResponse> document(ServerRequest request, @Nullable Object document, long version, int status) {
+        return ServerResponse.status(status)
+                .contentType(contentType(request))
+                .eTag(etag(version))
                 .bodyValue(render(request, document));
     }
 
     /** {@link #document} as 201 Created at the request's URI. */
     static Mono<ServerResponse> created(ServerRequest request, @Nullable Object document, long version) {
-        return ServerResponse.created(request.uri()).contentType(contentType(request)).eTag(etag(version))
+        return ServerResponse.created(request.uri())
+                .contentType(contentType(request))
+                .eTag(etag(version))
                 .bodyValue(render(request, document));
     }
 
@@ -153,7 +156,9 @@ final class AdminRequests {
     // ---- parameters
 
     static boolean isDryRun(ServerRequest request) {
-        return request.queryParam("dry-run").map(v -> v.isEmpty() || v.equalsIgnoreCase("true")).orElse(false);
+        return request.queryParam("dry-run")
+                .map(v -> v.isEmpty() || v.equalsIgnoreCase("true"))
+                .orElse(false);
     }
 
     static long longParameter(ServerRequest request, String name, long otherwise) {

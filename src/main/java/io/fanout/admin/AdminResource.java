@@ -1,17 +1,15 @@
 package io.fanout.admin;
 
+import io.fanout.web.ProblemException;
+import io.fanout.web.ProblemWriter;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
-import io.fanout.web.ProblemException;
-import io.fanout.web.ProblemWriter;
 import reactor.core.publisher.Mono;
 
 /**
@@ -20,11 +18,10 @@ import reactor.core.publisher.Mono;
  */
 final class AdminResource {
 
-    private static final List<HttpMethod> ORDER = List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT,
-            HttpMethod.POST, HttpMethod.DELETE);
+    private static final List<HttpMethod> ORDER =
+            List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.POST, HttpMethod.DELETE);
 
-    private AdminResource() {
-    }
+    private AdminResource() {}
 
     static HandlerFunction<ServerResponse> of(Map<HttpMethod, HandlerFunction<ServerResponse>> methods) {
         Set<String> allowed = new LinkedHashSet<>();
@@ -40,8 +37,12 @@ final class AdminResource {
             if (handler == null) {
                 HttpHeaders headers = new HttpHeaders();
                 headers.set(HttpHeaders.ALLOW, allow);
-                return ProblemWriter.response(request.exchange(), 405, "method " + request.method().name()
-                        + " is not allowed on " + request.path() + " (allowed: " + allow + ")", headers);
+                return ProblemWriter.response(
+                        request.exchange(),
+                        405,
+                        "method " + request.method().name() + " is not allowed on " + request.path() + " (allowed: "
+                                + allow + ")",
+                        headers);
             }
             return Mono.defer(() -> handler.handle(request))
                     .onErrorResume(ProblemException.class, p -> p.response(request));

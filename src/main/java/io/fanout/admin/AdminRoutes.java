@@ -1,15 +1,5 @@
 package io.fanout.admin;
 
-import java.util.Map;
-
-import org.springframework.http.HttpMethod;
-import org.springframework.web.reactive.function.server.HandlerFunction;
-import org.springframework.web.reactive.function.server.RequestPredicates;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
-
 import io.fanout.engine.ActiveConfig;
 import io.fanout.reload.ConfigSource;
 import io.fanout.upstream.UpstreamClient;
@@ -18,6 +8,14 @@ import io.fanout.web.ProblemWriter;
 import io.fanout.web.auth.AccessGuard;
 import io.fanout.web.auth.Authenticator;
 import io.fanout.web.auth.BearerTokenAuthenticator;
+import java.util.Map;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
@@ -41,27 +39,37 @@ public final class AdminRoutes {
      */
     public AdminRoutes(ActiveConfig active, Authenticator tokens, ConfigSource source) {
         this.active = active;
-        this.guard = new AccessGuard(tokens, "fanout-admin", "the admin API is disabled: set FANOUT_ADMIN_TOKEN to a"
-                + " secret token and send it as 'Authorization: Bearer <token>'");
+        this.guard = new AccessGuard(
+                tokens,
+                "fanout-admin",
+                "the admin API is disabled: set FANOUT_ADMIN_TOKEN to a"
+                        + " secret token and send it as 'Authorization: Bearer <token>'");
         this.config = new ConfigHandlers(source);
     }
 
     public RouterFunction<ServerResponse> routes() {
         return RouterFunctions.route()
-                .route(RequestPredicates.path("/admin/config"), AdminResource.of(Map.of(
-                        HttpMethod.GET, config::config,
-                        HttpMethod.PUT, config::putConfig)))
-                .route(RequestPredicates.path("/admin/config/versions"), AdminResource.of(Map.of(
-                        HttpMethod.GET, config::versions)))
-                .route(RequestPredicates.path("/admin/config/versions/{n}"), AdminResource.of(Map.of(
-                        HttpMethod.GET, config::version)))
-                .route(RequestPredicates.path("/admin/config/versions/{n}/restore"), AdminResource.of(Map.of(
-                        HttpMethod.POST, config::restore)))
-                .route(RequestPredicates.path("/admin/upstreams/{name}/status"), AdminResource.of(Map.of(
-                        HttpMethod.GET, this::status)))
+                .route(
+                        RequestPredicates.path("/admin/config"),
+                        AdminResource.of(Map.of(
+                                HttpMethod.GET, config::config,
+                                HttpMethod.PUT, config::putConfig)))
+                .route(
+                        RequestPredicates.path("/admin/config/versions"),
+                        AdminResource.of(Map.of(HttpMethod.GET, config::versions)))
+                .route(
+                        RequestPredicates.path("/admin/config/versions/{n}"),
+                        AdminResource.of(Map.of(HttpMethod.GET, config::version)))
+                .route(
+                        RequestPredicates.path("/admin/config/versions/{n}/restore"),
+                        AdminResource.of(Map.of(HttpMethod.POST, config::restore)))
+                .route(
+                        RequestPredicates.path("/admin/upstreams/{name}/status"),
+                        AdminResource.of(Map.of(HttpMethod.GET, this::status)))
                 .route(RequestPredicates.path("/admin/upstreams/{name}"), section(ConfigHandlers.UPSTREAMS))
                 .route(RequestPredicates.path("/admin/endpoints/{name}"), section(ConfigHandlers.ENDPOINTS))
-                .route(RequestPredicates.path("/admin").or(RequestPredicates.path("/admin/**")),
+                .route(
+                        RequestPredicates.path("/admin").or(RequestPredicates.path("/admin/**")),
                         r -> ProblemWriter.response(r.exchange(), 404, "no admin resource at " + r.path(), null))
                 .filter(guard)
                 .build();

@@ -1,22 +1,21 @@
 package io.fanout.admin;
 
+import io.fanout.json.JsonCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 
-import io.fanout.json.JsonCodec;
-
 /** Renders config documents (generic trees, secrets as written) as YAML or JSON. */
 final class ConfigDocuments {
 
-    private static final DumpSettings YAML = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK)
-            .setIndent(2).build();
+    private static final DumpSettings YAML = DumpSettings.builder()
+            .setDefaultFlowStyle(FlowStyle.BLOCK)
+            .setIndent(2)
+            .build();
 
-    private ConfigDocuments() {
-    }
+    private ConfigDocuments() {}
 
     static byte[] yaml(Object document) {
         return new Dump(YAML).dumpToString(document).getBytes(StandardCharsets.UTF_8);

@@ -1,17 +1,5 @@
 package io.fanout.admin;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-
-import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
-
 import io.fanout.definition.CallDefinition;
 import io.fanout.definition.ConfigBinder;
 import io.fanout.definition.EndpointDefinition;
@@ -22,6 +10,16 @@ import io.fanout.store.StoredConfig;
 import io.fanout.store.VersionInfo;
 import io.fanout.web.ProblemException;
 import io.fanout.web.ProblemWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
@@ -43,8 +41,9 @@ final class ConfigHandlers {
     // ---- reads
 
     private Mono<StoredConfig> current() {
-        return source.current().switchIfEmpty(Mono.error(() -> new ProblemException(503,
-                "no config version is stored yet; this instance is still starting")));
+        return source.current()
+                .switchIfEmpty(Mono.error(() ->
+                        new ProblemException(503, "no config version is stored yet; this instance is still starting")));
     }
 
     Mono<ServerResponse> config(ServerRequest request) {
@@ -71,7 +70,9 @@ final class ConfigHandlers {
         return source.versions(before, limit).flatMap(page -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("active", page.activeVersion());
-            body.put("versions", page.versions().stream().map(ConfigHandlers::versionJson).toList());
+            body.put(
+                    "versions",
+                    page.versions().stream().map(ConfigHandlers::versionJson).toList());
             if (page.nextBefore() != null) {
                 body.put("next", "/admin/config/versions?before=" + page.nextBefore() + "&limit=" + limit);
             }
@@ -91,81 +92,120 @@ final class ConfigHandlers {
     // ---- changes
 
     Mono<ServerResponse> putConfig(ServerRequest request) {
-        return unlessReadOnly(request, () -> AdminRequests.body(request)
-                .flatMap(tree -> change(request, "replaced the whole config", current -> tree,
-                        stored -> AdminRequests.document(request, stored.document(), stored.version(), 200))));
+        return unlessReadOnly(
+                request,
+                () -> AdminRequests.body(request)
+                        .flatMap(tree -> change(
+                                request,
+                                "replaced the whole config",
+                                current -> tree,
+                                stored -> AdminRequests.document(request, stored.document(), stored.version(), 200))));
     }
 
     Mono<ServerResponse> putSection(ServerRequest request, String kind) {
         String name = request.pathVariable("name");
         boolean[] created = {false};
-        return unlessReadOnly(request, () -> AdminRequests.body(request)
-                .flatMap(tree -> change(request, "PUT " + kind + " '" + name + "'", current -> {
-                    Map<String, Object> next = copy(current.document());
-                    Map<String, Object> section = copy(ConfigDocuments.section(next, kind));
-                    created[0] = !section.containsKey(name);
-                    section.put(name, tree);
-                    next.put(kind, section);
-                    return next;
-                }, stored -> {
-                    Object written = ConfigDocuments.section(stored.document(), kind).get(name);
-                    return created[0] ? AdminRequests.created(request, written, stored.version())
-                            : AdminRequests.document(request, written, stored.version(), 200);
-                })));
+        return unlessReadOnly(
+                request,
+                () -> AdminRequests.body(request)
+                        .flatMap(tree -> change(
+                                request,
+                                "PUT " + kind + " '" + name + "'",
+                                current -> {
+                                    Map<String, Object> next = copy(current.document());
+                                    Map<String, Object> section = copy(ConfigDocuments.section(next, kind));
+                                    created[0] = !section.containsKey(name);
+                                    section.put(name, tree);
+                                    next.put(kind, section);
+                                    return next;
+                                },
+                                stored -> {
+                                    Object written = ConfigDocuments.section(stored.document(), kind)
+                                            .get(name);
+                                    return created[0]
+                                            ? AdminRequests.created(request, written, stored.version())
+                                            : AdminRequests.document(request, written, stored.version(), 200);
+                                })));
     }
 
     Mono<ServerResponse> deleteSection(ServerRequest request, String kind) {
         String name = request.pathVariable("name");
-        return unlessReadOnly(request, () -> change(request, "DELETE " + kind + " '" + name + "'", current -> {
-            Map<String, Object> section = copy(ConfigDocuments.section(current.document(), kind));
-            if (!section.containsKey(name)) {
-                throw noSuch(kind, name);
-            }
-            if (kind.equals(UPSTREAMS)) {
-                List<String> users = usersOf(current, name);
-                if (!users.isEmpty()) {
-                    throw new ProblemException(409, "upstream '" + name + "' is in use by " + String.join(", ", users)
-                            + ": change or delete those calls first", Map.of("usedBy", users), new HttpHeaders());
-                }
-            }
-            section.remove(name);
-            Map<String, Object> next = copy(current.document());
-            next.put(kind, section);
-            return next;
-        }, stored -> ServerResponse.noContent().eTag(AdminRequests.etag(stored.version())).build()));
+        return unlessReadOnly(
+                request,
+                () -> change(
+                        request,
+                        "DELETE " + kind + " '" + name + "'",
+                        current -> {
+                            Map<String, Object> section = copy(ConfigDocuments.section(current.document(), kind));
+                            if (!section.containsKey(name)) {
+                                throw noSuch(kind, name);
+                            }
+                            if (kind.equals(UPSTREAMS)) {
+                                List<String> users = usersOf(current, name);
+                                if (!users.isEmpty()) {
+                                    throw new ProblemException(
+                                            409,
+                                            "upstream '" + name + "' is in use by " + String.join(", ", users)
+                                                    + ": change or delete those calls first",
+                                            Map.of("usedBy", users),
+                                            new HttpHeaders());
+                                }
+                            }
+                            section.remove(name);
+                            Map<String, Object> next = copy(current.document());
+                            next.put(kind, section);
+                            return next;
+                        },
+                        stored -> ServerResponse.noContent()
+                                .eTag(AdminRequests.etag(stored.version()))
+                                .build()));
     }
 
     Mono<ServerResponse> restore(ServerRequest request) {
-        return unlessReadOnly(request, () -> storedVersion(request)
-                .flatMap(old -> change(request, "restored version " + old.version(), current -> copy(old.document()),
-                        stored -> AdminRequests.document(request, stored.document(), stored.version(), 200))));
+        return unlessReadOnly(
+                request,
+                () -> storedVersion(request)
+                        .flatMap(old -> change(
+                                request,
+                                "restored version " + old.version(),
+                                current -> copy(old.document()),
+                                stored -> AdminRequests.document(request, stored.document(), stored.version(), 200))));
     }
 
     /** 409 "read-only" for a change that is not a dry run where the source stores nothing; else {@code change}. */
-    private Mono<ServerResponse> unlessReadOnly(ServerRequest request,
-            java.util.function.Supplier<Mono<ServerResponse>> change) {
-        return source.readOnly().filter(why -> !AdminRequests.isDryRun(request))
+    private Mono<ServerResponse> unlessReadOnly(
+            ServerRequest request, java.util.function.Supplier<Mono<ServerResponse>> change) {
+        return source.readOnly()
+                .filter(why -> !AdminRequests.isDryRun(request))
                 .map(why -> ProblemWriter.response(request.exchange(), 409, why, null))
                 .orElseGet(() -> Mono.defer(change));
     }
 
     /** Proposes the edit and answers its outcome; {@code committed} answers a stored version. */
-    private Mono<ServerResponse> change(ServerRequest request, String what,
-            Function<StoredConfig, @Nullable Object> edit, Function<StoredConfig, Mono<ServerResponse>> committed) {
-        ProposedChange change = new ProposedChange(edit, AdminRequests.ifMatch(request),
-                AdminRequests.isDryRun(request), AdminRoutes.author(request), AdminRequests.reason(request, what));
+    private Mono<ServerResponse> change(
+            ServerRequest request,
+            String what,
+            Function<StoredConfig, @Nullable Object> edit,
+            Function<StoredConfig, Mono<ServerResponse>> committed) {
+        ProposedChange change = new ProposedChange(
+                edit,
+                AdminRequests.ifMatch(request),
+                AdminRequests.isDryRun(request),
+                AdminRoutes.author(request),
+                AdminRequests.reason(request, what));
         return source.propose(change)
                 .switchIfEmpty(Mono.error(() -> new ProblemException(503, "no config version is stored yet")))
                 .flatMap(outcome -> answer(request, outcome, committed));
     }
 
-    private static Mono<ServerResponse> answer(ServerRequest request, ChangeOutcome outcome,
-            Function<StoredConfig, Mono<ServerResponse>> committed) {
+    private static Mono<ServerResponse> answer(
+            ServerRequest request, ChangeOutcome outcome, Function<StoredConfig, Mono<ServerResponse>> committed) {
         if (outcome instanceof ChangeOutcome.Committed c) {
             return committed.apply(c.stored());
         }
         if (outcome instanceof ChangeOutcome.DryRun d) {
-            return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+            return ServerResponse.ok()
+                    .contentType(MediaType.APPLICATION_JSON)
                     .eTag(AdminRequests.etag(d.current().version()))
                     .bodyValue(ConfigDocuments.json(d.report()));
         }
@@ -181,7 +221,8 @@ final class ConfigHandlers {
 
     private static List<String> usersOf(StoredConfig current, String upstream) {
         List<String> users = new ArrayList<>();
-        for (EndpointDefinition endpoint : ConfigBinder.bind(current.document()).definition().endpoints().values()) {
+        for (EndpointDefinition endpoint :
+                ConfigBinder.bind(current.document()).definition().endpoints().values()) {
             for (Map.Entry<String, CallDefinition> call : endpoint.calls().entrySet()) {
                 if (upstream.equals(call.getValue().upstream())) {
                     users.add("endpoints." + endpoint.name() + ".calls." + call.getKey());

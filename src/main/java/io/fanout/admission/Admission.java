@@ -1,15 +1,13 @@
 package io.fanout.admission;
 
+import io.fanout.render.ProblemDocument;
 import java.time.Duration;
 import java.util.function.Supplier;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
-
-import io.fanout.render.ProblemDocument;
 import reactor.core.publisher.Mono;
 
 /**
@@ -46,8 +44,8 @@ public final class Admission {
     }
 
     /** Runs {@code handler} if the request is admitted; else a 503 problem naming the limit. */
-    public Mono<ServerResponse> admit(ServerWebExchange exchange, String requestId,
-                                      Supplier<Mono<ServerResponse>> handler) {
+    public Mono<ServerResponse> admit(
+            ServerWebExchange exchange, String requestId, Supplier<Mono<ServerResponse>> handler) {
         AdmissionLimit l = limit;
         if (l == null) {
             return handler.get();
@@ -63,12 +61,16 @@ public final class Admission {
     }
 
     private Mono<ServerResponse> refuse(int max, String requestId) {
-        byte[] body = ProblemDocument.of(503, "overloaded: " + max + " composite requests are in flight on this "
-                + "instance (fanout.server.max-in-flight); retry after " + retryAfterSeconds + " s", requestId);
+        byte[] body = ProblemDocument.of(
+                503,
+                "overloaded: " + max + " composite requests are in flight on this "
+                        + "instance (fanout.server.max-in-flight); retry after " + retryAfterSeconds + " s",
+                requestId);
         return ServerResponse.status(503)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))
                 .contentLength(body.length)
-                .body((message, context) -> message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
+                .body((message, context) ->
+                        message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
     }
 }

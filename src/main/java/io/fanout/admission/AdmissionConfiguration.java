@@ -1,15 +1,14 @@
 package io.fanout.admission;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.server.WebFilter;
-
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The {@link Admission} of the composite path from {@code fanout.server.max-in-flight}, its metrics
@@ -40,8 +39,10 @@ public class AdmissionConfiguration {
         FunctionCounter.builder("fanout.admission.refused", limit, AdmissionLimit::refusals)
                 .description("composite requests refused with 503 because the limit was reached")
                 .register(registry);
-        log.info("admission control: {} limit of {} composite requests in flight", limit.isAdaptive() ? "adaptive"
-                : "fixed", limit.limit());
+        log.info(
+                "admission control: {} limit of {} composite requests in flight",
+                limit.isAdaptive() ? "adaptive" : "fixed",
+                limit.limit());
         return new Admission(limit, properties.retryAfter());
     }
 

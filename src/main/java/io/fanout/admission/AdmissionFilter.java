@@ -3,7 +3,6 @@ package io.fanout.admission;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 

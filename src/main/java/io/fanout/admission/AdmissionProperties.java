@@ -1,7 +1,6 @@
 package io.fanout.admission;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -17,9 +16,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("fanout.server")
-public record AdmissionProperties(@DefaultValue("adaptive") String maxInFlight,
-                                  @DefaultValue("1s") Duration retryAfter,
-                                  @DefaultValue Adaptive adaptive) {
+public record AdmissionProperties(
+        @DefaultValue("adaptive") String maxInFlight,
+        @DefaultValue("1s") Duration retryAfter,
+        @DefaultValue Adaptive adaptive) {
 
     /**
      * The adaptive limit's bounds.
@@ -28,8 +28,10 @@ public record AdmissionProperties(@DefaultValue("adaptive") String maxInFlight,
      * @param minLimit     the adaptive limit never goes below this (a latency spike must not starve the instance)
      * @param maxLimit     the adaptive limit never goes above this
      */
-    public record Adaptive(@DefaultValue("100") int initialLimit, @DefaultValue("20") int minLimit,
-                           @DefaultValue("1000") int maxLimit) {
+    public record Adaptive(
+            @DefaultValue("100") int initialLimit,
+            @DefaultValue("20") int minLimit,
+            @DefaultValue("1000") int maxLimit) {
 
         public Adaptive {
             if (minLimit < 1 || maxLimit < minLimit || initialLimit < minLimit || initialLimit > maxLimit) {

@@ -1,19 +1,5 @@
 package io.fanout.compile;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.CallDefinition;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.Suggestions;
@@ -32,6 +18,18 @@ import io.fanout.template.ValueRef;
 import io.fanout.upstream.UpstreamClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonPointer;
 
 /**
@@ -41,8 +39,8 @@ import tools.jackson.core.JsonPointer;
  */
 final class CallDraft {
 
-    private static final Pattern READ_ONLY_SQL = Pattern.compile("\\s*(?:select|with)\\b.*",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern READ_ONLY_SQL =
+            Pattern.compile("\\s*(?:select|with)\\b.*", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private final CallDefinition def;
     private final String at;
@@ -65,7 +63,8 @@ final class CallDraft {
         this.endpoint = endpoint;
         this.upstream = upstream(problems);
         UpstreamKind kind = upstream == null || endpoint.bound().rejected("upstreams." + upstream.name() + ".kind")
-                ? null : upstream.kind();
+                ? null
+                : upstream.kind();
         new CallKeyRules(def, at, endpoint, kind).check(problems);
         if (def.forEach() != null && !rejected("for-each")) {
             forEach = forEach(def.forEach(), problems);
@@ -75,17 +74,15 @@ final class CallDraft {
         boolean http = kind != null && !jdbc;
         Templates.Resolver resolver = this::resolve;
         if (def.path() != null && !rejected("path") && !jdbc) {
-            path = Templates.path(def.path(), upstream == null ? "" : upstream.url(), at + ".path", resolver,
-                    problems);
+            path = Templates.path(def.path(), upstream == null ? "" : upstream.url(), at + ".path", resolver, problems);
         }
         if (def.sql() != null && !http) {
             sql = sql(def.sql(), resolver, problems);
         }
         if (!jdbc) {
-            def.query().forEach((k, v) -> queryValues.add(Templates.text(v, at + ".query." + k, resolver,
-                    problems)));
-            def.headers().forEach((k, v) -> headerValues.add(Templates.text(v, at + ".headers." + k, resolver,
-                    problems)));
+            def.query().forEach((k, v) -> queryValues.add(Templates.text(v, at + ".query." + k, resolver, problems)));
+            def.headers()
+                    .forEach((k, v) -> headerValues.add(Templates.text(v, at + ".headers." + k, resolver, problems)));
         }
         if (def.body() != null && !jdbc) {
             readsBody |= def.body() instanceof String s && s.strip().equals("{body}");
@@ -106,7 +103,9 @@ final class CallDraft {
         String name = def.upstream();
         UpstreamDefinition u = endpoint.upstreams().get(name);
         if (u == null && !rejected("upstream") && !endpoint.bound().rejected("upstreams." + name)) {
-            problems.add(new ConfigProblem(at + ".upstream", "unknown upstream '" + name + "'",
+            problems.add(new ConfigProblem(
+                    at + ".upstream",
+                    "unknown upstream '" + name + "'",
                     Suggestions.hint(name, endpoint.upstreams().keySet(), "known")));
         }
         return u;
@@ -124,16 +123,19 @@ final class CallDraft {
             return null;
         }
         depSet.add(source);
-        return new ForEach(source, Arrays.asList(parts).subList(1, parts.length), text, def.concurrency(),
-                def.maxItems());
+        return new ForEach(
+                source, Arrays.asList(parts).subList(1, parts.length), text, def.concurrency(), def.maxItems());
     }
 
     /** Read-only, one statement, templates outside quotes; only then are its templates parsed. */
     private @Nullable SqlTemplate sql(String text, Templates.Resolver resolver, List<ConfigProblem> problems) {
         String location = at + ".query";
         if (!READ_ONLY_SQL.matcher(text).matches()) {
-            problems.add(new ConfigProblem(location, "only read-only queries are allowed, but '" + abbreviate(text)
-                    + "' does not start with select or with", null));
+            problems.add(new ConfigProblem(
+                    location,
+                    "only read-only queries are allowed, but '" + abbreviate(text)
+                            + "' does not start with select or with",
+                    null));
             return null;
         }
         String statement = text.strip();
@@ -141,8 +143,10 @@ final class CallDraft {
             statement = statement.substring(0, statement.length() - 1);
         }
         if (statement.indexOf(';') >= 0) {
-            problems.add(new ConfigProblem(location, "only one statement is allowed, but '" + abbreviate(text)
-                    + "' has several", "remove the ';' between statements"));
+            problems.add(new ConfigProblem(
+                    location,
+                    "only one statement is allowed, but '" + abbreviate(text) + "' has several",
+                    "remove the ';' between statements"));
             return null;
         }
         Set<String> sources = new HashSet<>(EndpointDraft.RESERVED_SOURCES);
@@ -165,9 +169,12 @@ final class CallDraft {
                 }
                 int idx = variables.indexOf(key);
                 if (idx < 0) {
-                    problems.add(new ConfigProblem(location, "unknown path variable '" + key + "' in " + r.text()
-                            + " (known: " + String.join(", ", variables) + ")",
-                            "path variables come from the endpoint path " + endpoint.definition().path()));
+                    problems.add(new ConfigProblem(
+                            location,
+                            "unknown path variable '" + key + "' in " + r.text() + " (known: "
+                                    + String.join(", ", variables) + ")",
+                            "path variables come from the endpoint path "
+                                    + endpoint.definition().path()));
                     return null;
                 }
                 return ValueRef.pathVariable(r, idx);
@@ -195,8 +202,10 @@ final class CallDraft {
                     if (rejected("for-each")) {
                         return null;
                     }
-                    problems.add(new ConfigProblem(location, r.text() + " is only available in a call with"
-                            + " for-each", "add for-each: <call>.<array field>"));
+                    problems.add(new ConfigProblem(
+                            location,
+                            r.text() + " is only available in a call with" + " for-each",
+                            "add for-each: <call>.<array field>"));
                     return null;
                 }
                 return ValueRef.item(r);
@@ -206,8 +215,10 @@ final class CallDraft {
                     return null;
                 }
                 if (!key.equals("id") && !key.equals("plan")) {
-                    problems.add(new ConfigProblem(location, "unknown client field '" + key + "' in " + r.text()
-                            + " (known: id, plan)", "write {client.id} or {client.plan}"));
+                    problems.add(new ConfigProblem(
+                            location,
+                            "unknown client field '" + key + "' in " + r.text() + " (known: id, plan)",
+                            "write {client.id} or {client.plan}"));
                     return null;
                 }
                 return ValueRef.client(r, key.equals("plan"));
@@ -221,7 +232,9 @@ final class CallDraft {
             default -> {
                 int idx = endpoint.callNames().indexOf(r.source());
                 if (idx < 0) {
-                    problems.add(new ConfigProblem(location, endpoint.unknownCall(r.source()),
+                    problems.add(new ConfigProblem(
+                            location,
+                            endpoint.unknownCall(r.source()),
                             "template sources are path, query, header, body, item, client, claims or a call name"));
                     return null;
                 }
@@ -233,8 +246,8 @@ final class CallDraft {
 
     private static boolean needsName(TemplateRef r, String location, List<ConfigProblem> problems) {
         if (r.path().isEmpty()) {
-            problems.add(new ConfigProblem(location, r.text() + " names no " + r.source(),
-                    "write {" + r.source() + ".NAME}"));
+            problems.add(new ConfigProblem(
+                    location, r.text() + " names no " + r.source(), "write {" + r.source() + ".NAME}"));
             return false;
         }
         return true;
@@ -252,15 +265,34 @@ final class CallDraft {
     CallPlan build(int index, Map<String, UpstreamClient> clients, boolean referenced, MeterRegistry registry) {
         UpstreamDefinition u = Objects.requireNonNull(upstream);
         Duration timeout = def.timeout() != null ? def.timeout() : u.timeout();
-        CallTimers timers = new CallTimers(registry,
-                Tags.of("endpoint", endpoint.definition().name(), "call", def.name(), "upstream", u.name()));
-        boolean idempotent = def.idempotent() || switch (def.method()) {
-            case "GET", "HEAD", "PUT", "DELETE", "OPTIONS" -> true;
-            default -> false;
-        };
-        return new CallPlan(index, def.name(), u.name(), Objects.requireNonNull(clients.get(u.name())),
-                def.method(), path, sql, def.single(), List.copyOf(def.query().keySet()), queryValues,
-                List.copyOf(def.headers().keySet()), headerValues, body, def.required(), select, timeout, forEach,
-                idempotent, deps, referenced, timers);
+        CallTimers timers = new CallTimers(
+                registry, Tags.of("endpoint", endpoint.definition().name(), "call", def.name(), "upstream", u.name()));
+        boolean idempotent = def.idempotent()
+                || switch (def.method()) {
+                    case "GET", "HEAD", "PUT", "DELETE", "OPTIONS" -> true;
+                    default -> false;
+                };
+        return new CallPlan(
+                index,
+                def.name(),
+                u.name(),
+                Objects.requireNonNull(clients.get(u.name())),
+                def.method(),
+                path,
+                sql,
+                def.single(),
+                List.copyOf(def.query().keySet()),
+                queryValues,
+                List.copyOf(def.headers().keySet()),
+                headerValues,
+                body,
+                def.required(),
+                select,
+                timeout,
+                forEach,
+                idempotent,
+                deps,
+                referenced,
+                timers);
     }
 }

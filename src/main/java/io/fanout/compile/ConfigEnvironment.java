@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param lookup  the value of a variable, or null when unset
  * @param allowed globs of usable names ({@code USERS_*}), or null for "any name but Fanout's own"
  */
-public record ConfigEnvironment(UnaryOperator<@Nullable String> lookup, @Nullable List<String> allowed) {
+public record ConfigEnvironment(
+        UnaryOperator<@Nullable String> lookup, @Nullable List<String> allowed) {
 
     /** The property, and through relaxed binding {@code FANOUT_CONFIG_ENV_ALLOW}. */
     public static final String ALLOW_PROPERTY = "fanout.config.env-allow";
@@ -33,8 +33,12 @@ public record ConfigEnvironment(UnaryOperator<@Nullable String> lookup, @Nullabl
 
     /** Database mode: only names matching {@code allowGlobs} (comma-separated, e.g. {@code USERS_*,LEGACY_*}). */
     public static ConfigEnvironment databaseMode(UnaryOperator<@Nullable String> lookup, @Nullable String allowGlobs) {
-        List<String> globs = allowGlobs == null ? List.of() : Arrays.stream(allowGlobs.split(","))
-                .map(String::strip).filter(g -> !g.isEmpty()).toList();
+        List<String> globs = allowGlobs == null
+                ? List.of()
+                : Arrays.stream(allowGlobs.split(","))
+                        .map(String::strip)
+                        .filter(g -> !g.isEmpty())
+                        .toList();
         return new ConfigEnvironment(lookup, globs);
     }
 
@@ -47,7 +51,8 @@ public record ConfigEnvironment(UnaryOperator<@Nullable String> lookup, @Nullabl
     public static boolean isOwn(String name) {
         // Spring's relaxed binding reads lower-case variables too, so the check ignores case
         String upper = name.toUpperCase(Locale.ROOT);
-        return upper.startsWith("SPRING_") || upper.startsWith("FANOUT_ADMIN_TOKEN")
+        return upper.startsWith("SPRING_")
+                || upper.startsWith("FANOUT_ADMIN_TOKEN")
                 || upper.equals("FANOUT_JOBS_TOKEN");
     }
 

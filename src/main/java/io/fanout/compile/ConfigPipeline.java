@@ -1,13 +1,5 @@
 package io.fanout.compile;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.BoundConfig;
 import io.fanout.definition.ConfigBinder;
 import io.fanout.definition.ConfigProblem;
@@ -20,6 +12,12 @@ import io.fanout.plan.EndpointPlan;
 import io.fanout.plan.RouteTable;
 import io.fanout.upstream.UpstreamClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way a config document becomes something Fanout runs, used alike by start-up, the admin API, reload and
@@ -85,8 +83,8 @@ public final class ConfigPipeline {
         for (EndpointDefinition e : bound.definition().endpoints().values()) {
             endpoints.add(new EndpointDraft(e, bound, expanded, routes, problems));
         }
-        return new ValidatedConfig(asDocument(document), bound.definition(), bound.inDocumentOrder(problems),
-                expanded, endpoints);
+        return new ValidatedConfig(
+                asDocument(document), bound.definition(), bound.inDocumentOrder(problems), expanded, endpoints);
     }
 
     /**
@@ -102,7 +100,9 @@ public final class ConfigPipeline {
         List<UpstreamClient> created = new ArrayList<>();
         try {
             config.expandedUpstreams().forEach((name, u) -> {
-                UpstreamClient reused = previous == null || !u.equals(previous.expandedUpstreams().get(name)) ? null
+                UpstreamClient reused = previous == null
+                                || !u.equals(previous.expandedUpstreams().get(name))
+                        ? null
                         : previous.upstreams().get(name);
                 UpstreamClient client = reused != null ? reused : clients.create(u);
                 if (reused == null) {
@@ -114,9 +114,10 @@ public final class ConfigPipeline {
             created.forEach(UpstreamClient::close);
             throw ex;
         }
-        List<EndpointPlan> plans = config.endpoints().stream().map(d -> d.build(built, registry)).toList();
-        return new CompiledConfig(version, config.definition(), config.expandedUpstreams(), built, plans,
-                new RouteTable(plans));
+        List<EndpointPlan> plans =
+                config.endpoints().stream().map(d -> d.build(built, registry)).toList();
+        return new CompiledConfig(
+                version, config.definition(), config.expandedUpstreams(), built, plans, new RouteTable(plans));
     }
 
     /**

@@ -1,17 +1,5 @@
 package io.fanout.compile;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.AuthMode;
 import io.fanout.definition.BoundConfig;
 import io.fanout.definition.CallDefinition;
@@ -28,6 +16,16 @@ import io.fanout.template.TemplateRef;
 import io.fanout.upstream.UpstreamClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One endpoint, checked for meaning: its route is not another endpoint's, no call is named like a template source,
@@ -37,8 +35,7 @@ import io.micrometer.core.instrument.Tags;
 final class EndpointDraft {
 
     /** Template sources that are not call names. */
-    static final Set<String> RESERVED_SOURCES = Set.of("path", "query", "header", "body", "item", "client",
-            "claims");
+    static final Set<String> RESERVED_SOURCES = Set.of("path", "query", "header", "body", "item", "client", "claims");
 
     private final EndpointDefinition def;
     private final BoundConfig bound;
@@ -54,8 +51,12 @@ final class EndpointDraft {
      * @param routes the routes of the endpoints before this one ({@code GET /users/{}} to endpoint name), to which
      *               this endpoint's route is added
      */
-    EndpointDraft(EndpointDefinition def, BoundConfig bound, Map<String, UpstreamDefinition> upstreams,
-                  Map<String, String> routes, List<ConfigProblem> problems) {
+    EndpointDraft(
+            EndpointDefinition def,
+            BoundConfig bound,
+            Map<String, UpstreamDefinition> upstreams,
+            Map<String, String> routes,
+            List<ConfigProblem> problems) {
         this.def = def;
         this.bound = bound;
         this.upstreams = upstreams;
@@ -65,22 +66,28 @@ final class EndpointDraft {
         if (route != null && !bound.rejected(at + ".method")) {
             String first = routes.putIfAbsent(def.method() + " " + route.shape(), def.name());
             if (first != null) {
-                problems.add(new ConfigProblem(at + ".path", "duplicate route " + def.method() + " " + def.path()
-                        + ": endpoint '" + first + "' has the same method and path",
+                problems.add(new ConfigProblem(
+                        at + ".path",
+                        "duplicate route " + def.method() + " " + def.path() + ": endpoint '" + first
+                                + "' has the same method and path",
                         "path variable names do not make routes different"));
             }
         }
         for (CallDefinition c : def.calls().values()) {
             String callAt = at + ".calls." + c.name();
             if (RESERVED_SOURCES.contains(c.name())) {
-                problems.add(new ConfigProblem(callAt, "call name '" + c.name() + "' is reserved",
+                problems.add(new ConfigProblem(
+                        callAt,
+                        "call name '" + c.name() + "' is reserved",
                         "path, query, header, body, item, client and claims are template sources; rename the call"));
             }
             calls.add(new CallDraft(c, callAt, this, problems));
         }
         List<String> cycle = findCycle();
         if (cycle != null) {
-            problems.add(new ConfigProblem(at + ".calls", "cycle between calls: " + String.join(" -> ", cycle),
+            problems.add(new ConfigProblem(
+                    at + ".calls",
+                    "cycle between calls: " + String.join(" -> ", cycle),
                     "a call can only use calls that do not use it"));
         }
     }
@@ -103,7 +110,8 @@ final class EndpointDraft {
     }
 
     /** The route's variables, or null when the path was rejected (references to them cannot be checked). */
-    @Nullable List<String> pathVariables() {
+    @Nullable
+    List<String> pathVariables() {
         return route == null ? null : route.variables();
     }
 
@@ -124,14 +132,18 @@ final class EndpointDraft {
         String at = "endpoints." + def.name();
         if (def.auth() == AuthMode.NONE) {
             if (!bound.rejected(at + ".auth")) {
-                problems.add(new ConfigProblem(location, ref.text() + " needs auth: required or optional on the"
-                        + " endpoint", "without auth nobody is identified"));
+                problems.add(new ConfigProblem(
+                        location,
+                        ref.text() + " needs auth: required or optional on the" + " endpoint",
+                        "without auth nobody is identified"));
             }
             return false;
         }
         if (ref.source().equals("claims") && bound.definition().clients().jwt() == null) {
-            problems.add(new ConfigProblem(location, ref.text() + " reads a JWT claim, but clients.jwt is not"
-                    + " configured", "configure clients.jwt"));
+            problems.add(new ConfigProblem(
+                    location,
+                    ref.text() + " reads a JWT claim, but clients.jwt is not" + " configured",
+                    "configure clients.jwt"));
             return false;
         }
         return true;
@@ -196,13 +208,32 @@ final class EndpointDraft {
         for (int i = 0; i < calls.size(); i++) {
             plans.add(calls.get(i).build(i, clients, referenced[i], registry));
         }
-        OutcomeTimers<RequestOutcome> timers = new OutcomeTimers<>(registry, "fanout.requests", "Composite requests",
-                Tags.of("endpoint", def.name()), RequestOutcome.class, RequestOutcome::tag);
-        List<String> forwarded = def.forwardHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
-        EndpointAuth auth = def.auth() == AuthMode.NONE ? null
-                : new EndpointAuth(def.auth() == AuthMode.REQUIRED, def.scopes());
-        return new EndpointPlan(def.name(), def.method(), pattern, def.deadline(), def.onFailure(), forwarded, plans,
-                readsBody, hasDeps, List.copyOf(queryParameters), List.copyOf(headers), timers, auth,
+        OutcomeTimers<RequestOutcome> timers = new OutcomeTimers<>(
+                registry,
+                "fanout.requests",
+                "Composite requests",
+                Tags.of("endpoint", def.name()),
+                RequestOutcome.class,
+                RequestOutcome::tag);
+        List<String> forwarded = def.forwardHeaders().stream()
+                .map(h -> h.toLowerCase(Locale.ROOT))
+                .toList();
+        EndpointAuth auth =
+                def.auth() == AuthMode.NONE ? null : new EndpointAuth(def.auth() == AuthMode.REQUIRED, def.scopes());
+        return new EndpointPlan(
+                def.name(),
+                def.method(),
+                pattern,
+                def.deadline(),
+                def.onFailure(),
+                forwarded,
+                plans,
+                readsBody,
+                hasDeps,
+                List.copyOf(queryParameters),
+                List.copyOf(headers),
+                timers,
+                auth,
                 List.copyOf(clientTemplates));
     }
 }

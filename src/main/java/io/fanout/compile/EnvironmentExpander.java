@@ -1,8 +1,7 @@
 package io.fanout.compile;
 
-import java.util.List;
-
 import io.fanout.definition.ConfigProblem;
+import java.util.List;
 
 /**
  * Expands {@code ${NAME}} in upstream settings under the rules of a {@link ConfigEnvironment}. Problems name the
@@ -42,30 +41,36 @@ final class EnvironmentExpander {
 
     private String lookup(String name, String location, List<ConfigProblem> problems) {
         if (ConfigEnvironment.isOwn(name)) {
-            problems.add(new ConfigProblem(location, "environment variable '" + name + "' is never expanded",
+            problems.add(new ConfigProblem(
+                    location,
+                    "environment variable '" + name + "' is never expanded",
                     "Fanout's own tokens (FANOUT_ADMIN_TOKEN*, FANOUT_JOBS_TOKEN) and SPRING_* settings are not"
                             + " for upstreams; give the upstream's secret a variable of its own"));
             return "";
         }
         if (!environment.allows(name)) {
             List<String> allowed = environment.allowed();
-            problems.add(new ConfigProblem(location, "environment variable '" + name + "' is not allowed in"
-                    + " database mode", "allow it with " + ConfigEnvironment.ALLOW_PROPERTY
-                    + " (FANOUT_CONFIG_ENV_ALLOW, globs such as USERS_*); allowed now: "
-                    + (allowed == null || allowed.isEmpty() ? "none" : String.join(", ", allowed))));
+            problems.add(new ConfigProblem(
+                    location,
+                    "environment variable '" + name + "' is not allowed in" + " database mode",
+                    "allow it with " + ConfigEnvironment.ALLOW_PROPERTY
+                            + " (FANOUT_CONFIG_ENV_ALLOW, globs such as USERS_*); allowed now: "
+                            + (allowed == null || allowed.isEmpty() ? "none" : String.join(", ", allowed))));
             return "";
         }
         String resolved = name.isEmpty() ? null : environment.lookup().apply(name);
         if (resolved == null) {
-            problems.add(new ConfigProblem(location, "environment variable '" + name + "' is not set",
-                    "set it before starting Fanout"));
+            problems.add(new ConfigProblem(
+                    location, "environment variable '" + name + "' is not set", "set it before starting Fanout"));
             return "";
         }
         for (int i = 0; i < resolved.length(); i++) {
             char c = resolved.charAt(i);
             if (c < 0x20 || c == 0x7F) {
-                problems.add(new ConfigProblem(location, "the value of environment variable '" + name
-                        + "' contains " + (c == '\r' || c == '\n' ? "a line break" : "a control character"),
+                problems.add(new ConfigProblem(
+                        location,
+                        "the value of environment variable '" + name + "' contains "
+                                + (c == '\r' || c == '\n' ? "a line break" : "a control character"),
                         NOT_SHOWN));
                 return "";
             }

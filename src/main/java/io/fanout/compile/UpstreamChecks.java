@@ -1,20 +1,18 @@
 package io.fanout.compile;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.BoundConfig;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.definition.UpstreamKind;
 import io.fanout.upstream.blocking.BlockingSource;
 import io.fanout.upstream.blocking.JavaUpstreamClient;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an upstream's settings mean: its URL is usable (as written and after {@code ${ENV}} expansion), its
@@ -55,14 +53,33 @@ final class UpstreamChecks {
         if (kindKnown && u.kind() == UpstreamKind.JAVA && u.className() != null && !bound.rejected(at + ".class")) {
             String problem = JavaUpstreamClient.problemWith(u.className());
             if (problem != null) {
-                problems.add(new ConfigProblem(at + ".class", problem,
+                problems.add(new ConfigProblem(
+                        at + ".class",
+                        problem,
                         "put the jar on the classpath; the class implements " + BlockingSource.class.getName()));
             }
         }
         ceilings(u, at, problems);
-        return new UpstreamDefinition(u.name(), u.kind(), url, u.timeout(), u.connectTimeout(), u.maxConnections(),
-                u.maxResponseSize(), headers, user, pass, u.poolSize(), u.bulkhead(), u.rateLimit(), u.retry(),
-                u.circuitBreaker(), u.hedge(), u.cache(), u.coalesce(), u.className());
+        return new UpstreamDefinition(
+                u.name(),
+                u.kind(),
+                url,
+                u.timeout(),
+                u.connectTimeout(),
+                u.maxConnections(),
+                u.maxResponseSize(),
+                headers,
+                user,
+                pass,
+                u.poolSize(),
+                u.bulkhead(),
+                u.rateLimit(),
+                u.retry(),
+                u.circuitBreaker(),
+                u.hedge(),
+                u.cache(),
+                u.coalesce(),
+                u.className());
     }
 
     /** Expands a value the binder accepted; one it rejected is reported already and never used. */
@@ -75,14 +92,18 @@ final class UpstreamChecks {
         String raw = u.url();
         if (u.kind() == UpstreamKind.JDBC) {
             if (!raw.startsWith("jdbc:") && !raw.startsWith("${")) {
-                problems.add(new ConfigProblem(location, "a jdbc upstream needs a URL starting with 'jdbc:' but was '"
-                        + raw + "'", "e.g. jdbc:postgresql://localhost:5432/legacy"));
+                problems.add(new ConfigProblem(
+                        location,
+                        "a jdbc upstream needs a URL starting with 'jdbc:' but was '" + raw + "'",
+                        "e.g. jdbc:postgresql://localhost:5432/legacy"));
                 return raw;
             }
             String url = environment.expand(raw, location, problems);
             if (!url.equals(raw) && !url.startsWith("jdbc:")) {
-                problems.add(new ConfigProblem(location, "after expanding the environment, the URL does not start"
-                        + " with 'jdbc:'", NOT_SHOWN));
+                problems.add(new ConfigProblem(
+                        location,
+                        "after expanding the environment, the URL does not start" + " with 'jdbc:'",
+                        NOT_SHOWN));
             }
             return url;
         }
@@ -94,8 +115,11 @@ final class UpstreamChecks {
         int before = problems.size();
         String url = environment.expand(raw, location, problems);
         if (!url.equals(raw) && problems.size() == before && httpUrlProblem(url) != null) {
-            problems.add(new ConfigProblem(location, "after expanding the environment, the URL is not an absolute"
-                    + " http(s) URL with only a host, port and base path", NOT_SHOWN));
+            problems.add(new ConfigProblem(
+                    location,
+                    "after expanding the environment, the URL is not an absolute"
+                            + " http(s) URL with only a host, port and base path",
+                    NOT_SHOWN));
         }
         return url;
     }
@@ -152,12 +176,16 @@ final class UpstreamChecks {
      */
     private static void ceilings(UpstreamDefinition u, String at, List<ConfigProblem> problems) {
         if (u.poolSize() > MAX_POOL_SIZE) {
-            problems.add(new ConfigProblem(at + ".pool-size", "must be at most " + MAX_POOL_SIZE + " but was "
-                    + u.poolSize(), "each pooled connection is a thread of its own"));
+            problems.add(new ConfigProblem(
+                    at + ".pool-size",
+                    "must be at most " + MAX_POOL_SIZE + " but was " + u.poolSize(),
+                    "each pooled connection is a thread of its own"));
         }
         if (u.maxResponseSize() > MAX_RESPONSE_SIZE) {
-            problems.add(new ConfigProblem(at + ".max-response-size", "must be at most 1GB but was "
-                    + u.maxResponseSize() + " bytes", "an answer is buffered whole before it is checked"));
+            problems.add(new ConfigProblem(
+                    at + ".max-response-size",
+                    "must be at most 1GB but was " + u.maxResponseSize() + " bytes",
+                    "an answer is buffered whole before it is checked"));
         }
     }
 }

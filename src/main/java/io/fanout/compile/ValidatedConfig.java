@@ -1,13 +1,12 @@
 package io.fanout.compile;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import io.fanout.definition.ConfigDefinition;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.InvalidConfigException;
 import io.fanout.definition.UpstreamDefinition;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A document after {@link ConfigPipeline#validate}: the document as written, what could be bound, and every problem
@@ -22,8 +21,12 @@ public final class ValidatedConfig {
     private final Map<String, UpstreamDefinition> expandedUpstreams;
     private final List<EndpointDraft> endpoints;
 
-    ValidatedConfig(Map<String, Object> document, ConfigDefinition definition, List<ConfigProblem> problems,
-                    Map<String, UpstreamDefinition> expandedUpstreams, List<EndpointDraft> endpoints) {
+    ValidatedConfig(
+            Map<String, Object> document,
+            ConfigDefinition definition,
+            List<ConfigProblem> problems,
+            Map<String, UpstreamDefinition> expandedUpstreams,
+            List<EndpointDraft> endpoints) {
         this.document = document;
         this.definition = definition;
         this.problems = List.copyOf(problems);

@@ -1,15 +1,5 @@
 package io.fanout.config;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
-import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
-import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.ServerResponse;
-
 import io.fanout.admin.AdminRoutes;
 import io.fanout.admission.Admission;
 import io.fanout.compile.ConfigEnvironment;
@@ -25,13 +15,22 @@ import io.fanout.reload.FileStartup;
 import io.fanout.reload.InitialConfig;
 import io.fanout.store.DatabaseMode;
 import io.fanout.store.FileModeCondition;
-import io.fanout.upstream.transport.UpstreamTransports;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
+import io.fanout.upstream.transport.UpstreamTransports;
 import io.fanout.web.CompositeGuard;
 import io.fanout.web.WebRoutes;
 import io.fanout.web.auth.BearerTokenAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationPredicate;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Assembles Fanout: compiler, the active config (from {@code fanout.config}, or in database mode from the latest
@@ -43,8 +42,10 @@ class FanoutConfiguration {
     @Bean
     UpstreamClientFactory upstreamClientFactory(MeterRegistry registry) {
         // the resilience layer bounds every attempt, so the transport does not time it a second time
-        return upstream -> new ResilientUpstreamClient(UpstreamTransports.withPolicyDefaults(upstream),
-                UpstreamTransports.transport(upstream, false), registry);
+        return upstream -> new ResilientUpstreamClient(
+                UpstreamTransports.withPolicyDefaults(upstream),
+                UpstreamTransports.transport(upstream, false),
+                registry);
     }
 
     /**
@@ -54,8 +55,8 @@ class FanoutConfiguration {
     @Bean
     ConfigPipeline configPipeline(UpstreamClientFactory clients, MeterRegistry registry, Environment environment) {
         ConfigEnvironment variables = DatabaseMode.isConfigured(environment)
-                ? ConfigEnvironment.databaseMode(System::getenv,
-                        environment.getProperty(ConfigEnvironment.ALLOW_PROPERTY))
+                ? ConfigEnvironment.databaseMode(
+                        System::getenv, environment.getProperty(ConfigEnvironment.ALLOW_PROPERTY))
                 : ConfigEnvironment.fileMode(System::getenv);
         return new ConfigPipeline(clients, registry, variables);
     }
@@ -107,7 +108,8 @@ class FanoutConfiguration {
     @Bean
     ObservationPredicate serverObservationsForOwnApisOnly() {
         return (name, context) -> !(context instanceof ServerRequestObservationContext server)
-                || WebRoutes.isOwnApi(server.getCarrier().getPath().pathWithinApplication().value());
+                || WebRoutes.isOwnApi(
+                        server.getCarrier().getPath().pathWithinApplication().value());
     }
 
     @Bean
@@ -117,12 +119,18 @@ class FanoutConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> fanoutRoutes(ActiveConfig active, Engine engine, FanoutProperties properties,
-                                                Environment environment, ConfigSource source,
-                                                Admission admission, ObjectProvider<CompositeGuard> edge) {
-        return new AdminRoutes(active, BearerTokenAuthenticator.admin(environment), source).routes()
-                .and(WebRoutes.create(active, engine, properties.maxRequestBody().toBytes(), admission,
-                        edge.getIfAvailable()));
+    RouterFunction<ServerResponse> fanoutRoutes(
+            ActiveConfig active,
+            Engine engine,
+            FanoutProperties properties,
+            Environment environment,
+            ConfigSource source,
+            Admission admission,
+            ObjectProvider<CompositeGuard> edge) {
+        return new AdminRoutes(active, BearerTokenAuthenticator.admin(environment), source)
+                .routes()
+                .and(WebRoutes.create(
+                        active, engine, properties.maxRequestBody().toBytes(), admission, edge.getIfAvailable()));
     }
 
     /** File mode's start and config source: the file's config, dry runs only (database mode's are in {@code reload}). */
@@ -137,8 +145,12 @@ class FanoutConfiguration {
 
         @Bean
         FileConfigSource fileConfigSource(ActiveConfig active, ConfigPipeline pipeline, FanoutProperties properties) {
-            return new FileConfigSource(active, pipeline,
-                    properties.config() == null ? "(no file)" : properties.config().toString());
+            return new FileConfigSource(
+                    active,
+                    pipeline,
+                    properties.config() == null
+                            ? "(no file)"
+                            : properties.config().toString());
         }
     }
 }

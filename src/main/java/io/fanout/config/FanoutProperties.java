@@ -1,7 +1,6 @@
 package io.fanout.config;
 
 import java.nio.file.Path;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,8 +16,10 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("fanout")
-public record FanoutProperties(@Nullable Path config, @DefaultValue("1MB") DataSize maxRequestBody,
-                               @DefaultValue("true") boolean warmUp) {
+public record FanoutProperties(
+        @Nullable Path config,
+        @DefaultValue("1MB") DataSize maxRequestBody,
+        @DefaultValue("true") boolean warmUp) {
 
     public FanoutProperties {
         if (maxRequestBody.toBytes() <= 0) {

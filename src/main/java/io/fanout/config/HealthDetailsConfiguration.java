@@ -1,8 +1,9 @@
 package io.fanout.config;
 
+import io.fanout.web.auth.Authentication;
+import io.fanout.web.auth.BearerTokenAuthenticator;
 import java.security.Principal;
 import java.time.Duration;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.ApiVersion;
@@ -24,9 +25,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-
-import io.fanout.web.auth.Authentication;
-import io.fanout.web.auth.BearerTokenAuthenticator;
 import reactor.core.publisher.Mono;
 
 /**
@@ -45,11 +43,13 @@ class HealthDetailsConfiguration {
     static final String ADMIN_CALLER = HealthDetailsConfiguration.class.getName() + ".admin";
 
     @Bean
-    AdminHealthExtension adminAwareHealthExtension(ReactiveHealthContributorRegistry registry,
-            ObjectProvider<HealthContributorRegistry> blockingRegistry, HealthEndpointGroups groups,
+    AdminHealthExtension adminAwareHealthExtension(
+            ReactiveHealthContributorRegistry registry,
+            ObjectProvider<HealthContributorRegistry> blockingRegistry,
+            HealthEndpointGroups groups,
             Environment environment) {
-        Duration slow = environment.getProperty("management.endpoint.health.logging.slow-indicator-threshold",
-                Duration.class, Duration.ofSeconds(10));
+        Duration slow = environment.getProperty(
+                "management.endpoint.health.logging.slow-indicator-threshold", Duration.class, Duration.ofSeconds(10));
         return new AdminHealthExtension(registry, blockingRegistry.getIfAvailable(), groups, slow);
     }
 
@@ -76,18 +76,27 @@ class HealthDetailsConfiguration {
             }
         };
 
-        AdminHealthExtension(ReactiveHealthContributorRegistry registry,
+        AdminHealthExtension(
+                ReactiveHealthContributorRegistry registry,
                 @Nullable HealthContributorRegistry blockingRegistry,
-                HealthEndpointGroups groups, Duration slowIndicatorLoggingThreshold) {
+                HealthEndpointGroups groups,
+                Duration slowIndicatorLoggingThreshold) {
             super(registry, blockingRegistry, groups, slowIndicatorLoggingThreshold);
         }
 
         @Override
-        public Mono<WebEndpointResponse<? extends HealthDescriptor>> health(ApiVersion apiVersion,
-                WebServerNamespace serverNamespace, SecurityContext securityContext, boolean showAll,
+        public Mono<WebEndpointResponse<? extends HealthDescriptor>> health(
+                ApiVersion apiVersion,
+                WebServerNamespace serverNamespace,
+                SecurityContext securityContext,
+                boolean showAll,
                 String... path) {
-            return Mono.deferContextual(context -> super.health(apiVersion, serverNamespace,
-                    context.hasKey(ADMIN_CALLER) ? ADMIN_CONTEXT : securityContext, showAll, path));
+            return Mono.deferContextual(context -> super.health(
+                    apiVersion,
+                    serverNamespace,
+                    context.hasKey(ADMIN_CALLER) ? ADMIN_CONTEXT : securityContext,
+                    showAll,
+                    path));
         }
     }
 
@@ -102,7 +111,8 @@ class HealthDetailsConfiguration {
 
         @Override
         public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-            String path = exchange.getRequest().getPath().pathWithinApplication().value();
+            String path =
+                    exchange.getRequest().getPath().pathWithinApplication().value();
             if (!(path.equals("/actuator/health") || path.startsWith("/actuator/health/"))) {
                 return chain.filter(exchange);
             }

@@ -1,7 +1,6 @@
 package io.fanout.config;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -19,21 +18,22 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("fanout.server")
-public record ServerTimeouts(@DefaultValue("10s") Duration headerTimeout,
-                             @DefaultValue("30s") Duration bodyReadTimeout,
-                             @DefaultValue("60s") Duration bodyTimeout) {
+public record ServerTimeouts(
+        @DefaultValue("10s") Duration headerTimeout,
+        @DefaultValue("30s") Duration bodyReadTimeout,
+        @DefaultValue("60s") Duration bodyTimeout) {
 
     public ServerTimeouts {
         if (headerTimeout.isNegative() || headerTimeout.isZero()) {
-            throw new IllegalArgumentException("fanout.server.header-timeout must be positive but was "
-                    + headerTimeout);
+            throw new IllegalArgumentException(
+                    "fanout.server.header-timeout must be positive but was " + headerTimeout);
         }
         if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
             throw new IllegalArgumentException("fanout.server.body-timeout must be positive but was " + bodyTimeout);
         }
         if (bodyReadTimeout.isNegative() || bodyReadTimeout.isZero()) {
-            throw new IllegalArgumentException("fanout.server.body-read-timeout must be positive but was "
-                    + bodyReadTimeout);
+            throw new IllegalArgumentException(
+                    "fanout.server.body-read-timeout must be positive but was " + bodyReadTimeout);
         }
     }
 }

@@ -1,19 +1,17 @@
 package io.fanout.config;
 
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
-import org.jspecify.annotations.Nullable;
-import org.springframework.boot.reactor.netty.NettyServerCustomizer;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import reactor.netty.NettyPipeline;
 
 /**
@@ -101,8 +99,10 @@ class SlowClientConfiguration {
         }
 
         private static boolean isUpload(String uri) {
-            return uri.startsWith(UPLOADS) && (uri.length() == UPLOADS.length() || uri.charAt(UPLOADS.length()) == '/'
-                    || uri.charAt(UPLOADS.length()) == '?');
+            return uri.startsWith(UPLOADS)
+                    && (uri.length() == UPLOADS.length()
+                            || uri.charAt(UPLOADS.length()) == '/'
+                            || uri.charAt(UPLOADS.length()) == '?');
         }
 
         private void disarm() {

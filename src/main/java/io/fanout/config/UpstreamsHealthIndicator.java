@@ -1,15 +1,13 @@
 package io.fanout.config;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
-import org.springframework.stereotype.Component;
-
 import io.fanout.engine.ActiveConfig;
 import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamStatus;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,14 +28,17 @@ class UpstreamsHealthIndicator implements ReactiveHealthIndicator {
     public Mono<Health> health() {
         return Mono.fromSupplier(() -> {
             Map<String, Object> circuits = new LinkedHashMap<>();
-            for (Map.Entry<String, UpstreamClient> e : active.current().upstreams().entrySet()) {
+            for (Map.Entry<String, UpstreamClient> e :
+                    active.current().upstreams().entrySet()) {
                 UpstreamStatus s = e.getValue().status();
                 if (s != null) {
                     circuits.put(e.getKey(), s.circuitState() == null ? "no-breaker" : s.circuitState());
                 }
             }
-            return Health.up().withDetail("configVersion", active.current().version())
-                    .withDetail("circuits", circuits).build();
+            return Health.up()
+                    .withDetail("configVersion", active.current().version())
+                    .withDetail("circuits", circuits)
+                    .build();
         });
     }
 }

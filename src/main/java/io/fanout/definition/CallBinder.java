@@ -2,11 +2,10 @@ package io.fanout.definition;
 
 import static io.fanout.definition.UpstreamBinder.or;
 
+import io.fanout.definition.Keys.Call;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import io.fanout.definition.Keys.Call;
 
 /**
  * Binds one {@code endpoints.<name>.calls.<call>} section: keys, notations (path, JSON Pointer, for-each) and keys
@@ -18,8 +17,7 @@ final class CallBinder {
     private static final Pattern FOR_EACH = Pattern.compile("[^.\\s{}]+(?:\\.[^.\\s{}]+)+");
     private static final Pattern JSON_POINTER = Pattern.compile("(?:/(?:[^~/]|~[01])*)*");
 
-    private CallBinder() {
-    }
+    private CallBinder() {}
 
     static CallDefinition bind(String name, Section s) {
         String upstream = s.requiredString(Call.UPSTREAM);
@@ -42,12 +40,16 @@ final class CallBinder {
         Object body = s.has(Call.BODY) ? Shapes.json(s.problems(), s.at(Call.BODY), s.raw(Call.BODY)) : null;
         String select = s.string(Call.SELECT);
         if (select != null && !JSON_POINTER.matcher(select).matches()) {
-            s.problem(Call.SELECT, "invalid JSON Pointer '" + select + "'",
+            s.problem(
+                    Call.SELECT,
+                    "invalid JSON Pointer '" + select + "'",
                     "empty for the whole body, or /-separated like /items/0; write ~ as ~0 and / as ~1");
         }
         String forEach = s.string(Call.FOR_EACH);
         if (forEach != null && !FOR_EACH.matcher(forEach).matches()) {
-            s.problem(Call.FOR_EACH, "invalid for-each '" + forEach + "'",
+            s.problem(
+                    Call.FOR_EACH,
+                    "invalid for-each '" + forEach + "'",
                     "name a call and the array in its answer, e.g. orders.items");
         }
         for (Call onlyWithForEach : new Call[] {Call.CONCURRENCY, Call.MAX_ITEMS}) {
@@ -77,7 +79,9 @@ final class CallBinder {
     /** Call paths are templates: a '?' or '#' inside {...} (a default value) is the template's business. */
     private static void checkPath(Section s, String path) {
         if (!path.startsWith("/")) {
-            s.problem(Call.PATH, "must start with '/' but was '" + path + "'",
+            s.problem(
+                    Call.PATH,
+                    "must start with '/' but was '" + path + "'",
                     "the path is appended to the upstream's url");
             return;
         }
@@ -88,7 +92,9 @@ final class CallBinder {
             } else if (c == '}') {
                 depth = Math.max(0, depth - 1);
             } else if (depth == 0 && (c == '?' || c == '#')) {
-                s.problem(Call.PATH, "must not contain '" + c + "' but was '" + path + "'",
+                s.problem(
+                        Call.PATH,
+                        "must not contain '" + c + "' but was '" + path + "'",
                         "put query parameters in query: { name: value }");
                 return;
             }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,12 +27,23 @@ import org.jspecify.annotations.Nullable;
  * @param sql         read-only SQL template (jdbc upstreams), or null
  * @param single      jdbc: one object instead of an array of rows
  */
-public record CallDefinition(String name, String upstream, String method, @Nullable String path,
-                             Map<String, String> query, Map<String, String> headers, @Nullable Object body,
-                             boolean required, @Nullable String select, @Nullable Duration timeout,
-                             @Nullable String forEach, int concurrency, int maxItems, boolean idempotent,
-                             @Nullable String sql,
-                             boolean single) {
+public record CallDefinition(
+        String name,
+        String upstream,
+        String method,
+        @Nullable String path,
+        Map<String, String> query,
+        Map<String, String> headers,
+        @Nullable Object body,
+        boolean required,
+        @Nullable String select,
+        @Nullable Duration timeout,
+        @Nullable String forEach,
+        int concurrency,
+        int maxItems,
+        boolean idempotent,
+        @Nullable String sql,
+        boolean single) {
 
     public static final int DEFAULT_CONCURRENCY = 8;
     public static final int DEFAULT_MAX_ITEMS = 1000;

@@ -12,6 +12,5 @@ import java.time.Duration;
  * @param minCalls     calls needed in the window before the rates are judged
  * @param openFor      time spent open before half-open probes
  */
-public record CircuitBreakerDefinition(double failureRate, Duration slowCall, double slowCallRate, Duration window,
-                                       int minCalls, Duration openFor) {
-}
+public record CircuitBreakerDefinition(
+        double failureRate, Duration slowCall, double slowCallRate, Duration window, int minCalls, Duration openFor) {}

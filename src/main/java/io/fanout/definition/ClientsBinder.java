@@ -2,14 +2,6 @@ package io.fanout.definition;
 
 import static io.fanout.definition.UpstreamBinder.or;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
-
 import io.fanout.definition.ClientsDefinition.ApiKey;
 import io.fanout.definition.ClientsDefinition.ApiKeys;
 import io.fanout.definition.ClientsDefinition.Jwt;
@@ -17,6 +9,13 @@ import io.fanout.definition.ClientsDefinition.Plan;
 import io.fanout.definition.ClientsDefinition.QuotaStore;
 import io.fanout.definition.Keys.Clients;
 import io.fanout.definition.Keys.Endpoint;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Binds the {@code clients} section (SPEC §8) and an endpoint's {@code auth} and {@code scopes}: keys, notations,
@@ -28,8 +27,7 @@ final class ClientsBinder {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:@-]*");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
 
-    private ClientsBinder() {
-    }
+    private ClientsBinder() {}
 
     /** The {@code clients} section under the document's top, or {@link ClientsDefinition#NONE} when absent. */
     static ClientsDefinition bind(Section top) {
@@ -61,10 +59,14 @@ final class ClientsBinder {
     private static ApiKeys apiKeys(Section s) {
         String header = or(s.string(Keys.ApiKeys.HEADER), ApiKeys.DEFAULT_HEADER);
         if (!HEADER_NAME.matcher(header).matches()) {
-            s.problem(Keys.ApiKeys.HEADER, "invalid header name '" + header + "'",
+            s.problem(
+                    Keys.ApiKeys.HEADER,
+                    "invalid header name '" + header + "'",
                     "a header name is letters, digits and !#$%&'*+-.^_`|~ only");
         } else if (header.equalsIgnoreCase("Authorization")) {
-            s.problem(Keys.ApiKeys.HEADER, "API keys cannot use the Authorization header",
+            s.problem(
+                    Keys.ApiKeys.HEADER,
+                    "API keys cannot use the Authorization header",
                     "it carries bearer tokens; use a header of its own such as X-Api-Key");
         }
         Map<String, ApiKey> keys = new LinkedHashMap<>();
@@ -74,7 +76,12 @@ final class ClientsBinder {
         Section keysSection = s.raw(Keys.ApiKeys.KEYS) == null ? null : s.section(Keys.ApiKeys.KEYS, null);
         if (keysSection != null) {
             for (String name : keysSection.entries().keySet()) {
-                Section k = ConfigBinder.entry(keysSection, name, "API key", NAME, ConfigSection.API_KEY,
+                Section k = ConfigBinder.entry(
+                        keysSection,
+                        name,
+                        "API key",
+                        NAME,
+                        ConfigSection.API_KEY,
                         "a client name is letters, digits and _.:@-, starting with a letter or digit");
                 if (k != null) {
                     keys.put(name, apiKey(name, k));
@@ -88,8 +95,10 @@ final class ClientsBinder {
         String digest = s.requiredString(Keys.ApiKey.SHA256);
         if (digest != null && !SHA256_HEX.matcher(digest).matches()) {
             // the value is not echoed: an author who pasted the raw key must not find it in a log or a 422
-            s.problem(Keys.ApiKey.SHA256, "must be 64 hex digits (a SHA-256 digest) but has " + digest.length()
-                    + " characters that are not", "configure the key's digest, e.g. printf %s KEY | sha256sum");
+            s.problem(
+                    Keys.ApiKey.SHA256,
+                    "must be 64 hex digits (a SHA-256 digest) but has " + digest.length() + " characters that are not",
+                    "configure the key's digest, e.g. printf %s KEY | sha256sum");
             digest = null;
         }
         return new ApiKey(name, digest == null ? "" : digest.toLowerCase(Locale.ROOT), s.string(Keys.ApiKey.PLAN));
@@ -101,7 +110,12 @@ final class ClientsBinder {
             if (name.equals(Keys.Plans.PLAN_CLAIM.key())) {
                 continue;
             }
-            Section p = ConfigBinder.entry(s, name, "plan", NAME, ConfigSection.PLAN,
+            Section p = ConfigBinder.entry(
+                    s,
+                    name,
+                    "plan",
+                    NAME,
+                    ConfigSection.PLAN,
                     "a plan name is letters, digits and _.:@-, starting with a letter or digit");
             if (p != null) {
                 Rate rate = or(p.requiredRate(Keys.Plan.RATE), new Rate(1, Duration.ofSeconds(1)));
@@ -120,7 +134,9 @@ final class ClientsBinder {
             case "local" -> QuotaStore.LOCAL;
             case "redis" -> QuotaStore.REDIS;
             default -> {
-                s.problem(Clients.QUOTA_STORE, "unknown quota-store '" + value + "'",
+                s.problem(
+                        Clients.QUOTA_STORE,
+                        "unknown quota-store '" + value + "'",
                         "use local (per instance, the default) or redis (shared by the fleet)");
                 yield QuotaStore.LOCAL;
             }
@@ -138,8 +154,8 @@ final class ClientsBinder {
             case "optional" -> AuthMode.OPTIONAL;
             case "required" -> AuthMode.REQUIRED;
             default -> {
-                endpoint.problem(Endpoint.AUTH, "unknown auth '" + value + "'",
-                        "use required, optional or none (the default)");
+                endpoint.problem(
+                        Endpoint.AUTH, "unknown auth '" + value + "'", "use required, optional or none (the default)");
                 yield AuthMode.NONE;
             }
         };
@@ -173,8 +189,7 @@ final class ClientsBinder {
             String location = ProblemCollector.at(s.at(key), i);
             Object v = list.get(i);
             if (!(v instanceof String str) || str.isBlank() || str.chars().anyMatch(c -> c <= ' ')) {
-                s.problems().add(location, "expected a value without spaces but was "
-                        + ProblemCollector.describe(v));
+                s.problems().add(location, "expected a value without spaces but was " + ProblemCollector.describe(v));
             } else if (values.contains(str)) {
                 s.problems().add(location, "'" + str + "' is listed twice");
             } else {

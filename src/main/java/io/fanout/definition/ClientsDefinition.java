@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,8 +17,12 @@ import org.jspecify.annotations.Nullable;
  * @param planClaim  the JWT claim naming a token's plan, or null
  * @param quotaStore where buckets live
  */
-public record ClientsDefinition(@Nullable Jwt jwt, @Nullable ApiKeys apiKeys, Map<String, Plan> plans,
-                                @Nullable String planClaim, QuotaStore quotaStore) {
+public record ClientsDefinition(
+        @Nullable Jwt jwt,
+        @Nullable ApiKeys apiKeys,
+        Map<String, Plan> plans,
+        @Nullable String planClaim,
+        QuotaStore quotaStore) {
 
     /** No {@code clients} section: no credential can be checked and nothing is metered. */
     public static final ClientsDefinition NONE = new ClientsDefinition(null, null, Map.of(), null, QuotaStore.LOCAL);
@@ -32,7 +35,10 @@ public record ClientsDefinition(@Nullable Jwt jwt, @Nullable ApiKeys apiKeys, Ma
     }
 
     /** Where token buckets live. */
-    public enum QuotaStore { LOCAL, REDIS }
+    public enum QuotaStore {
+        LOCAL,
+        REDIS
+    }
 
     /**
      * {@code clients.jwt}.
@@ -44,8 +50,13 @@ public record ClientsDefinition(@Nullable Jwt jwt, @Nullable ApiKeys apiKeys, Ma
      * @param clockSkew  tolerance for {@code exp} and {@code nbf}
      * @param jwksCache  how long fetched keys are used before they are fetched again
      */
-    public record Jwt(String issuer, String jwksUri, List<String> audiences, List<String> algorithms,
-                      Duration clockSkew, Duration jwksCache) {
+    public record Jwt(
+            String issuer,
+            String jwksUri,
+            List<String> audiences,
+            List<String> algorithms,
+            Duration clockSkew,
+            Duration jwksCache) {
 
         public static final List<String> DEFAULT_ALGORITHMS = List.of("RS256", "ES256");
         public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
@@ -79,8 +90,8 @@ public record ClientsDefinition(@Nullable Jwt jwt, @Nullable ApiKeys apiKeys, Ma
      * @param sha256 the key's SHA-256 digest, 64 lower-case hex digits
      * @param plan   its plan, or null for {@code default}
      */
-    public record ApiKey(String name, String sha256, @Nullable String plan) {
-    }
+    public record ApiKey(
+            String name, String sha256, @Nullable String plan) {}
 
     /**
      * A quota plan: a token bucket refilled at {@code rate} holding at most {@code burst} requests.
@@ -89,6 +100,5 @@ public record ClientsDefinition(@Nullable Jwt jwt, @Nullable ApiKeys apiKeys, Ma
      * @param rate  refill rate
      * @param burst bucket size
      */
-    public record Plan(String name, Rate rate, int burst) {
-    }
+    public record Plan(String name, Rate rate, int burst) {}
 }

@@ -1,12 +1,10 @@
 package io.fanout.definition;
 
+import io.fanout.definition.Keys.Top;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.definition.Keys.Top;
 
 /**
  * Binds a generic document tree (maps, lists, strings, numbers, booleans, null) into a {@link ConfigDefinition},
@@ -18,10 +16,10 @@ public final class ConfigBinder {
 
     /** Upstream and endpoint names show up in admin URLs and metric tags. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
+
     private static final String NAME_HINT = "use letters, digits, '-' and '_', starting with a letter or digit";
 
-    private ConfigBinder() {
-    }
+    private ConfigBinder() {}
 
     /** Binds as much as can be bound and answers it with every shape problem; never throws for content. */
     public static BoundConfig bind(@Nullable Object document) {
@@ -47,8 +45,10 @@ public final class ConfigBinder {
             }
             clients = ClientsBinder.bind(top);
         } else if (document != null) {
-            problems.add("", "expected a map with 'upstreams' and 'endpoints' but the document is "
-                    + ProblemCollector.describe(document));
+            problems.add(
+                    "",
+                    "expected a map with 'upstreams' and 'endpoints' but the document is "
+                            + ProblemCollector.describe(document));
         }
         return new BoundConfig(document, new ConfigDefinition(upstreams, endpoints, clients), problems.list());
     }
@@ -60,8 +60,8 @@ public final class ConfigBinder {
     }
 
     /** A named entry ({@code upstreams.users}): checks the name; null (reported) when it is not a map. */
-    static @Nullable Section entry(Section parent, String name, String what, Pattern namePattern,
-                                   ConfigSection table, String nameHint) {
+    static @Nullable Section entry(
+            Section parent, String name, String what, Pattern namePattern, ConfigSection table, String nameHint) {
         if (!namePattern.matcher(name).matches()) {
             parent.problem(name, "invalid " + what + " name '" + name + "'", nameHint);
         }

@@ -11,8 +11,10 @@ import java.util.Map;
  * @param endpoints composite endpoints by name
  * @param clients   client identity and quotas ({@link ClientsDefinition#NONE} without a {@code clients} section)
  */
-public record ConfigDefinition(Map<String, UpstreamDefinition> upstreams, Map<String, EndpointDefinition> endpoints,
-                               ClientsDefinition clients) {
+public record ConfigDefinition(
+        Map<String, UpstreamDefinition> upstreams,
+        Map<String, EndpointDefinition> endpoints,
+        ClientsDefinition clients) {
 
     public ConfigDefinition {
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));

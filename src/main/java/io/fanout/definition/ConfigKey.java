@@ -1,7 +1,6 @@
 package io.fanout.definition;
 
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,8 +54,13 @@ public interface ConfigKey {
      * @param choices      allowed values of a choice
      * @param doc          one line of documentation
      */
-    record Spec(String key, Notation notation, @Nullable String defaultValue, @Nullable String minimum,
-                List<String> choices, String doc) {
+    record Spec(
+            String key,
+            Notation notation,
+            @Nullable String defaultValue,
+            @Nullable String minimum,
+            List<String> choices,
+            String doc) {
 
         public Spec {
             choices = List.copyOf(choices);

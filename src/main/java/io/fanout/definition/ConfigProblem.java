@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * @param message  what is wrong, naming the bad value
  * @param hint     how to fix it, or null
  */
-public record ConfigProblem(String location, String message, @Nullable String hint) {
+public record ConfigProblem(
+        String location, String message, @Nullable String hint) {
 
     @Override
     public String toString() {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -33,8 +32,7 @@ public final class ConfigReader {
      */
     public static final int MAX_DEPTH = 64;
 
-    private ConfigReader() {
-    }
+    private ConfigReader() {}
 
     /**
      * Reads YAML (or JSON) text; an empty document is null.
@@ -80,19 +78,24 @@ public final class ConfigReader {
             Object tree = new Load(settings).loadFromString(text);
             if (expandedSize(tree, 8L * text.length() + 65_536) < 0) {
                 // aliases share one object in the tree, but storing, binding or answering it expands every one
-                throw new InvalidConfigException(List.of(new ConfigProblem("", "invalid " + format
-                        + ": its aliases expand to more than eight times the text", null)));
+                throw new InvalidConfigException(List.of(new ConfigProblem(
+                        "", "invalid " + format + ": its aliases expand to more than eight times the text", null)));
             }
             return tree;
         } catch (MarkedYamlEngineException e) {
-            String where = e.getProblemMark().or(e::getContextMark).map(ConfigReader::position).orElse("");
-            String context = e.getContext() == null || e.getContext().isEmpty() ? null
-                    : e.getContext() + e.getContextMark().map(ConfigReader::position).orElse("");
-            throw new InvalidConfigException(List.of(new ConfigProblem("",
-                    "invalid " + format + where + ": " + e.getProblem(), context)));
+            String where = e.getProblemMark()
+                    .or(e::getContextMark)
+                    .map(ConfigReader::position)
+                    .orElse("");
+            String context = e.getContext() == null || e.getContext().isEmpty()
+                    ? null
+                    : e.getContext()
+                            + e.getContextMark().map(ConfigReader::position).orElse("");
+            throw new InvalidConfigException(
+                    List.of(new ConfigProblem("", "invalid " + format + where + ": " + e.getProblem(), context)));
         } catch (YamlEngineException e) {
-            throw new InvalidConfigException(List.of(new ConfigProblem("",
-                    "invalid " + format + ": " + e.getMessage(), null)));
+            throw new InvalidConfigException(
+                    List.of(new ConfigProblem("", "invalid " + format + ": " + e.getMessage(), null)));
         }
     }
 
@@ -103,14 +106,16 @@ public final class ConfigReader {
             switch (event.getEventId()) {
                 case MappingStart, SequenceStart -> {
                     if (++depth > MAX_DEPTH) {
-                        String where = event.getStartMark().map(ConfigReader::position).orElse("");
-                        throw new InvalidConfigException(List.of(new ConfigProblem("", "invalid " + format + where
-                                + ": nested deeper than " + MAX_DEPTH + " levels", null)));
+                        String where =
+                                event.getStartMark().map(ConfigReader::position).orElse("");
+                        throw new InvalidConfigException(List.of(new ConfigProblem(
+                                "",
+                                "invalid " + format + where + ": nested deeper than " + MAX_DEPTH + " levels",
+                                null)));
                     }
                 }
                 case MappingEnd, SequenceEnd -> depth--;
-                default -> {
-                }
+                default -> {}
             }
         }
     }

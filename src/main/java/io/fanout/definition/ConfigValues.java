@@ -32,15 +32,18 @@ public final class ConfigValues {
     private static final long MB = 1024 * KB;
     private static final long GB = 1024 * MB;
 
-    private ConfigValues() {
-    }
+    private ConfigValues() {}
 
     /** Reads {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h} (and {@code 0s}). */
     public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
-            throw invalid("duration", text, DIGITS.matcher(text).matches()
-                    ? "add a unit, e.g. " + text + "ms or " + text + "s" : DURATION_HINT);
+            throw invalid(
+                    "duration",
+                    text,
+                    DIGITS.matcher(text).matches()
+                            ? "add a unit, e.g. " + text + "ms or " + text + "s"
+                            : DURATION_HINT);
         }
         try {
             long amount = Long.parseLong(m.group(1));
@@ -79,8 +82,12 @@ public final class ConfigValues {
     public static long parseSize(String text) {
         Matcher m = SIZE.matcher(text);
         if (!m.matches()) {
-            throw invalid("size", text, DIGITS.matcher(text).matches() ? "add a unit, e.g. " + text + "B or " + text
-                    + "KB" : SIZE_HINT + "; 1KB = 1024B");
+            throw invalid(
+                    "size",
+                    text,
+                    DIGITS.matcher(text).matches()
+                            ? "add a unit, e.g. " + text + "B or " + text + "KB"
+                            : SIZE_HINT + "; 1KB = 1024B");
         }
         try {
             long amount = Long.parseLong(m.group(1));
@@ -138,12 +145,14 @@ public final class ConfigValues {
 
     /** Writes a rate whose period is one second, minute or hour. */
     public static String formatRate(Rate rate) {
-        String unit = rate.period().equals(Duration.ofSeconds(1)) ? "s"
-                : rate.period().equals(Duration.ofMinutes(1)) ? "m"
-                : rate.period().equals(Duration.ofHours(1)) ? "h" : null;
+        String unit = rate.period().equals(Duration.ofSeconds(1))
+                ? "s"
+                : rate.period().equals(Duration.ofMinutes(1))
+                        ? "m"
+                        : rate.period().equals(Duration.ofHours(1)) ? "h" : null;
         if (unit == null || rate.permits() < 1) {
-            throw new IllegalArgumentException("rate " + rate.permits() + " per " + rate.period()
-                    + " cannot be written as N/s, N/m or N/h");
+            throw new IllegalArgumentException(
+                    "rate " + rate.permits() + " per " + rate.period() + " cannot be written as N/s, N/m or N/h");
         }
         return rate.permits() + "/" + unit;
     }
@@ -152,8 +161,8 @@ public final class ConfigValues {
     public static double parseRatio(String text) {
         Matcher m = RATIO.matcher(text);
         if (!m.matches()) {
-            throw invalid("ratio", text, DIGITS.matcher(text).matches() ? "add a percent sign: " + text + "%"
-                    : RATIO_HINT);
+            throw invalid(
+                    "ratio", text, DIGITS.matcher(text).matches() ? "add a percent sign: " + text + "%" : RATIO_HINT);
         }
         BigDecimal percent = new BigDecimal(m.group(1));
         if (percent.compareTo(BigDecimal.valueOf(100)) > 0) {

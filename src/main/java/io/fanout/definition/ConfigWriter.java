@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,8 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ConfigWriter {
 
-    private ConfigWriter() {
-    }
+    private ConfigWriter() {}
 
     /** The generic tree of a configuration, secrets as written ({@code ${NAME}}). */
     public static Map<String, Object> document(ConfigDefinition config) {
@@ -159,7 +157,8 @@ public final class ConfigWriter {
         }
         durationUnless(m, "backoff", r.backoff(), Defaults.RETRY_BACKOFF);
         durationUnless(m, "max-backoff", r.maxBackoff(), Defaults.maxBackoff(r.backoff()));
-        if (r.onConnectError() != Defaults.RETRY_ON_CONNECT_ERROR || r.onTimeout() != Defaults.RETRY_ON_TIMEOUT
+        if (r.onConnectError() != Defaults.RETRY_ON_CONNECT_ERROR
+                || r.onTimeout() != Defaults.RETRY_ON_TIMEOUT
                 || !r.onStatuses().equals(Defaults.RETRY_STATUSES)) {
             List<Object> on = new ArrayList<>();
             if (r.onConnectError()) {

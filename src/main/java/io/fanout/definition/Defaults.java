@@ -32,8 +32,7 @@ final class Defaults {
     static final Duration CACHE_TTL = Duration.ZERO;
     static final Duration CACHE_STALE_IF_ERROR = Duration.ZERO;
 
-    private Defaults() {
-    }
+    private Defaults() {}
 
     /** One second's worth of permits, at least one, so a bucket can always hold a token. */
     static int burst(Rate rate) {

@@ -2,6 +2,7 @@ package io.fanout.definition;
 
 import static io.fanout.definition.UpstreamBinder.or;
 
+import io.fanout.definition.Keys.Endpoint;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,10 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.definition.Keys.Endpoint;
 
 /**
  * Binds one {@code endpoints.<name>} section and its calls: keys, notations and the route's syntax. Duplicate
@@ -24,12 +22,12 @@ final class EndpointBinder {
 
     /** Call names are template sources: {@code {user.companyId}}, so no dots. */
     private static final Pattern CALL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+
     private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_-]*)}");
     /** RFC 3986 pchar. */
     private static final Pattern PATH_LITERAL = Pattern.compile("(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})+");
 
-    private EndpointBinder() {
-    }
+    private EndpointBinder() {}
 
     static EndpointDefinition bind(String name, Section s) {
         String method = Shapes.method(s, Endpoint.METHOD);
@@ -56,7 +54,9 @@ final class EndpointBinder {
             return;
         }
         if (path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
-            s.problem(Endpoint.PATH, "must not contain '?' or '#' but was '" + path + "'",
+            s.problem(
+                    Endpoint.PATH,
+                    "must not contain '?' or '#' but was '" + path + "'",
                     "query parameters need no declaration: read them with {query.name}");
             return;
         }
@@ -65,13 +65,17 @@ final class EndpointBinder {
         }
         String[] segments = path.substring(1).split("/", -1);
         if (RESERVED_PREFIXES.contains(segments[0].toLowerCase(Locale.ROOT))) {
-            s.problem(Endpoint.PATH, "path '" + path + "' is under the reserved prefix '/" + segments[0] + "'",
+            s.problem(
+                    Endpoint.PATH,
+                    "path '" + path + "' is under the reserved prefix '/" + segments[0] + "'",
                     "/actuator, /admin and /jobs belong to Fanout itself");
             return;
         }
         String documentation = documentationPrefix(segments);
         if (documentation != null) {
-            s.problem(Endpoint.PATH, "path '" + path + "' is under the reserved prefix '" + documentation + "'",
+            s.problem(
+                    Endpoint.PATH,
+                    "path '" + path + "' is under the reserved prefix '" + documentation + "'",
                     "/v3/api-docs, /swagger-ui.html, /swagger-ui and /webjars serve the API documentation");
             return;
         }
@@ -93,23 +97,25 @@ final class EndpointBinder {
         return List.of("swagger-ui.html", "swagger-ui", "webjars").contains(segments[0]) ? "/" + segments[0] : null;
     }
 
-    private record Refusal(String message, @Nullable String hint) {
-    }
+    private record Refusal(String message, @Nullable String hint) {}
 
     private static @Nullable Refusal refusal(String segment, String path, Set<String> variables) {
         var variable = PATH_VARIABLE.matcher(segment);
         if (segment.isEmpty()) {
             return new Refusal("empty segment in '" + path + "'", "remove the doubled or trailing '/'");
         } else if (variable.matches()) {
-            return variables.add(variable.group(1)) ? null
+            return variables.add(variable.group(1))
+                    ? null
                     : new Refusal("duplicate path variable '" + variable.group(1) + "' in '" + path + "'", null);
         } else if (segment.indexOf('{') >= 0 || segment.indexOf('}') >= 0) {
-            return new Refusal("invalid variable segment '" + segment + "' in '" + path + "'",
+            return new Refusal(
+                    "invalid variable segment '" + segment + "' in '" + path + "'",
                     "a variable is a whole segment named with letters, digits, '_' and '-', e.g. /users/{id}");
         } else if (segment.equals(".") || segment.equals("..")) {
             return new Refusal("segment '" + segment + "' is not allowed in '" + path + "'", null);
         } else if (!PATH_LITERAL.matcher(segment).matches()) {
-            return new Refusal("invalid character in segment '" + segment + "' of '" + path + "'",
+            return new Refusal(
+                    "invalid character in segment '" + segment + "' of '" + path + "'",
                     "use letters, digits and -._~!$&'()*+,;=:@, or percent-encode");
         }
         return null;
@@ -124,7 +130,9 @@ final class EndpointBinder {
             case "partial" -> OnFailure.PARTIAL;
             case "fail-fast" -> OnFailure.FAIL_FAST;
             default -> {
-                s.problem(Endpoint.ON_FAILURE, "unknown on-failure '" + value + "'",
+                s.problem(
+                        Endpoint.ON_FAILURE,
+                        "unknown on-failure '" + value + "'",
                         "use partial (the default) or fail-fast");
                 yield OnFailure.PARTIAL;
             }
@@ -145,7 +153,12 @@ final class EndpointBinder {
         }
         Map<String, CallDefinition> result = new LinkedHashMap<>();
         for (String name : calls.entries().keySet()) {
-            Section s = ConfigBinder.entry(calls, name, "call", CALL_NAME, ConfigSection.CALL,
+            Section s = ConfigBinder.entry(
+                    calls,
+                    name,
+                    "call",
+                    CALL_NAME,
+                    ConfigSection.CALL,
                     "use letters, digits, '-' and '_', starting with a letter or '_'");
             if (s != null) {
                 result.put(name, CallBinder.bind(name, s));

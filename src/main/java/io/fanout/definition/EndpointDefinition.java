@@ -19,9 +19,16 @@ import java.util.Map;
  * @param auth           whether callers must identify themselves (default none)
  * @param scopes         scopes a token must carry, each of them
  */
-public record EndpointDefinition(String name, String method, String path, Duration deadline, OnFailure onFailure,
-                                 List<String> forwardHeaders, Map<String, CallDefinition> calls, AuthMode auth,
-                                 List<String> scopes) {
+public record EndpointDefinition(
+        String name,
+        String method,
+        String path,
+        Duration deadline,
+        OnFailure onFailure,
+        List<String> forwardHeaders,
+        Map<String, CallDefinition> calls,
+        AuthMode auth,
+        List<String> scopes) {
 
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(2);
 
@@ -32,8 +39,14 @@ public record EndpointDefinition(String name, String method, String path, Durati
     }
 
     /** A public endpoint (no {@code auth}). */
-    public EndpointDefinition(String name, String method, String path, Duration deadline, OnFailure onFailure,
-                              List<String> forwardHeaders, Map<String, CallDefinition> calls) {
+    public EndpointDefinition(
+            String name,
+            String method,
+            String path,
+            Duration deadline,
+            OnFailure onFailure,
+            List<String> forwardHeaders,
+            Map<String, CallDefinition> calls) {
         this(name, method, path, deadline, onFailure, forwardHeaders, calls, AuthMode.NONE, List.of());
     }
 }

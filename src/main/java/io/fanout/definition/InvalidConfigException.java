@@ -17,7 +17,8 @@ public class InvalidConfigException extends RuntimeException {
     }
 
     private static String render(List<ConfigProblem> problems) {
-        StringBuilder sb = new StringBuilder("invalid configuration (").append(problems.size())
+        StringBuilder sb = new StringBuilder("invalid configuration (")
+                .append(problems.size())
                 .append(problems.size() == 1 ? " problem)" : " problems)");
         for (ConfigProblem p : problems) {
             sb.append("\n  - ").append(p);

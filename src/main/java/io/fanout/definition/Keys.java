@@ -17,8 +17,7 @@ public final class Keys {
     /** HTTP methods a call or endpoint may use. */
     public static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
-    private Keys() {
-    }
+    private Keys() {}
 
     /** The document's top level. */
     public enum Top implements ConfigKey {
@@ -41,16 +40,30 @@ public final class Keys {
     /** {@code upstreams.<name>}. */
     public enum Upstream implements ConfigKey {
         KIND(choice("kind", "http", List.of("http", "jdbc", "java"), "How Fanout talks to the upstream.")),
-        URL(of("url", Notation.STRING, REQUIRED, "http(s)://host[:port][/base/path], or a JDBC URL; ${NAME} allowed"
-                + " (not for kind: java).")),
+        URL(of(
+                "url",
+                Notation.STRING,
+                REQUIRED,
+                "http(s)://host[:port][/base/path], or a JDBC URL; ${NAME} allowed" + " (not for kind: java).")),
         TIMEOUT(min("timeout", Notation.DURATION, "1s", "1ms", "Per attempt, headers and body included.")),
         CONNECT_TIMEOUT(min("connect-timeout", Notation.DURATION, "500ms", "1ms", "TCP connect.")),
-        MAX_CONNECTIONS(min("max-connections", Notation.WHOLE_NUMBER, "256", "1",
+        MAX_CONNECTIONS(min(
+                "max-connections",
+                Notation.WHOLE_NUMBER,
+                "256",
+                "1",
                 "Size of this upstream's own connection pool (http).")),
-        MAX_RESPONSE_SIZE(min("max-response-size", Notation.SIZE, "2MB", "1B",
+        MAX_RESPONSE_SIZE(min(
+                "max-response-size",
+                Notation.SIZE,
+                "2MB",
+                "1B",
                 "Larger bodies are cut off while streaming: invalid-response.")),
-        HEADERS(of("headers", Notation.HEADER_MAP, null, "Sent on every call (http); ${NAME} expands from the"
-                + " environment at load.")),
+        HEADERS(of(
+                "headers",
+                Notation.HEADER_MAP,
+                null,
+                "Sent on every call (http); ${NAME} expands from the" + " environment at load.")),
         USERNAME(of("username", Notation.STRING, null, "Database user (jdbc); ${NAME} allowed.")),
         PASSWORD(of("password", Notation.STRING, null, "Database password (jdbc); ${NAME} allowed.")),
         POOL_SIZE(min("pool-size", Notation.WHOLE_NUMBER, "8", "1", "Connections and threads (jdbc, java).")),
@@ -116,7 +129,10 @@ public final class Keys {
         ATTEMPTS(min("attempts", Notation.WHOLE_NUMBER, "3", "1", "Attempts in all, the first included.")),
         BACKOFF(min("backoff", Notation.DURATION, "25ms", "0ms", "First delay; doubles per attempt, with jitter.")),
         MAX_BACKOFF(min("max-backoff", Notation.DURATION, "1s", "0ms", "Largest delay (at least backoff).")),
-        ON(of("on", Notation.RETRY_CONDITIONS, "[connect-error, 502, 503, 504]",
+        ON(of(
+                "on",
+                Notation.RETRY_CONDITIONS,
+                "[connect-error, 502, 503, 504]",
                 "What is retried: connect-error, timeout, 408, 429, 5xx statuses.")),
         BUDGET(of("budget", Notation.RATIO, "20%", "Retries as a share of calls, per upstream."));
 
@@ -173,7 +189,11 @@ public final class Keys {
     /** {@code upstreams.<name>.cache}. */
     public enum Cache implements ConfigKey {
         TTL(min("ttl", Notation.DURATION, "0s", "0ms", "How long an answer is served fresh.")),
-        STALE_IF_ERROR(min("stale-if-error", Notation.DURATION, "0s", "0ms",
+        STALE_IF_ERROR(min(
+                "stale-if-error",
+                Notation.DURATION,
+                "0s",
+                "0ms",
                 "How long after ttl an answer is served when the call fails.")),
         MAX_ENTRIES(min("max-entries", Notation.WHOLE_NUMBER, "10000", "1", "Most answers kept.")),
         MAX_BYTES(min("max-bytes", Notation.SIZE, "64MB", "1B", "Most bytes of answers kept."));
@@ -195,11 +215,17 @@ public final class Keys {
         METHOD(choice("method", "GET", METHODS, "HTTP method; HEAD is also served by GET endpoints.")),
         PATH(of("path", Notation.STRING, REQUIRED, "Route: literal segments and whole-segment {variables}.")),
         DEADLINE(min("deadline", Notation.DURATION, "2s", "1ms", "Budget of the whole request.")),
-        ON_FAILURE(choice("on-failure", "partial", List.of("partial", "fail-fast"),
+        ON_FAILURE(choice(
+                "on-failure",
+                "partial",
+                List.of("partial", "fail-fast"),
                 "partial: optional calls may fail; fail-fast: the first failed required call cancels the rest.")),
         FORWARD_HEADERS(of("forward-headers", Notation.HEADER_LIST, "[]", "Client headers forwarded to every call.")),
         CALLS(of("calls", Notation.NAMED_SECTIONS, REQUIRED, "The calls; their order is the order of data.")),
-        AUTH(choice("auth", "none", List.of("required", "optional", "none"),
+        AUTH(choice(
+                "auth",
+                "none",
+                List.of("required", "optional", "none"),
                 "required: a valid JWT or API key; optional: one if presented; none: public, not metered.")),
         SCOPES(of("scopes", Notation.STRING_LIST, "[]", "Every listed scope must be in the token's scope/scp."));
 
@@ -219,7 +245,10 @@ public final class Keys {
     public enum Call implements ConfigKey {
         UPSTREAM(of("upstream", Notation.STRING, REQUIRED, "An upstream name.")),
         METHOD(choice("method", "GET", METHODS, "HTTP method of the call.")),
-        PATH(of("path", Notation.TEMPLATE, null,
+        PATH(of(
+                "path",
+                Notation.TEMPLATE,
+                null,
                 "Path template under the upstream's url; required for http and java.")),
         QUERY(of("query", Notation.QUERY, null, "Query parameter templates (http), or the SQL (jdbc).")),
         HEADERS(of("headers", Notation.HEADER_MAP, null, "Header templates.")),
@@ -229,7 +258,11 @@ public final class Keys {
         TIMEOUT(min("timeout", Notation.DURATION, "the upstream's", "1ms", "Per-attempt timeout of this call.")),
         FOR_EACH(of("for-each", Notation.STRING, null, "call.path.to.array: one call per element.")),
         CONCURRENCY(min("concurrency", Notation.WHOLE_NUMBER, "8", "1", "For-each: element calls at once.")),
-        MAX_ITEMS(min("max-items", Notation.WHOLE_NUMBER, "1000", "1",
+        MAX_ITEMS(min(
+                "max-items",
+                Notation.WHOLE_NUMBER,
+                "1000",
+                "1",
                 "For-each: a longer list fails the call with invalid-response.")),
         IDEMPOTENT(of("idempotent", Notation.BOOLEAN, "by method", "Allows retry and hedging of a POST or PATCH.")),
         SINGLE(of("single", Notation.BOOLEAN, "false", "jdbc: the first row as an object instead of all rows."));
@@ -251,7 +284,10 @@ public final class Keys {
         JWT(of("jwt", Notation.SECTION, null, "OAuth2/OIDC access tokens (JWT) checked against a JWKS.")),
         API_KEYS(of("api-keys", Notation.SECTION, null, "Static keys, configured as SHA-256 hex digests only.")),
         PLANS(of("plans", Notation.NAMED_SECTIONS, null, "Inbound quotas by plan name, and plan-claim.")),
-        QUOTA_STORE(choice("quota-store", "local", List.of("local", "redis"),
+        QUOTA_STORE(choice(
+                "quota-store",
+                "local",
+                List.of("local", "redis"),
                 "local: buckets per instance; redis: one bucket per client for the fleet."));
 
         private final Spec spec;
@@ -271,7 +307,10 @@ public final class Keys {
         ISSUER(of("issuer", Notation.STRING, REQUIRED, "The exact iss of accepted tokens.")),
         JWKS_URI(of("jwks-uri", Notation.STRING, REQUIRED, "http(s) URL of the issuer's JSON Web Key Set.")),
         AUDIENCES(of("audiences", Notation.STRING_LIST, REQUIRED, "A token's aud must contain one of these.")),
-        ALGORITHMS(of("algorithms", Notation.STRING_LIST, "[RS256, ES256]",
+        ALGORITHMS(of(
+                "algorithms",
+                Notation.STRING_LIST,
+                "[RS256, ES256]",
                 "Accepted signature algorithms; none and HMAC are never accepted.")),
         CLOCK_SKEW(min("clock-skew", Notation.DURATION, "30s", "0ms", "Tolerance for exp and nbf.")),
         JWKS_CACHE(min("jwks-cache", Notation.DURATION, "5m", "1s", "How long fetched keys are used."));

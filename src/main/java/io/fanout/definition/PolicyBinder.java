@@ -2,15 +2,6 @@ package io.fanout.definition;
 
 import static io.fanout.definition.UpstreamBinder.or;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.Keys.Bulkhead;
 import io.fanout.definition.Keys.Cache;
 import io.fanout.definition.Keys.CircuitBreaker;
@@ -18,6 +9,13 @@ import io.fanout.definition.Keys.Hedge;
 import io.fanout.definition.Keys.RateLimit;
 import io.fanout.definition.Keys.Retry;
 import io.fanout.definition.Keys.Upstream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Binds an upstream's resilience policies; each is null when absent or {@code false}. */
 final class PolicyBinder {
@@ -29,8 +27,7 @@ final class PolicyBinder {
 
     private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
-    private PolicyBinder() {
-    }
+    private PolicyBinder() {}
 
     /** {@code false} or absent: no policy; {@code true}: the policy with its defaults; a map: its settings. */
     private static @Nullable Section policy(Section upstream, Upstream key, ConfigSection table) {
@@ -86,8 +83,10 @@ final class PolicyBinder {
         Duration backoff = or(s.duration(Retry.BACKOFF), Defaults.RETRY_BACKOFF);
         Duration maxBackoff = s.duration(Retry.MAX_BACKOFF);
         if (maxBackoff != null && !s.reported(Retry.BACKOFF) && maxBackoff.compareTo(backoff) < 0) {
-            s.problem(Retry.MAX_BACKOFF, "must be at least backoff (" + ConfigValues.formatDuration(backoff)
-                    + ") but was " + s.raw(Retry.MAX_BACKOFF));
+            s.problem(
+                    Retry.MAX_BACKOFF,
+                    "must be at least backoff (" + ConfigValues.formatDuration(backoff) + ") but was "
+                            + s.raw(Retry.MAX_BACKOFF));
         }
         boolean onConnectError = Defaults.RETRY_ON_CONNECT_ERROR;
         boolean onTimeout = Defaults.RETRY_ON_TIMEOUT;
@@ -108,8 +107,14 @@ final class PolicyBinder {
                 }
             }
         }
-        return new RetryDefinition(attempts, backoff, or(maxBackoff, Defaults.maxBackoff(backoff)), onConnectError,
-                onTimeout, statuses, or(s.ratio(Retry.BUDGET), Defaults.RETRY_BUDGET));
+        return new RetryDefinition(
+                attempts,
+                backoff,
+                or(maxBackoff, Defaults.maxBackoff(backoff)),
+                onConnectError,
+                onTimeout,
+                statuses,
+                or(s.ratio(Retry.BUDGET), Defaults.RETRY_BUDGET));
     }
 
     private static void retryStatus(Section s, String location, @Nullable Object condition, Set<Integer> statuses) {
@@ -119,17 +124,26 @@ final class PolicyBinder {
             if (status == 408 || status == 429 || (status >= 500 && status <= 599)) {
                 statuses.add(status);
             } else {
-                s.problems().add(location, "status " + status + " is not retryable",
-                        "retry 408, 429 or 500-599; other statuses would fail the same way again");
+                s.problems()
+                        .add(
+                                location,
+                                "status " + status + " is not retryable",
+                                "retry 408, 429 or 500-599; other statuses would fail the same way again");
             }
         } else if (condition instanceof String str) {
             String closest = Suggestions.closest(str, List.of(RETRY_CONNECT_ERROR, RETRY_TIMEOUT));
-            s.problems().add(location, "unknown retry condition '" + str + "'",
-                    (closest == null ? "" : "did you mean '" + closest + "'? ")
-                            + "use connect-error, timeout or a status (408, 429, 500-599)");
+            s.problems()
+                    .add(
+                            location,
+                            "unknown retry condition '" + str + "'",
+                            (closest == null ? "" : "did you mean '" + closest + "'? ")
+                                    + "use connect-error, timeout or a status (408, 429, 500-599)");
         } else {
-            s.problems().add(location, "expected connect-error, timeout or a status but was "
-                    + ProblemCollector.describe(condition));
+            s.problems()
+                    .add(
+                            location,
+                            "expected connect-error, timeout or a status but was "
+                                    + ProblemCollector.describe(condition));
         }
     }
 
@@ -141,8 +155,8 @@ final class PolicyBinder {
         Duration window = s.duration(CircuitBreaker.WINDOW);
         if (window != null && window.toMillis() % 1000 != 0) {
             // the breaker's sliding time window counts in whole seconds
-            s.problem(CircuitBreaker.WINDOW, "must be whole seconds but was " + s.raw(CircuitBreaker.WINDOW),
-                    "e.g. 20s");
+            s.problem(
+                    CircuitBreaker.WINDOW, "must be whole seconds but was " + s.raw(CircuitBreaker.WINDOW), "e.g. 20s");
         }
         return new CircuitBreakerDefinition(
                 or(s.ratio(CircuitBreaker.FAILURE_RATE), Defaults.CB_FAILURE_RATE),
@@ -159,8 +173,7 @@ final class PolicyBinder {
             return null;
         }
         return new HedgeDefinition(
-                or(s.requiredDuration(Hedge.AFTER), ONE_SECOND),
-                or(s.ratio(Hedge.BUDGET), Defaults.HEDGE_BUDGET));
+                or(s.requiredDuration(Hedge.AFTER), ONE_SECOND), or(s.ratio(Hedge.BUDGET), Defaults.HEDGE_BUDGET));
     }
 
     static @Nullable CacheDefinition cache(Section upstream) {

@@ -2,7 +2,6 @@ package io.fanout.definition;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 /** Collects the binder's problems as it walks the document, so that one pass reports all of them. */
@@ -30,9 +29,10 @@ final class ProblemCollector {
 
     /** Whether {@code location} is {@code outer} or a location inside it. */
     static boolean within(String location, String outer) {
-        return location.equals(outer) || outer.isEmpty()
-                || location.startsWith(outer) && (location.charAt(outer.length()) == '.'
-                || location.charAt(outer.length()) == '[');
+        return location.equals(outer)
+                || outer.isEmpty()
+                || location.startsWith(outer)
+                        && (location.charAt(outer.length()) == '.' || location.charAt(outer.length()) == '[');
     }
 
     List<ConfigProblem> list() {

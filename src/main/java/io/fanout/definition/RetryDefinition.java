@@ -1,9 +1,9 @@
 package io.fanout.definition;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Collections;
 
 /**
  * Retries of idempotent calls with exponential backoff and full jitter, limited by a budget.
@@ -16,8 +16,14 @@ import java.util.Collections;
  * @param onStatuses    upstream statuses that are retried
  * @param budget        retries may be at most this share (0..1) of recent calls, plus a small floor
  */
-public record RetryDefinition(int attempts, Duration backoff, Duration maxBackoff, boolean onConnectError,
-                              boolean onTimeout, Set<Integer> onStatuses, double budget) {
+public record RetryDefinition(
+        int attempts,
+        Duration backoff,
+        Duration maxBackoff,
+        boolean onConnectError,
+        boolean onTimeout,
+        Set<Integer> onStatuses,
+        double budget) {
 
     public RetryDefinition {
         onStatuses = Collections.unmodifiableSet(new TreeSet<>(onStatuses));

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,13 +34,16 @@ final class Section {
         Map<String, @Nullable Object> values = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getKey() instanceof String key)) {
-                problems.add(ProblemCollector.at(location, String.valueOf(e.getKey())),
+                problems.add(
+                        ProblemCollector.at(location, String.valueOf(e.getKey())),
                         "key " + e.getKey() + " is not a string",
                         "quote it: '" + e.getKey() + "'");
                 continue;
             }
             if (table != null && !table.names().contains(key)) {
-                problems.add(ProblemCollector.at(location, key), "unknown key '" + key + "'",
+                problems.add(
+                        ProblemCollector.at(location, key),
+                        "unknown key '" + key + "'",
                         Suggestions.hint(key, table.names(), "allowed"));
                 continue;
             }
@@ -78,11 +80,13 @@ final class Section {
         return has(key.key());
     }
 
-    @Nullable Object raw(String key) {
+    @Nullable
+    Object raw(String key) {
         return values.get(key);
     }
 
-    @Nullable Object raw(ConfigKey key) {
+    @Nullable
+    Object raw(ConfigKey key) {
         return raw(key.key());
     }
 
@@ -112,7 +116,8 @@ final class Section {
         return problems.reportedAt(at(key));
     }
 
-    @Nullable String string(String key) {
+    @Nullable
+    String string(String key) {
         if (!has(key)) {
             return null;
         }
@@ -124,11 +129,13 @@ final class Section {
         return null;
     }
 
-    @Nullable String string(ConfigKey key) {
+    @Nullable
+    String string(ConfigKey key) {
         return string(key.key());
     }
 
-    @Nullable String requiredString(ConfigKey key) {
+    @Nullable
+    String requiredString(ConfigKey key) {
         if (!has(key)) {
             missing(key.key());
             return null;
@@ -136,7 +143,8 @@ final class Section {
         return string(key);
     }
 
-    @Nullable Boolean bool(ConfigKey key) {
+    @Nullable
+    Boolean bool(ConfigKey key) {
         if (!has(key)) {
             return null;
         }
@@ -148,7 +156,8 @@ final class Section {
     }
 
     /** A whole number of at least the key's minimum. */
-    @Nullable Integer integer(ConfigKey key) {
+    @Nullable
+    Integer integer(ConfigKey key) {
         if (!has(key)) {
             return null;
         }
@@ -172,7 +181,8 @@ final class Section {
     }
 
     /** A duration of at least the key's minimum (zero, or one millisecond where zero makes no sense). */
-    @Nullable Duration duration(ConfigKey key) {
+    @Nullable
+    Duration duration(ConfigKey key) {
         Duration d = notation(key, "a duration (e.g. 250ms, 2s, 5m)", ConfigValues::parseDuration);
         String minimum = key.minimum();
         Duration min = minimum == null ? Duration.ZERO : ConfigValues.parseDuration(minimum);
@@ -183,7 +193,8 @@ final class Section {
         return d;
     }
 
-    @Nullable Duration requiredDuration(ConfigKey key) {
+    @Nullable
+    Duration requiredDuration(ConfigKey key) {
         if (!has(key)) {
             missing(key.key());
             return null;
@@ -192,7 +203,8 @@ final class Section {
     }
 
     /** A size of at least one byte. */
-    @Nullable Long size(ConfigKey key) {
+    @Nullable
+    Long size(ConfigKey key) {
         Long bytes = notation(key, "a size (e.g. 512KB, 2MB)", ConfigValues::parseSize);
         if (bytes != null && bytes < 1) {
             problem(key, "must be more than 0B but was " + raw(key));
@@ -201,7 +213,8 @@ final class Section {
         return bytes;
     }
 
-    @Nullable Rate requiredRate(ConfigKey key) {
+    @Nullable
+    Rate requiredRate(ConfigKey key) {
         if (!has(key)) {
             missing(key.key());
             return null;
@@ -210,7 +223,8 @@ final class Section {
     }
 
     /** A ratio between 0% and 100%; more than 0% when the key has a minimum (0% would switch it off silently). */
-    @Nullable Double ratio(ConfigKey key) {
+    @Nullable
+    Double ratio(ConfigKey key) {
         Double r = notation(key, "a percentage (e.g. 20%)", ConfigValues::parseRatio);
         if (r != null && key.minimum() != null && r == 0) {
             problem(key, "must be more than 0% but was " + raw(key));
@@ -220,7 +234,8 @@ final class Section {
     }
 
     /** A nested map read through {@code table}, or a map of names when it is null; null when it is not a map. */
-    @Nullable Section section(String key, @Nullable ConfigSection table) {
+    @Nullable
+    Section section(String key, @Nullable ConfigSection table) {
         if (!has(key)) {
             return null;
         }
@@ -232,11 +247,13 @@ final class Section {
         return null;
     }
 
-    @Nullable Section section(ConfigKey key, @Nullable ConfigSection table) {
+    @Nullable
+    Section section(ConfigKey key, @Nullable ConfigSection table) {
         return section(key.key(), table);
     }
 
-    @Nullable List<?> list(ConfigKey key) {
+    @Nullable
+    List<?> list(ConfigKey key) {
         if (!has(key)) {
             return null;
         }
@@ -262,7 +279,10 @@ final class Section {
 
     /** Whole numbers as a YAML or JSON loader gives them (never 3.0). */
     static boolean isWholeNumber(@Nullable Object v) {
-        return v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+        return v instanceof Integer
+                || v instanceof Long
+                || v instanceof Short
+                || v instanceof Byte
                 || v instanceof BigInteger;
     }
 

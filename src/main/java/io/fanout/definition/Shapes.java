@@ -11,21 +11,28 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import org.jspecify.annotations.Nullable;
 
 /** Value shapes that more than one section has: header maps and lists, template strings, JSON values. */
 final class Shapes {
 
     /** Hop-by-hop headers (RFC 9110 7.6.1) and framing: they describe one connection, never a call. */
-    private static final Set<String> CONNECTION_HEADERS = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length");
+    private static final Set<String> CONNECTION_HEADERS = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "content-length");
     /** RFC 7230 token. */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
+
     private static final String HEADER_NAME_HINT = "a header name is letters, digits and !#$%&'*+-.^_`|~ only";
 
-    private Shapes() {
-    }
+    private Shapes() {}
 
     /** Static header maps of upstreams and calls: names are tokens, values single-line (templates allowed). */
     static Map<String, String> headers(Section parent, ConfigKey key) {
@@ -41,10 +48,14 @@ final class Shapes {
             if (!HEADER_NAME.matcher(name).matches()) {
                 s.problem(name, "invalid header name '" + name + "'", HEADER_NAME_HINT);
             } else if (CONNECTION_HEADERS.contains(lower)) {
-                s.problem(name, "header '" + name + "' cannot be set",
+                s.problem(
+                        name,
+                        "header '" + name + "' cannot be set",
                         "hop-by-hop headers and Content-Length are managed by Fanout per connection");
             } else if (seen.containsKey(lower)) {
-                s.problem(name, "header '" + name + "' is given twice (also as '" + seen.get(lower) + "')",
+                s.problem(
+                        name,
+                        "header '" + name + "' is given twice (also as '" + seen.get(lower) + "')",
                         "header names are case-insensitive");
             } else if (value != null && hasLineBreakOrNul(value)) {
                 s.problem(name, "header value must not contain CR, LF or NUL");
@@ -67,19 +78,21 @@ final class Shapes {
         for (int i = 0; i < list.size(); i++) {
             String location = ProblemCollector.at(s.at(key), i);
             if (!(list.get(i) instanceof String name)) {
-                s.problems().add(location, "expected a header name but was "
-                        + ProblemCollector.describe(list.get(i)));
+                s.problems().add(location, "expected a header name but was " + ProblemCollector.describe(list.get(i)));
                 continue;
             }
             String lower = name.toLowerCase(Locale.ROOT);
             if (!HEADER_NAME.matcher(name).matches()) {
                 s.problems().add(location, "invalid header name '" + name + "'", HEADER_NAME_HINT);
             } else if (CONNECTION_HEADERS.contains(lower) || lower.equals("host")) {
-                s.problems().add(location, "header '" + name + "' is never forwarded",
-                        "hop-by-hop headers, Host and Content-Length describe the client's connection, not the call");
+                s.problems()
+                        .add(
+                                location,
+                                "header '" + name + "' is never forwarded",
+                                "hop-by-hop headers, Host and Content-Length describe the client's connection, not the call");
             } else if (!seen.add(lower)) {
-                s.problems().add(location, "header '" + name + "' is listed twice",
-                        "header names are case-insensitive");
+                s.problems()
+                        .add(location, "header '" + name + "' is listed twice", "header names are case-insensitive");
             } else {
                 headers.add(name);
             }
@@ -106,7 +119,10 @@ final class Shapes {
 
     /** A JSON value as an immutable copy; reports what JSON cannot hold (non-string keys, NaN, YAML-only types). */
     static @Nullable Object json(ProblemCollector problems, String location, @Nullable Object value) {
-        if (value == null || value instanceof String || value instanceof Boolean || Section.isWholeNumber(value)
+        if (value == null
+                || value instanceof String
+                || value instanceof Boolean
+                || Section.isWholeNumber(value)
                 || value instanceof BigDecimal) {
             return value;
         }
@@ -124,8 +140,10 @@ final class Shapes {
                 if (e.getKey() instanceof String key) {
                     copy.put(key, json(problems, ProblemCollector.at(location, key), e.getValue()));
                 } else {
-                    problems.add(ProblemCollector.at(location, String.valueOf(e.getKey())),
-                            "key " + e.getKey() + " is not a string", "quote it");
+                    problems.add(
+                            ProblemCollector.at(location, String.valueOf(e.getKey())),
+                            "key " + e.getKey() + " is not a string",
+                            "quote it");
                 }
             }
             return Collections.unmodifiableMap(copy);

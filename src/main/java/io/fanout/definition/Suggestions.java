@@ -2,14 +2,12 @@ package io.fanout.definition;
 
 import java.util.Collection;
 import java.util.Locale;
-
 import org.jspecify.annotations.Nullable;
 
 /** "Did you mean" for misspelt keys and names. */
 public final class Suggestions {
 
-    private Suggestions() {
-    }
+    private Suggestions() {}
 
     /** The closest candidate within a few edits, or null when none is close enough to be a likely typo. */
     public static @Nullable String closest(String word, Collection<String> candidates) {

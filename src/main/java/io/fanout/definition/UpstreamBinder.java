@@ -1,12 +1,10 @@
 package io.fanout.definition;
 
+import io.fanout.definition.Keys.Upstream;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.definition.Keys.Upstream;
 
 /**
  * Binds one {@code upstreams.<name>} section: its keys, their notations and which keys its kind allows. Whether
@@ -18,8 +16,7 @@ final class UpstreamBinder {
     private static final Pattern CLASS_NAME =
             Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
 
-    private UpstreamBinder() {
-    }
+    private UpstreamBinder() {}
 
     static UpstreamDefinition bind(String name, Section s) {
         UpstreamKind kind = kind(s);
@@ -28,7 +25,9 @@ final class UpstreamBinder {
         if (kind == UpstreamKind.JAVA) {
             className = s.requiredString(Upstream.CLASS);
             if (className != null && !CLASS_NAME.matcher(className).matches()) {
-                s.problem(Upstream.CLASS, "invalid class name '" + className + "'",
+                s.problem(
+                        Upstream.CLASS,
+                        "invalid class name '" + className + "'",
                         "the fully qualified name of a class implementing io.fanout.upstream.blocking.BlockingSource");
             }
             if (s.has(Upstream.URL)) {
@@ -49,8 +48,11 @@ final class UpstreamBinder {
         BulkheadDefinition bulkhead = PolicyBinder.bulkhead(s);
         if (kind != null && kind.blocking() && bulkhead != null && bulkhead.maxConcurrent() > poolSize) {
             // more permits than threads would queue calls where neither the bulkhead nor a deadline sees them
-            s.problem(Upstream.BULKHEAD, "max-concurrent of a " + kind.name().toLowerCase(Locale.ROOT)
-                    + " upstream cannot exceed its pool-size (" + poolSize + ") but was " + bulkhead.maxConcurrent(),
+            s.problem(
+                    Upstream.BULKHEAD,
+                    "max-concurrent of a " + kind.name().toLowerCase(Locale.ROOT)
+                            + " upstream cannot exceed its pool-size (" + poolSize + ") but was "
+                            + bulkhead.maxConcurrent(),
                     "raise pool-size or lower max-concurrent; without a bulkhead it is pool-size");
         }
         return new UpstreamDefinition(
@@ -95,12 +97,19 @@ final class UpstreamBinder {
         };
     }
 
-    private static void onlyFor(Section s, @Nullable UpstreamKind kind, List<UpstreamKind> only, ConfigKey key,
-                                @Nullable String hint) {
+    private static void onlyFor(
+            Section s, @Nullable UpstreamKind kind, List<UpstreamKind> only, ConfigKey key, @Nullable String hint) {
         if (kind != null && !only.contains(kind) && s.has(key)) {
-            s.problem(key, "'" + key.key() + "' is only for " + String.join(" and ", only.stream()
-                    .map(k -> k.name().toLowerCase(Locale.ROOT)).toList())
-                    + " upstreams, but this one is " + kind.name().toLowerCase(Locale.ROOT), hint);
+            s.problem(
+                    key,
+                    "'" + key.key() + "' is only for "
+                            + String.join(
+                                    " and ",
+                                    only.stream()
+                                            .map(k -> k.name().toLowerCase(Locale.ROOT))
+                                            .toList())
+                            + " upstreams, but this one is " + kind.name().toLowerCase(Locale.ROOT),
+                    hint);
         }
     }
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,27 +62,91 @@ public record UpstreamDefinition(
     }
 
     /** Every component but {@code className} (http and jdbc upstreams). */
-    public UpstreamDefinition(String name, UpstreamKind kind, String url, Duration timeout, Duration connectTimeout,
-                              int maxConnections, long maxResponseSize, Map<String, String> headers,
-                              @Nullable String username, @Nullable String password, int poolSize,
-                              @Nullable BulkheadDefinition bulkhead, @Nullable RateLimitDefinition rateLimit,
-                              @Nullable RetryDefinition retry, @Nullable CircuitBreakerDefinition circuitBreaker,
-                              @Nullable HedgeDefinition hedge, @Nullable CacheDefinition cache, boolean coalesce) {
-        this(name, kind, url, timeout, connectTimeout, maxConnections, maxResponseSize, headers, username, password,
-                poolSize, bulkhead, rateLimit, retry, circuitBreaker, hedge, cache, coalesce, null);
+    public UpstreamDefinition(
+            String name,
+            UpstreamKind kind,
+            String url,
+            Duration timeout,
+            Duration connectTimeout,
+            int maxConnections,
+            long maxResponseSize,
+            Map<String, String> headers,
+            @Nullable String username,
+            @Nullable String password,
+            int poolSize,
+            @Nullable BulkheadDefinition bulkhead,
+            @Nullable RateLimitDefinition rateLimit,
+            @Nullable RetryDefinition retry,
+            @Nullable CircuitBreakerDefinition circuitBreaker,
+            @Nullable HedgeDefinition hedge,
+            @Nullable CacheDefinition cache,
+            boolean coalesce) {
+        this(
+                name,
+                kind,
+                url,
+                timeout,
+                connectTimeout,
+                maxConnections,
+                maxResponseSize,
+                headers,
+                username,
+                password,
+                poolSize,
+                bulkhead,
+                rateLimit,
+                retry,
+                circuitBreaker,
+                hedge,
+                cache,
+                coalesce,
+                null);
     }
 
     /** The same upstream with another bulkhead (the factory's default for blocking kinds). */
     public UpstreamDefinition withBulkhead(@Nullable BulkheadDefinition newBulkhead) {
-        return new UpstreamDefinition(name, kind, url, timeout, connectTimeout, maxConnections, maxResponseSize,
-                headers, username, password, poolSize, newBulkhead, rateLimit, retry, circuitBreaker, hedge, cache,
-                coalesce, className);
+        return new UpstreamDefinition(
+                name,
+                kind,
+                url,
+                timeout,
+                connectTimeout,
+                maxConnections,
+                maxResponseSize,
+                headers,
+                username,
+                password,
+                poolSize,
+                newBulkhead,
+                rateLimit,
+                retry,
+                circuitBreaker,
+                hedge,
+                cache,
+                coalesce,
+                className);
     }
 
     /** A plain HTTP upstream with every default and no policies; handy in tests and examples. */
     public static UpstreamDefinition http(String name, String url) {
-        return new UpstreamDefinition(name, UpstreamKind.HTTP, url, DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_RESPONSE_SIZE, Map.of(), null, null, DEFAULT_POOL_SIZE,
-                null, null, null, null, null, null, false);
+        return new UpstreamDefinition(
+                name,
+                UpstreamKind.HTTP,
+                url,
+                DEFAULT_TIMEOUT,
+                DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_RESPONSE_SIZE,
+                Map.of(),
+                null,
+                null,
+                DEFAULT_POOL_SIZE,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                false);
     }
 }

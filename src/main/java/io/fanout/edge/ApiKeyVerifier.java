@@ -1,14 +1,12 @@
 package io.fanout.edge;
 
+import io.fanout.definition.ClientsDefinition;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.definition.ClientsDefinition;
 
 /**
  * Finds which configured API key a presented key is: its SHA-256 digest compared with every configured digest in
@@ -17,8 +15,7 @@ import io.fanout.definition.ClientsDefinition;
  */
 final class ApiKeyVerifier {
 
-    private record Key(ClientsDefinition.ApiKey definition, byte[] digest) {
-    }
+    private record Key(ClientsDefinition.ApiKey definition, byte[] digest) {}
 
     private final String header;
     private final List<Key> keys;

@@ -1,15 +1,13 @@
 package io.fanout.edge;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-
-import io.netty.util.NetUtil;
 
 /**
  * The address an anonymous caller is metered by: the peer's, or — only when the peer is one of
@@ -52,8 +50,8 @@ final class ClientAddress {
                 prefix = -1;
             }
             if (network == null || prefix < 0 || prefix > network.length * 8) {
-                throw new IllegalArgumentException("fanout.trusted-proxies: '" + entry
-                        + "' is not an IP address or CIDR (e.g. 10.0.0.0/8)");
+                throw new IllegalArgumentException(
+                        "fanout.trusted-proxies: '" + entry + "' is not an IP address or CIDR (e.g. 10.0.0.0/8)");
             }
             cidrs.add(new Cidr(network, prefix));
         }
@@ -62,7 +60,9 @@ final class ClientAddress {
 
     String of(ServerHttpRequest request) {
         InetSocketAddress remote = request.getRemoteAddress();
-        byte[] peer = remote == null || remote.getAddress() == null ? null : remote.getAddress().getAddress();
+        byte[] peer = remote == null || remote.getAddress() == null
+                ? null
+                : remote.getAddress().getAddress();
         if (peer == null) {
             return "unknown";
         }

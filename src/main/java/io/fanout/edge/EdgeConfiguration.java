@@ -1,15 +1,5 @@
 package io.fanout.edge;
 
-import java.time.Duration;
-
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
 import io.fanout.definition.ClientsDefinition;
 import io.fanout.engine.ActiveConfig;
 import io.lettuce.core.ClientOptions;
@@ -20,6 +10,14 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
+import java.time.Duration;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -43,9 +41,11 @@ class EdgeConfiguration {
     }
 
     @Bean(destroyMethod = "")
-    RedisQuotaStoreHolder edgeRedisQuotaStore(ObjectProvider<DataRedisConnectionDetails> details,
-                                              ObjectProvider<ClientResources> resources, LocalQuotaStore local,
-                                              EdgeMetrics metrics) {
+    RedisQuotaStoreHolder edgeRedisQuotaStore(
+            ObjectProvider<DataRedisConnectionDetails> details,
+            ObjectProvider<ClientResources> resources,
+            LocalQuotaStore local,
+            EdgeMetrics metrics) {
         return new RedisQuotaStoreHolder(() -> {
             DataRedisConnectionDetails d = details.getIfAvailable();
             DataRedisConnectionDetails.Standalone s = d == null ? null : d.getStandalone();
@@ -67,7 +67,9 @@ class EdgeConfiguration {
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).build())
+                    .socketOptions(SocketOptions.builder()
+                            .connectTimeout(Duration.ofSeconds(1))
+                            .build())
                     .timeoutOptions(TimeoutOptions.enabled(RedisQuotaStore.COMMAND_TIMEOUT))
                     .build());
             return new RedisQuotaStore(client, uri.build(), local, metrics);
@@ -75,15 +77,21 @@ class EdgeConfiguration {
     }
 
     @Bean
-    EdgeGuard edgeGuard(EdgeProperties properties, LocalQuotaStore local, RedisQuotaStoreHolder redis,
-                        EdgeMetrics metrics) {
-        ConnectionProvider pool = ConnectionProvider.builder("fanout-jwks").maxConnections(8)
-                .pendingAcquireMaxCount(64).build();
+    EdgeGuard edgeGuard(
+            EdgeProperties properties, LocalQuotaStore local, RedisQuotaStoreHolder redis, EdgeMetrics metrics) {
+        ConnectionProvider pool = ConnectionProvider.builder("fanout-jwks")
+                .maxConnections(8)
+                .pendingAcquireMaxCount(64)
+                .build();
         HttpClient http = HttpClient.create(pool)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
                 .responseTimeout(Duration.ofSeconds(5));
-        return new EdgeGuard(new EdgeState(http, System::nanoTime), new ClientAddress(properties.trustedProxies()),
-                local, redis::get, metrics);
+        return new EdgeGuard(
+                new EdgeState(http, System::nanoTime),
+                new ClientAddress(properties.trustedProxies()),
+                local,
+                redis::get,
+                metrics);
     }
 
     @Bean
@@ -94,7 +102,8 @@ class EdgeConfiguration {
                 return Health.up().withDetail("store", "local").build();
             }
             RedisQuotaStore store = redis.get();
-            return Health.up().withDetail("store", "redis")
+            return Health.up()
+                    .withDetail("store", "redis")
                     .withDetail("redis", store.describe())
                     .withDetail("state", store.isUp() ? "shared" : "fallback-local")
                     .build();

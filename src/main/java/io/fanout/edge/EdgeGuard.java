@@ -1,19 +1,5 @@
 package io.fanout.edge;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-
-import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.reactive.function.server.HandlerFunction;
-import org.springframework.web.reactive.function.server.ServerRequest;
-import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.ServerWebExchange;
-
 import io.fanout.definition.ClientsDefinition;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.plan.EndpointAuth;
@@ -21,6 +7,18 @@ import io.fanout.plan.EndpointPlan;
 import io.fanout.template.ClientIdentity;
 import io.fanout.web.CompositeGuard;
 import io.fanout.web.ProblemWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,8 +33,10 @@ public final class EdgeGuard implements CompositeGuard {
     static final String RATE_LIMIT = "RateLimit";
 
     /** Who is calling, as verified. */
-    private record Caller(ClientIdentity identity, String bucket, @Nullable Set<String> scopes) {
-    }
+    private record Caller(
+            ClientIdentity identity,
+            String bucket,
+            @Nullable Set<String> scopes) {}
 
     private final EdgeState state;
     private final ClientAddress addresses;
@@ -45,8 +45,12 @@ public final class EdgeGuard implements CompositeGuard {
     private final EdgeMetrics metrics;
     private final AtomicReference<EdgeState.@Nullable Runtime> runtime = new AtomicReference<>();
 
-    EdgeGuard(EdgeState state, ClientAddress addresses, LocalQuotaStore local, Supplier<RedisQuotaStore> redis,
-              EdgeMetrics metrics) {
+    EdgeGuard(
+            EdgeState state,
+            ClientAddress addresses,
+            LocalQuotaStore local,
+            Supplier<RedisQuotaStore> redis,
+            EdgeMetrics metrics) {
         this.state = state;
         this.addresses = addresses;
         this.local = local;
@@ -61,18 +65,17 @@ public final class EdgeGuard implements CompositeGuard {
 
     /** Admits the request to {@code next}, or answers the refusal. {@code plan.auth()} must not be null. */
     @Override
-    public Mono<ServerResponse> admit(ServerRequest request, CompiledConfig config, EndpointPlan plan,
-                                      HandlerFunction<ServerResponse> next) {
+    public Mono<ServerResponse> admit(
+            ServerRequest request, CompiledConfig config, EndpointPlan plan, HandlerFunction<ServerResponse> next) {
         EndpointAuth auth = java.util.Objects.requireNonNull(plan.auth());
         EdgeState.Runtime rt = runtime(config.definition().clients());
         ServerWebExchange exchange = request.exchange();
         return identify(rt, exchange, auth.required())
-                .flatMap(caller -> meter(rt, caller, exchange)
-                        .then(Mono.defer(() -> {
-                            checkScopes(auth, caller);
-                            exchange.getAttributes().put(CLIENT, caller.identity());
-                            return next.handle(request);
-                        })))
+                .flatMap(caller -> meter(rt, caller, exchange).then(Mono.defer(() -> {
+                    checkScopes(auth, caller);
+                    exchange.getAttributes().put(CLIENT, caller.identity());
+                    return next.handle(request);
+                })))
                 .onErrorResume(EdgeRefusal.Refused.class, r -> refuse(exchange, r.refusal()));
     }
 
@@ -102,8 +105,8 @@ public final class EdgeGuard implements CompositeGuard {
             if (found == null) {
                 return Mono.error(EdgeRefusal.invalid("unknown API key").error());
             }
-            return Mono.just(new Caller(identity(rt, found.name(), found.plan(), Map.of()), "key:" + found.name(),
-                    null));
+            return Mono.just(
+                    new Caller(identity(rt, found.name(), found.plan(), Map.of()), "key:" + found.name(), null));
         }
         if (required) {
             return Mono.error(EdgeRefusal.missing().error());
@@ -114,25 +117,30 @@ public final class EdgeGuard implements CompositeGuard {
 
     private Mono<Caller> bearer(EdgeState.Runtime rt, String authorization) {
         if (authorization.length() < 8 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Mono.error(EdgeRefusal.invalid("the Authorization header must carry a Bearer token").error());
+            return Mono.error(EdgeRefusal.invalid("the Authorization header must carry a Bearer token")
+                    .error());
         }
         JwtVerifier jwt = rt.jwt();
         if (jwt == null) {
-            return Mono.error(EdgeRefusal.invalid("bearer tokens are not accepted here: use an API key").error());
+            return Mono.error(EdgeRefusal.invalid("bearer tokens are not accepted here: use an API key")
+                    .error());
         }
         String planClaim = rt.definition().planClaim();
         return jwt.verify(authorization.substring(7).strip()).map(v -> {
             Object plan = planClaim == null ? null : v.claims().get(planClaim);
-            return new Caller(identity(rt, v.subject(), plan instanceof String p ? p : null, v.claims()),
-                    "jwt:" + v.subject(), v.scopes());
+            return new Caller(
+                    identity(rt, v.subject(), plan instanceof String p ? p : null, v.claims()),
+                    "jwt:" + v.subject(),
+                    v.scopes());
         });
     }
 
     /** The plan named by the key or claim when it exists, else {@code default} when that exists, else none. */
-    private static ClientIdentity identity(EdgeState.Runtime rt, String id, @Nullable String plan,
-                                           Map<String, Object> claims) {
+    private static ClientIdentity identity(
+            EdgeState.Runtime rt, String id, @Nullable String plan, Map<String, Object> claims) {
         Map<String, ClientsDefinition.Plan> plans = rt.definition().plans();
-        String name = plan != null && plans.containsKey(plan) ? plan
+        String name = plan != null && plans.containsKey(plan)
+                ? plan
                 : plans.containsKey(ClientsDefinition.DEFAULT_PLAN) ? ClientsDefinition.DEFAULT_PLAN : null;
         return new ClientIdentity(id, name, claims);
     }
@@ -148,7 +156,9 @@ public final class EdgeGuard implements CompositeGuard {
             HttpHeaders h = exchange.getResponse().getHeaders();
             h.set(RATE_LIMIT_POLICY, quota.policyHeader());
             h.set(RATE_LIMIT, quota.header());
-            return quota.allowed() ? Mono.empty() : Mono.error(EdgeRefusal.quota(planName, quota.retryAfter()).error());
+            return quota.allowed()
+                    ? Mono.empty()
+                    : Mono.error(EdgeRefusal.quota(planName, quota.retryAfter()).error());
         });
     }
 

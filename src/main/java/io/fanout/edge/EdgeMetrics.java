@@ -1,12 +1,11 @@
 package io.fanout.edge;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.DoubleSupplier;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
 
 /**
  * The edge's metrics: {@code fanout.edge.refusals{reason}} (invalid_token, insufficient_scope, quota, ...),
@@ -27,10 +26,13 @@ final class EdgeMetrics {
     }
 
     void refused(String reason) {
-        refusals.computeIfAbsent(reason, r -> Counter.builder("fanout.edge.refusals")
-                .description("Requests to endpoints with auth refused, by reason")
-                .tag("reason", r)
-                .register(registry)).increment();
+        refusals.computeIfAbsent(
+                        reason,
+                        r -> Counter.builder("fanout.edge.refusals")
+                                .description("Requests to endpoints with auth refused, by reason")
+                                .tag("reason", r)
+                                .register(registry))
+                .increment();
     }
 
     void quotaFallback() {

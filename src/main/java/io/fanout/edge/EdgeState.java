@@ -1,10 +1,8 @@
 package io.fanout.edge;
 
-import java.util.function.LongSupplier;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.ClientsDefinition;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -14,8 +12,10 @@ import reactor.netty.http.client.HttpClient;
 final class EdgeState {
 
     /** The verifiers of one {@code clients} section. */
-    record Runtime(ClientsDefinition definition, @Nullable JwtVerifier jwt, @Nullable ApiKeyVerifier apiKeys) {
-    }
+    record Runtime(
+            ClientsDefinition definition,
+            @Nullable JwtVerifier jwt,
+            @Nullable ApiKeyVerifier apiKeys) {}
 
     private final HttpClient http;
     private final LongSupplier clock;
@@ -30,7 +30,8 @@ final class EdgeState {
         ClientsDefinition.Jwt def = clients.jwt();
         if (def != null) {
             JwtVerifier old = previous == null ? null : previous.jwt();
-            jwt = old != null && old.definition().equals(def) ? old
+            jwt = old != null && old.definition().equals(def)
+                    ? old
                     : new JwtVerifier(def, new JwksCache(def.jwksUri(), def.jwksCache(), http, clock));
         }
         ClientsDefinition.ApiKeys keys = clients.apiKeys();

@@ -1,15 +1,12 @@
 package io.fanout.edge;
 
+import com.nimbusds.jose.jwk.JWKSet;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
-
 import org.jspecify.annotations.Nullable;
-
-import com.nimbusds.jose.jwk.JWKSet;
-
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
@@ -60,7 +57,8 @@ final class JwksCache {
         long now = clock.getAsLong();
         Keys k = current.get();
         if (k != null && now - k.fetchedAt() < ttlNanos) {
-            if (k.has(kid) || (kidRefreshed && now - lastKidRefresh < KID_REFRESH_INTERVAL.toNanos())
+            if (k.has(kid)
+                    || (kidRefreshed && now - lastKidRefresh < KID_REFRESH_INTERVAL.toNanos())
                     || (failed && now - lastFailure < FAILURE_BACKOFF.toNanos())) {
                 return Mono.just(k);
             }
@@ -76,7 +74,8 @@ final class JwksCache {
 
     private EdgeRefusal.Refused unavailable(long now) {
         long waitNanos = Math.max(0, FAILURE_BACKOFF.toNanos() - (now - lastFailure));
-        return EdgeRefusal.jwksUnavailable(Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L)).error();
+        return EdgeRefusal.jwksUnavailable(Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L))
+                .error();
     }
 
     private Mono<Keys> fetch() {
@@ -106,7 +105,8 @@ final class JwksCache {
     }
 
     private Mono<JWKSet> download() {
-        return http.get().uri(uri)
+        return http.get()
+                .uri(uri)
                 .responseSingle((response, body) -> {
                     int status = response.status().code();
                     if (status != 200) {
@@ -121,7 +121,8 @@ final class JwksCache {
                     }
                     try {
                         // public keys only: a set that carried private parts is reduced to its public half
-                        return Mono.just(JWKSet.parse(new String(bytes, StandardCharsets.UTF_8)).toPublicJWKSet());
+                        return Mono.just(JWKSet.parse(new String(bytes, StandardCharsets.UTF_8))
+                                .toPublicJWKSet());
                     } catch (ParseException e) {
                         return Mono.error(new IllegalStateException("not a JWKS: " + e.getMessage()));
                     }

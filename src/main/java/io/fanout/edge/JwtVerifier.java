@@ -1,15 +1,5 @@
 package io.fanout.edge;
 
-import java.text.ParseException;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.jspecify.annotations.Nullable;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -22,8 +12,15 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-
 import io.fanout.definition.ClientsDefinition;
+import java.text.ParseException;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,8 +32,7 @@ import reactor.core.publisher.Mono;
 final class JwtVerifier {
 
     /** A verified token. */
-    record Verified(String subject, Map<String, Object> claims, Set<String> scopes) {
-    }
+    record Verified(String subject, Map<String, Object> claims, Set<String> scopes) {}
 
     private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
     private static final JOSEObjectType APPLICATION_AT_JWT = new JOSEObjectType("application/at+jwt");
@@ -46,8 +42,7 @@ final class JwtVerifier {
     private final Set<JWSAlgorithm> algorithms = new HashSet<>();
     private final AtomicReference<@Nullable Built> processor = new AtomicReference<>();
 
-    private record Built(JwksCache.Keys keys, DefaultJWTProcessor<SecurityContext> processor) {
-    }
+    private record Built(JwksCache.Keys keys, DefaultJWTProcessor<SecurityContext> processor) {}
 
     JwtVerifier(ClientsDefinition.Jwt definition, JwksCache jwks) {
         this.definition = definition;
@@ -70,18 +65,21 @@ final class JwtVerifier {
             jwt = SignedJWT.parse(token);
         } catch (ParseException e) {
             // also an unsigned ("alg": "none") token: it is not a JWS
-            return Mono.error(EdgeRefusal.invalid("the bearer token is not a signed JWT").error());
+            return Mono.error(
+                    EdgeRefusal.invalid("the bearer token is not a signed JWT").error());
         }
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         if (!algorithms.contains(alg)) {
-            return Mono.error(EdgeRefusal.invalid("algorithm " + alg + " is not accepted").error());
+            return Mono.error(
+                    EdgeRefusal.invalid("algorithm " + alg + " is not accepted").error());
         }
         return jwks.keys(jwt.getHeader().getKeyID()).flatMap(keys -> {
             try {
                 JWTClaimsSet claims = processor(keys).process(jwt, null);
                 return Mono.just(new Verified(claims.getSubject(), claims.toJSONObject(), scopes(claims)));
             } catch (BadJOSEException | JOSEException e) {
-                return Mono.error(EdgeRefusal.invalid("the bearer token is not valid: " + e.getMessage()).error());
+                return Mono.error(EdgeRefusal.invalid("the bearer token is not valid: " + e.getMessage())
+                        .error());
             }
         });
     }
@@ -93,14 +91,15 @@ final class JwtVerifier {
         }
         DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
         // RFC 9068 access tokens are typed at+jwt; plain JWT and untyped tokens are what most providers issue
-        p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, AT_JWT, APPLICATION_AT_JWT,
-                null));
+        p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, AT_JWT, APPLICATION_AT_JWT, null));
         p.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(keys.set())));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 new HashSet<>(definition.audiences()),
                 new JWTClaimsSet.Builder().issuer(definition.issuer()).build(),
-                Set.of("sub", "exp"), null);
-        claims.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, definition.clockSkew().toSeconds()));
+                Set.of("sub", "exp"),
+                null);
+        claims.setMaxClockSkew(
+                (int) Math.min(Integer.MAX_VALUE, definition.clockSkew().toSeconds()));
         p.setJWTClaimsSetVerifier(claims);
         processor.set(new Built(keys, p));
         return p;

@@ -1,13 +1,11 @@
 package io.fanout.edge;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.fanout.definition.ClientsDefinition;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
-import io.fanout.definition.ClientsDefinition;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,15 +19,17 @@ final class LocalQuotaStore implements QuotaStore {
     static final Duration IDLE = Duration.ofHours(1);
 
     /** Tokens and when they were counted (clock nanos). */
-    private record State(double tokens, long at) {
-    }
+    private record State(double tokens, long at) {}
 
     private final Cache<String, AtomicReference<State>> buckets;
     private final LongSupplier clock;
 
     LocalQuotaStore(LongSupplier clock) {
         this.clock = clock;
-        this.buckets = Caffeine.newBuilder().maximumSize(MAX_CLIENTS).expireAfterAccess(IDLE).build();
+        this.buckets = Caffeine.newBuilder()
+                .maximumSize(MAX_CLIENTS)
+                .expireAfterAccess(IDLE)
+                .build();
     }
 
     @Override
@@ -39,8 +39,8 @@ final class LocalQuotaStore implements QuotaStore {
 
     Quota takeNow(String client, ClientsDefinition.Plan plan) {
         long now = clock.getAsLong();
-        AtomicReference<State> bucket = buckets.get(plan.name() + '\u0000' + client,
-                k -> new AtomicReference<>(new State(plan.burst(), now)));
+        AtomicReference<State> bucket =
+                buckets.get(plan.name() + '\u0000' + client, k -> new AtomicReference<>(new State(plan.burst(), now)));
         double perNano = plan.rate().perSecond() / 1e9;
         while (true) {
             State s = bucket.get();

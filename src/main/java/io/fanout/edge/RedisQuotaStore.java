@@ -1,21 +1,19 @@
 package io.fanout.edge;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fanout.definition.ClientsDefinition;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -33,6 +31,7 @@ final class RedisQuotaStore implements QuotaStore {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
     /** The first connection of a cold instance loads classes and resolves the host: more than a command. */
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(3);
+
     private static final Duration RECONNECT_AFTER = Duration.ofSeconds(2);
     private static final Duration WARN_EVERY = Duration.ofSeconds(30);
     private static final String KEY_PREFIX = "fanout:quota:";
@@ -95,8 +94,14 @@ final class RedisQuotaStore implements QuotaStore {
         long ttl = Math.max(1, Quota.window(plan) * 2);
         return connection()
                 .timeout(CONNECT_WAIT)
-                .flatMap(c -> c.reactive().<Object>eval(SCRIPT, ScriptOutputType.MULTI, keys,
-                        Double.toString(plan.rate().perSecond()), Integer.toString(plan.burst()), Long.toString(ttl))
+                .flatMap(c -> c.reactive()
+                        .<Object>eval(
+                                SCRIPT,
+                                ScriptOutputType.MULTI,
+                                keys,
+                                Double.toString(plan.rate().perSecond()),
+                                Integer.toString(plan.burst()),
+                                Long.toString(ttl))
                         .next()
                         .timeout(COMMAND_TIMEOUT))
                 .map(result -> {
@@ -123,8 +128,8 @@ final class RedisQuotaStore implements QuotaStore {
             return Mono.error(new IllegalStateException("Redis was unreachable moments ago"));
         }
         // connecting resolves the host name, which may block: off the event loop, once
-        Mono<StatefulRedisConnection<String, String>> created = Mono
-                .defer(() -> Mono.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri)))
+        Mono<StatefulRedisConnection<String, String>> created = Mono.defer(
+                        () -> Mono.fromCompletionStage(client.connectAsync(StringCodec.UTF8, uri)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .doOnNext(opened -> established = opened)
                 .doOnError(e -> {
@@ -147,8 +152,11 @@ final class RedisQuotaStore implements QuotaStore {
         long now = System.nanoTime();
         long last = lastWarn.get();
         if (now - last >= WARN_EVERY.toNanos() && lastWarn.compareAndSet(last, now)) {
-            log.warn("Redis quota store {} is unreachable ({}): metering with this instance's own buckets until it"
-                    + " answers (this warning repeats at most every {}s)", describe(), e.toString(),
+            log.warn(
+                    "Redis quota store {} is unreachable ({}): metering with this instance's own buckets until it"
+                            + " answers (this warning repeats at most every {}s)",
+                    describe(),
+                    e.toString(),
                     WARN_EVERY.toSeconds());
         }
     }

@@ -1,14 +1,12 @@
 package io.fanout.engine;
 
+import io.fanout.plan.CompiledConfig;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fanout.plan.CompiledConfig;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
@@ -64,16 +62,21 @@ public final class ActiveConfig implements AutoCloseable {
         if (warmUp) {
             run(next.warmUp());
         }
-        Duration grace = previous.endpoints().stream().map(e -> e.deadline()).max(Duration::compareTo)
-                .orElse(Duration.ZERO).plusSeconds(5);
+        Duration grace = previous.endpoints().stream()
+                .map(e -> e.deadline())
+                .max(Duration::compareTo)
+                .orElse(Duration.ZERO)
+                .plusSeconds(5);
         // clients the new version reuses stay open; the others close once no request can still be using them
         Runnable retire = () -> previous.closeReplacedBy(next);
         retiring.add(retire);
-        run(Mono.delay(grace).doOnNext(t -> {
-            if (retiring.remove(retire)) {
-                retire.run();
-            }
-        }).then());
+        run(Mono.delay(grace)
+                .doOnNext(t -> {
+                    if (retiring.remove(retire)) {
+                        retire.run();
+                    }
+                })
+                .then());
     }
 
     /** Runs {@code work} in the background, owned by {@link #background} until it ends. */
@@ -82,8 +85,7 @@ public final class ActiveConfig implements AutoCloseable {
             return;
         }
         AtomicReference<Disposable> self = new AtomicReference<>();
-        Disposable running = work
-                .onErrorResume(e -> {
+        Disposable running = work.onErrorResume(e -> {
                     log.warn("background work of the active config failed: {}", e.toString());
                     return Mono.empty();
                 })

@@ -1,12 +1,10 @@
 package io.fanout.engine;
 
-import java.util.List;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.plan.CallPlan;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.UpstreamResponse;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,9 +22,17 @@ import tools.jackson.databind.JsonNode;
  * @param attempts      attempts made (every attempt counts, the first included)
  * @param elements      for-each element outcomes in element order, or null
  */
-public record CallOutcome(CallPlan call, int index, @Nullable CallFailure failure, int status,
-                          UpstreamResponse.@Nullable Source source, byte @Nullable [] raw, @Nullable JsonNode data,
-                          long durationNanos, int attempts, @Nullable List<CallOutcome> elements) {
+public record CallOutcome(
+        CallPlan call,
+        int index,
+        @Nullable CallFailure failure,
+        int status,
+        UpstreamResponse.@Nullable Source source,
+        byte @Nullable [] raw,
+        @Nullable JsonNode data,
+        long durationNanos,
+        int attempts,
+        @Nullable List<CallOutcome> elements) {
 
     public boolean failed() {
         return failure != null;

@@ -1,13 +1,11 @@
 package io.fanout.engine;
 
+import io.fanout.plan.EndpointPlan;
+import io.fanout.upstream.CallFailure;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.plan.EndpointPlan;
-import io.fanout.upstream.CallFailure;
 
 /**
  * The structured result of one finished composite request: every call's {@link CallOutcome}, which required call
@@ -29,14 +27,23 @@ public final class CompositeResult {
     private final @Nullable String traceId;
 
     /** @param outcomes one per call, by call index, none missing (taken over, not copied) */
-    CompositeResult(EndpointPlan plan, String requestId, CallOutcome[] outcomes, @Nullable CallOutcome requiredFailure,
-                    long durationNanos) {
+    CompositeResult(
+            EndpointPlan plan,
+            String requestId,
+            CallOutcome[] outcomes,
+            @Nullable CallOutcome requiredFailure,
+            long durationNanos) {
         this(plan, requestId, outcomes, requiredFailure, durationNanos, null);
     }
 
     /** As above, with the request's W3C trace id (null when not traced). */
-    CompositeResult(EndpointPlan plan, String requestId, CallOutcome[] outcomes, @Nullable CallOutcome requiredFailure,
-                    long durationNanos, @Nullable String traceId) {
+    CompositeResult(
+            EndpointPlan plan,
+            String requestId,
+            CallOutcome[] outcomes,
+            @Nullable CallOutcome requiredFailure,
+            long durationNanos,
+            @Nullable String traceId) {
         this.traceId = traceId;
         this.plan = plan;
         this.requestId = requestId;

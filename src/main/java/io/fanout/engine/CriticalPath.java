@@ -1,10 +1,8 @@
 package io.fanout.engine;
 
-import java.util.Arrays;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.plan.EndpointPlan;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The time of a request's critical path of upstream calls: the longest chain of calls, each starting when the calls
@@ -13,8 +11,7 @@ import io.fanout.plan.EndpointPlan;
  */
 final class CriticalPath {
 
-    private CriticalPath() {
-    }
+    private CriticalPath() {}
 
     /** @param outcomes the request's outcomes by call index (a missing one counts as no time) */
     static long nanos(EndpointPlan plan, @Nullable CallOutcome[] outcomes) {

@@ -1,10 +1,9 @@
 package io.fanout.engine;
 
-import java.util.function.Function;
-
 import io.fanout.observe.RequestObserver;
 import io.fanout.plan.EndpointPlan;
 import io.fanout.plan.RequestOutcome;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

@@ -1,12 +1,5 @@
 package io.fanout.engine;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fanout.definition.OnFailure;
 import io.fanout.json.JsonCodec;
 import io.fanout.observe.LogKeys;
@@ -22,6 +15,11 @@ import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -68,8 +66,8 @@ public final class Execution {
             }
         }
         this.forwarded = forwardedHeaders(plan, input);
-        this.trace = observer.begin(plan.name(), plan.method(), plan.route().text(), input.requestId(), batch,
-                input.header());
+        this.trace = observer.begin(
+                plan.name(), plan.method(), plan.route().text(), input.requestId(), batch, input.header());
     }
 
     /**
@@ -162,8 +160,12 @@ public final class Execution {
             CallOutcome dep = outcomes[d];
             if (dep == null || dep.failed()) {
                 String name = plan.calls().get(d).name();
-                return Mono.just(complete(CallOutcome.failure(c, -1, new CallFailure(ErrorType.DEPENDENCY_FAILED,
-                        "depends on '" + name + "', which failed"), 0, 0)));
+                return Mono.just(complete(CallOutcome.failure(
+                        c,
+                        -1,
+                        new CallFailure(ErrorType.DEPENDENCY_FAILED, "depends on '" + name + "', which failed"),
+                        0,
+                        0)));
             }
         }
         Mono<CallOutcome> m = c.forEach() != null ? forEach(c, start) : single(c, scope, -1, start);
@@ -181,16 +183,22 @@ public final class Execution {
         } catch (CallFailure f) {
             return Mono.just(CallOutcome.failure(c, index, f, System.nanoTime() - start, 0));
         } catch (RuntimeException e) {
-            return Mono.just(CallOutcome.failure(c, index, new CallFailure(ErrorType.BAD_TEMPLATE_VALUE,
-                    "the request to " + c.upstream() + " could not be built from the client's input"),
-                    System.nanoTime() - start, 0));
+            return Mono.just(CallOutcome.failure(
+                    c,
+                    index,
+                    new CallFailure(
+                            ErrorType.BAD_TEMPLATE_VALUE,
+                            "the request to " + c.upstream() + " could not be built from the client's input"),
+                    System.nanoTime() - start,
+                    0));
         }
-        CallBudget budget = new CallBudget(c.timeout(), deadlineMillis, batch,
-                trace.call(c.name(), c.upstream(), index));
-        return c.client().exchange(request, budget)
+        CallBudget budget =
+                new CallBudget(c.timeout(), deadlineMillis, batch, trace.call(c.name(), c.upstream(), index));
+        return c.client()
+                .exchange(request, budget)
                 .map(r -> success(c, index, r, budget, start))
-                .onErrorResume(e -> Mono.just(CallOutcome.failure(c, index, classify(c, e), System.nanoTime() - start,
-                        budget.attempts())));
+                .onErrorResume(e -> Mono.just(
+                        CallOutcome.failure(c, index, classify(c, e), System.nanoTime() - start, budget.attempts())));
     }
 
     /**
@@ -199,54 +207,110 @@ public final class Execution {
      */
     private CallOutcome success(CallPlan c, int index, UpstreamResponse r, CallBudget budget, long start) {
         if (!r.hasData()) {
-            return new CallOutcome(c, index, null, r.status(), r.source(), null, null, System.nanoTime() - start,
-                    budget.attempts(), null);
+            return new CallOutcome(
+                    c,
+                    index,
+                    null,
+                    r.status(),
+                    r.source(),
+                    null,
+                    null,
+                    System.nanoTime() - start,
+                    budget.attempts(),
+                    null);
         }
         byte[] body = r.body();
         boolean keepTree = index < 0 && c.referenced();
         if (!keepTree && c.select() == null) {
-            return new CallOutcome(c, index, null, r.status(), r.source(), body, null, System.nanoTime() - start,
-                    budget.attempts(), null);
+            return new CallOutcome(
+                    c,
+                    index,
+                    null,
+                    r.status(),
+                    r.source(),
+                    body,
+                    null,
+                    System.nanoTime() - start,
+                    budget.attempts(),
+                    null);
         }
         JsonNode tree;
         try {
             tree = JsonCodec.readTree(body);
         } catch (JacksonException e) {
             // cannot happen for a body that passed the verdict, short of a limit Jackson has and it has not
-            return CallOutcome.failure(c, index, new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream()
-                    + " answered a body that is not JSON"), System.nanoTime() - start, budget.attempts());
+            return CallOutcome.failure(
+                    c,
+                    index,
+                    new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream() + " answered a body that is not JSON"),
+                    System.nanoTime() - start,
+                    budget.attempts());
         }
         if (keepTree) {
             scope.keep(c.index(), tree);
         }
         if (c.select() == null) {
-            return new CallOutcome(c, index, null, r.status(), r.source(), body, null, System.nanoTime() - start,
-                    budget.attempts(), null);
+            return new CallOutcome(
+                    c,
+                    index,
+                    null,
+                    r.status(),
+                    r.source(),
+                    body,
+                    null,
+                    System.nanoTime() - start,
+                    budget.attempts(),
+                    null);
         }
         JsonNode selected = tree.at(c.select());
         if (selected.isMissingNode()) {
-            return CallOutcome.failure(c, index, new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream()
-                    + " answered without " + c.select()), System.nanoTime() - start, budget.attempts());
+            return CallOutcome.failure(
+                    c,
+                    index,
+                    new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream() + " answered without " + c.select()),
+                    System.nanoTime() - start,
+                    budget.attempts());
         }
-        return new CallOutcome(c, index, null, r.status(), r.source(), null, selected, System.nanoTime() - start,
-                budget.attempts(), null);
+        return new CallOutcome(
+                c,
+                index,
+                null,
+                r.status(),
+                r.source(),
+                null,
+                selected,
+                System.nanoTime() - start,
+                budget.attempts(),
+                null);
     }
 
     private Mono<CallOutcome> forEach(CallPlan c, long start) {
         ForEach fe = c.forEach();
         JsonNode array = fe == null ? null : fe.find(scope.callBody(fe.sourceCall()));
         if (fe == null || array == null || !array.isArray()) {
-            return Mono.just(CallOutcome.failure(c, -1, new CallFailure(ErrorType.BAD_TEMPLATE_VALUE,
-                    "for-each " + (fe == null ? "" : fe.text()) + " is not an array"), System.nanoTime() - start, 0));
+            return Mono.just(CallOutcome.failure(
+                    c,
+                    -1,
+                    new CallFailure(
+                            ErrorType.BAD_TEMPLATE_VALUE,
+                            "for-each " + (fe == null ? "" : fe.text()) + " is not an array"),
+                    System.nanoTime() - start,
+                    0));
         }
         if (array.size() > fe.maxItems()) {
-            return Mono.just(CallOutcome.failure(c, -1, new CallFailure(ErrorType.INVALID_RESPONSE, "for-each "
-                    + fe.text() + " has " + array.size() + " elements, more than max-items " + fe.maxItems()),
-                    System.nanoTime() - start, 0));
+            return Mono.just(CallOutcome.failure(
+                    c,
+                    -1,
+                    new CallFailure(
+                            ErrorType.INVALID_RESPONSE,
+                            "for-each " + fe.text() + " has " + array.size() + " elements, more than max-items "
+                                    + fe.maxItems()),
+                    System.nanoTime() - start,
+                    0));
         }
         return Flux.range(0, array.size())
-                .flatMapSequential(i -> single(c, scope.withItem(array.get(i)), i, System.nanoTime()),
-                        fe.concurrency(), 1)
+                .flatMapSequential(
+                        i -> single(c, scope.withItem(array.get(i)), i, System.nanoTime()), fe.concurrency(), 1)
                 .collectList()
                 .map(elements -> aggregate(c, elements, start));
     }
@@ -269,9 +333,17 @@ public final class Execution {
         }
         // element failures are listed per element; they fail the call itself only when it is required
         CallFailure failure = c.required() ? first : null;
-        return new CallOutcome(c, -1, failure, failure == null ? 200 : 0,
-                failure == null ? UpstreamResponse.Source.NETWORK : null, null, null, System.nanoTime() - start,
-                attempts, List.copyOf(elements));
+        return new CallOutcome(
+                c,
+                -1,
+                failure,
+                failure == null ? 200 : 0,
+                failure == null ? UpstreamResponse.Source.NETWORK : null,
+                null,
+                null,
+                System.nanoTime() - start,
+                attempts,
+                List.copyOf(elements));
     }
 
     private CallOutcome complete(CallOutcome o) {
@@ -288,11 +360,20 @@ public final class Execution {
             }
             if (log.isDebugEnabled()) {
                 LogKeys k = LogKeys.current();
-                log.atDebug().addKeyValue(k.requestId(), input.requestId()).addKeyValue(k.traceId(), traceIdField())
-                        .addKeyValue(k.endpoint(), plan.name()).addKeyValue(k.call(), c.name())
-                        .addKeyValue(k.upstream(), c.upstream()).addKeyValue(k.errorType(), f.type().wireName())
-                        .log("[{}] {} call {} failed: {} {}", input.requestId(), plan.name(), c.name(),
-                                f.type().wireName(), f.getMessage());
+                log.atDebug()
+                        .addKeyValue(k.requestId(), input.requestId())
+                        .addKeyValue(k.traceId(), traceIdField())
+                        .addKeyValue(k.endpoint(), plan.name())
+                        .addKeyValue(k.call(), c.name())
+                        .addKeyValue(k.upstream(), c.upstream())
+                        .addKeyValue(k.errorType(), f.type().wireName())
+                        .log(
+                                "[{}] {} call {} failed: {} {}",
+                                input.requestId(),
+                                plan.name(),
+                                c.name(),
+                                f.type().wireName(),
+                                f.getMessage());
             }
         }
         Sinks.One<CallOutcome> s = done[c.index()];
@@ -311,9 +392,13 @@ public final class Execution {
         }
         LogKeys k = LogKeys.current();
         // no error-type field: the line carries the exception, which the formats write as their error fields
-        log.atError().addKeyValue(k.requestId(), input.requestId()).addKeyValue(k.traceId(), traceIdField())
-                .addKeyValue(k.endpoint(), plan.name()).addKeyValue(k.call(), c.name())
-                .addKeyValue(k.upstream(), c.upstream()).setCause(e)
+        log.atError()
+                .addKeyValue(k.requestId(), input.requestId())
+                .addKeyValue(k.traceId(), traceIdField())
+                .addKeyValue(k.endpoint(), plan.name())
+                .addKeyValue(k.call(), c.name())
+                .addKeyValue(k.upstream(), c.upstream())
+                .setCause(e)
                 .log("[{}] {} call {} failed unexpectedly", input.requestId(), plan.name(), c.name());
         return new CallFailure(ErrorType.INVALID_RESPONSE, c.upstream() + ": the answer could not be processed");
     }
@@ -325,15 +410,17 @@ public final class Execution {
     }
 
     private CallFailure deadlineExceeded() {
-        return new CallFailure(ErrorType.DEADLINE_EXCEEDED, "the request deadline of " + plan.deadline().toMillis()
-                + "ms ran out");
+        return new CallFailure(
+                ErrorType.DEADLINE_EXCEEDED,
+                "the request deadline of " + plan.deadline().toMillis() + "ms ran out");
     }
 
     /** Fills in {@code cancelled} outcomes for calls that a fail-fast stop left unfinished. */
     List<CallOutcome> cancelRemaining() {
         CallOutcome cause = firstRequiredFailure;
-        String why = cause == null ? "cancelled" : "cancelled because required call '" + cause.call().name()
-                + "' failed";
+        String why = cause == null
+                ? "cancelled"
+                : "cancelled because required call '" + cause.call().name() + "' failed";
         List<CallOutcome> added = List.of();
         long elapsed = System.nanoTime() - startNanos;
         for (CallPlan c : plan.calls()) {
@@ -354,8 +441,13 @@ public final class Execution {
      * {@link #cancelRemaining()}); the outcomes are handed over, not copied.
      */
     CompositeResult finish() {
-        return new CompositeResult(plan, input.requestId(), outcomes, firstRequiredFailure,
-                System.nanoTime() - startNanos, trace.traceId());
+        return new CompositeResult(
+                plan,
+                input.requestId(),
+                outcomes,
+                firstRequiredFailure,
+                System.nanoTime() - startNanos,
+                trace.traceId());
     }
 
     /** Records the request outcome in the endpoint's timer (and a cancellation in the request's trace). */
@@ -371,8 +463,12 @@ public final class Execution {
     void observeFinished(CompositeResult result) {
         CallOutcome failed = result.requiredFailure();
         CallFailure f = failed == null ? null : failed.failure();
-        trace.finished(result.status(), result.partial(), f == null ? null : f.type().wireName(),
-                result.durationNanos(), CriticalPath.nanos(plan, outcomes));
+        trace.finished(
+                result.status(),
+                result.partial(),
+                f == null ? null : f.type().wireName(),
+                result.durationNanos(),
+                CriticalPath.nanos(plan, outcomes));
     }
 
     static RequestOutcome requestOutcome(boolean failed, boolean partial) {

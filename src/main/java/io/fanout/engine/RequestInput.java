@@ -1,10 +1,8 @@
 package io.fanout.engine;
 
-import java.util.function.UnaryOperator;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.template.ClientIdentity;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the engine needs from a client request, already extracted by the web layer.
@@ -16,13 +14,21 @@ import io.fanout.template.ClientIdentity;
  * @param body            raw client body, or null
  * @param client          who is calling (endpoints with {@code auth}), or null
  */
-public record RequestInput(String requestId, String[] pathVariables, UnaryOperator<@Nullable String> queryParameter,
-                           UnaryOperator<@Nullable String> header, byte @Nullable [] body,
-                           @Nullable ClientIdentity client) {
+public record RequestInput(
+        String requestId,
+        String[] pathVariables,
+        UnaryOperator<@Nullable String> queryParameter,
+        UnaryOperator<@Nullable String> header,
+        byte @Nullable [] body,
+        @Nullable ClientIdentity client) {
 
     /** An anonymous request (endpoints without {@code auth}, job items). */
-    public RequestInput(String requestId, String[] pathVariables, UnaryOperator<@Nullable String> queryParameter,
-                        UnaryOperator<@Nullable String> header, byte @Nullable [] body) {
+    public RequestInput(
+            String requestId,
+            String[] pathVariables,
+            UnaryOperator<@Nullable String> queryParameter,
+            UnaryOperator<@Nullable String> header,
+            byte @Nullable [] body) {
         this(requestId, pathVariables, queryParameter, header, body, null);
     }
 }

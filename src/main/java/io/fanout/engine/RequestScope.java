@@ -1,10 +1,9 @@
 package io.fanout.engine;
 
-import org.jspecify.annotations.Nullable;
-
+import io.fanout.json.JsonCodec;
 import io.fanout.template.ClientIdentity;
 import io.fanout.template.TemplateScope;
-import io.fanout.json.JsonCodec;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -1,15 +1,13 @@
 package io.fanout.jobs;
 
+import io.fanout.engine.RequestInput;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
-import io.fanout.engine.RequestInput;
 
 /**
  * The fields an item of an endpoint may have (SPEC §5): its path variables, all required, then the query
@@ -53,8 +51,8 @@ final class ItemSchema {
         }
         for (String name : pathVariables) {
             if (!fields.containsKey(name)) {
-                throw new UploadException(where + "missing field '" + name + "' (a path variable of endpoint '"
-                        + endpoint + "')");
+                throw new UploadException(
+                        where + "missing field '" + name + "' (a path variable of endpoint '" + endpoint + "')");
             }
         }
     }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +38,13 @@ final class JobStaging {
      * With an idempotency key already used, stores nothing and answers the earlier job (409 while it is still being
      * uploaded).
      */
-    Mono<JobStore.Submitted> submit(String endpoint, int concurrency, @Nullable String idempotencyKey, Flux<JobStore.NewItem> items,
-                           int batchSize, Duration lease) {
+    Mono<JobStore.Submitted> submit(
+            String endpoint,
+            int concurrency,
+            @Nullable String idempotencyKey,
+            Flux<JobStore.NewItem> items,
+            int batchSize,
+            Duration lease) {
         DatabaseClient.GenericExecuteSpec insert = db.sql("INSERT INTO jobs (endpoint, concurrency, idempotency_key,"
                         + " state, staging_until) VALUES (:endpoint, :concurrency, :key, 'staging',"
                         + " now() + :lease * interval '1 millisecond')"
@@ -49,11 +53,11 @@ final class JobStaging {
                 .bind("concurrency", concurrency)
                 .bind("lease", lease.toMillis());
         insert = idempotencyKey == null ? insert.bindNull("key", String.class) : insert.bind("key", idempotencyKey);
-        return insert
-                .map(row -> Objects.requireNonNull(row.get("id", Long.class)))
+        return insert.map(row -> Objects.requireNonNull(row.get("id", Long.class)))
                 .one()
                 .flatMap(id -> stage(id, items, batchSize, lease).thenReturn(new JobStore.Submitted(id, false)))
-                .switchIfEmpty(Mono.defer(() -> idempotencyKey == null ? Mono.empty()
+                .switchIfEmpty(Mono.defer(() -> idempotencyKey == null
+                        ? Mono.empty()
                         : jobs.findByIdempotencyKey(idempotencyKey).map(id -> new JobStore.Submitted(id, true))));
     }
 
@@ -62,10 +66,13 @@ final class JobStaging {
         // An error from the upload (a malformed line) waits for the INSERT in flight instead of cancelling it: a
         // statement cancelled half-way can leave its pooled connection unusable.
         Mono<Void> insert = items.buffer(batchSize)
-                .concatMapDelayError(batch -> {
-                    total.addAndGet(batch.size());
-                    return insertItems(jobId, batch);
-                }, false, 1)
+                .concatMapDelayError(
+                        batch -> {
+                            total.addAndGet(batch.size());
+                            return insertItems(jobId, batch);
+                        },
+                        false,
+                        1)
                 .then(Mono.defer(() -> total.get() == 0
                         ? Mono.error(new UploadException("the submission has no items"))
                         : queue(jobId, total.get())));
@@ -75,7 +82,8 @@ final class JobStaging {
                 .concatMap(tick -> touch(jobId, lease).onErrorResume(e -> Mono.empty()), 1)
                 .takeUntilOther(done.asMono())
                 .then();
-        return Mono.usingWhen(Mono.just(jobId),
+        return Mono.usingWhen(
+                Mono.just(jobId),
                 id -> Mono.when(insert.doFinally(signal -> done.tryEmitValue(Boolean.TRUE)), heartbeat),
                 id -> Mono.empty(),
                 (id, error) -> discard(id),
@@ -105,8 +113,13 @@ final class JobStaging {
                 .bind("id", jobId)
                 .fetch()
                 .rowsUpdated()
-                .flatMap(n -> n == 1 ? Mono.<Void>empty() : Mono.error(new UploadException(408,
-                        "the upload was discarded before it ended (its staging lease expired); nothing was stored")));
+                .flatMap(
+                        n -> n == 1
+                                ? Mono.<Void>empty()
+                                : Mono.error(
+                                        new UploadException(
+                                                408,
+                                                "the upload was discarded before it ended (its staging lease expired); nothing was stored")));
     }
 
     private Mono<Void> touch(long jobId, Duration lease) {
@@ -123,8 +136,11 @@ final class JobStaging {
                 .bind("id", jobId)
                 .then()
                 .onErrorResume(e -> {
-                    log.warn("could not delete the staged job {} (the sweeper deletes it when its staging lease"
-                            + " expires): {}", jobId, e.toString());
+                    log.warn(
+                            "could not delete the staged job {} (the sweeper deletes it when its staging lease"
+                                    + " expires): {}",
+                            jobId,
+                            e.toString());
                     return Mono.empty();
                 });
     }

@@ -1,17 +1,14 @@
 package io.fanout.jobs;
 
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Readable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -26,26 +23,27 @@ import reactor.core.publisher.Mono;
 final class JobStore {
 
     /** A job's items as parsed from a submission: number (from 1) and input as a JSON object text. */
-    record NewItem(int item, String input) {
-    }
+    record NewItem(int item, String input) {}
 
     /** The outcome of a submission: the job, and whether an earlier submission with the same key created it. */
-    record Submitted(long id, boolean existing) {
-    }
+    record Submitted(long id, boolean existing) {}
 
     /** An item claimed by this worker. */
-    record Claimed(long jobId, String endpoint, int item, String input, int attempts, long claim) {
-    }
+    record Claimed(long jobId, String endpoint, int item, String input, int attempts, long claim) {}
 
     /** A run's outcome, to be written by the claim that made it. */
-    record Outcome(Claimed claimed, int status, String result, @Nullable Duration retryAfter) {
+    record Outcome(
+            Claimed claimed,
+            int status,
+            String result,
+            @Nullable Duration retryAfter) {
         boolean retry() {
             return retryAfter != null;
         }
     }
 
-    private static final String JOB_COLUMNS = "id, endpoint, state, concurrency, total, succeeded, failed,"
-            + " created_at, started_at, finished_at";
+    private static final String JOB_COLUMNS =
+            "id, endpoint, state, concurrency, total, succeeded, failed," + " created_at, started_at, finished_at";
     private static final String ACTIVE = "state IN ('queued', 'running')";
 
     private final DatabaseClient db;
@@ -59,8 +57,13 @@ final class JobStore {
     }
 
     /** See {@link JobStaging#submit}. */
-    Mono<Submitted> submit(String endpoint, int concurrency, @Nullable String idempotencyKey, Flux<NewItem> items,
-                           int batchSize, Duration lease) {
+    Mono<Submitted> submit(
+            String endpoint,
+            int concurrency,
+            @Nullable String idempotencyKey,
+            Flux<NewItem> items,
+            int batchSize,
+            Duration lease) {
         return staging.submit(endpoint, concurrency, idempotencyKey, items, batchSize, lease);
     }
 
@@ -73,11 +76,16 @@ final class JobStore {
     Mono<Long> findByIdempotencyKey(String key) {
         return db.sql("SELECT id, state FROM jobs WHERE idempotency_key = :key")
                 .bind("key", key)
-                .map(row -> Objects.equals(row.get("state", String.class), "staging") ? -1L
+                .map(row -> Objects.equals(row.get("state", String.class), "staging")
+                        ? -1L
                         : Objects.requireNonNull(row.get("id", Long.class)))
                 .one()
-                .flatMap(id -> id < 0 ? Mono.error(new UploadException(409, "a submission with this"
-                        + " Idempotency-Key is still being uploaded; retry when it has finished")) : Mono.just(id));
+                .flatMap(id -> id < 0
+                        ? Mono.error(new UploadException(
+                                409,
+                                "a submission with this"
+                                        + " Idempotency-Key is still being uploaded; retry when it has finished"))
+                        : Mono.just(id));
     }
 
     Mono<JobView> job(long id) {
@@ -90,8 +98,9 @@ final class JobStore {
     /** One page of jobs, newest first, older than {@code before}, optionally in one state. */
     Flux<JobView> jobs(@Nullable String state, long before, int limit) {
         String where = state == null ? "" : " AND state = :state";
-        DatabaseClient.GenericExecuteSpec spec = db.sql("SELECT " + JOB_COLUMNS + " FROM jobs WHERE id < :before AND state <> 'staging'"
-                        + where + " ORDER BY id DESC LIMIT :limit")
+        DatabaseClient.GenericExecuteSpec spec = db.sql(
+                        "SELECT " + JOB_COLUMNS + " FROM jobs WHERE id < :before AND state <> 'staging'" + where
+                                + " ORDER BY id DESC LIMIT :limit")
                 .bind("before", before)
                 .bind("limit", limit);
         if (state != null) {
@@ -110,7 +119,8 @@ final class JobStore {
                 .bind("id", id)
                 .map(JobStore::view)
                 .one()
-                .flatMap(job -> db.sql("UPDATE job_items SET state = 'cancelled' WHERE job_id = :id AND state = 'pending'")
+                .flatMap(job -> db.sql(
+                                "UPDATE job_items SET state = 'cancelled' WHERE job_id = :id AND state = 'pending'")
                         .bind("id", id)
                         .then()
                         .thenReturn(job));
@@ -118,13 +128,13 @@ final class JobStore {
     }
 
     /** A job that has items to run. */
-    record ActiveJob(long id, String endpoint, int concurrency) {
-    }
+    record ActiveJob(long id, String endpoint, int concurrency) {}
 
     /** Queued and running jobs, oldest first. */
     Flux<ActiveJob> activeJobs() {
         return db.sql("SELECT id, endpoint, concurrency FROM jobs WHERE " + ACTIVE + " ORDER BY id")
-                .map(row -> new ActiveJob(Objects.requireNonNull(row.get("id", Long.class)),
+                .map(row -> new ActiveJob(
+                        Objects.requireNonNull(row.get("id", Long.class)),
                         Objects.requireNonNull(row.get("endpoint", String.class)),
                         Objects.requireNonNull(row.get("concurrency", Integer.class))))
                 .all();
@@ -157,7 +167,9 @@ final class JobStore {
                 .bind("lease", lease.toMillis())
                 .map(row -> {
                     long jobId = Objects.requireNonNull(row.get("job_id", Long.class));
-                    return new Claimed(jobId, byId.get(jobId).endpoint(),
+                    return new Claimed(
+                            jobId,
+                            byId.get(jobId).endpoint(),
                             Objects.requireNonNull(row.get("item", Integer.class)),
                             Objects.requireNonNull(row.get("input", String.class)),
                             Objects.requireNonNull(row.get("attempts", Integer.class)),
@@ -186,27 +198,32 @@ final class JobStore {
             statuses[i] = o.status();
             results[i] = o.result();
         }
-        return db.sql("WITH v AS (SELECT * FROM unnest(CAST(:items AS int[]), CAST(:claims AS bigint[]), CAST(:statuses AS int[]),"
-                        + " CAST(:results AS text[])) AS v(item, claim, status, result)),"
-                        + " d AS (UPDATE job_items i SET state = 'done', status = v.status, result = v.result,"
-                        + " finished_at = now(), lease_owner = NULL, lease_until = NULL FROM v"
-                        + " WHERE i.job_id = :job AND i.item = v.item AND i.claim = v.claim AND i.state = 'running'"
-                        + " RETURNING i.status),"
-                        + " c AS (SELECT count(*) FILTER (WHERE status BETWEEN 200 AND 299) AS ok,"
-                        + " count(*) FILTER (WHERE status NOT BETWEEN 200 AND 299) AS bad FROM d)"
-                        + " UPDATE jobs j SET succeeded = j.succeeded + c.ok, failed = j.failed + c.bad,"
-                        + " state = CASE WHEN j." + ACTIVE + " AND j.succeeded + c.ok + j.failed + c.bad >= j.total"
-                        + " THEN 'completed' ELSE j.state END,"
-                        + " finished_at = CASE WHEN j." + ACTIVE + " AND j.succeeded + c.ok + j.failed + c.bad >= j.total"
-                        + " THEN now() ELSE j.finished_at END"
-                        + " FROM c WHERE j.id = :job RETURNING c.ok, c.bad")
+        return db.sql(
+                        "WITH v AS (SELECT * FROM unnest(CAST(:items AS int[]), CAST(:claims AS bigint[]), CAST(:statuses AS int[]),"
+                                + " CAST(:results AS text[])) AS v(item, claim, status, result)),"
+                                + " d AS (UPDATE job_items i SET state = 'done', status = v.status, result = v.result,"
+                                + " finished_at = now(), lease_owner = NULL, lease_until = NULL FROM v"
+                                + " WHERE i.job_id = :job AND i.item = v.item AND i.claim = v.claim AND i.state = 'running'"
+                                + " RETURNING i.status),"
+                                + " c AS (SELECT count(*) FILTER (WHERE status BETWEEN 200 AND 299) AS ok,"
+                                + " count(*) FILTER (WHERE status NOT BETWEEN 200 AND 299) AS bad FROM d)"
+                                + " UPDATE jobs j SET succeeded = j.succeeded + c.ok, failed = j.failed + c.bad,"
+                                + " state = CASE WHEN j." + ACTIVE
+                                + " AND j.succeeded + c.ok + j.failed + c.bad >= j.total"
+                                + " THEN 'completed' ELSE j.state END,"
+                                + " finished_at = CASE WHEN j." + ACTIVE
+                                + " AND j.succeeded + c.ok + j.failed + c.bad >= j.total"
+                                + " THEN now() ELSE j.finished_at END"
+                                + " FROM c WHERE j.id = :job RETURNING c.ok, c.bad")
                 .bind("items", items)
                 .bind("claims", claims)
                 .bind("statuses", statuses)
                 .bind("results", results)
                 .bind("job", jobId)
-                .map(row -> new long[] {Objects.requireNonNull(row.get("ok", Long.class)),
-                        Objects.requireNonNull(row.get("bad", Long.class))})
+                .map(row -> new long[] {
+                    Objects.requireNonNull(row.get("ok", Long.class)),
+                    Objects.requireNonNull(row.get("bad", Long.class))
+                })
                 .one()
                 .defaultIfEmpty(new long[] {0, 0});
     }
@@ -214,11 +231,12 @@ final class JobStore {
     /** Puts an item back for another run after {@code retryAfter}, keeping this run's answer as its last one. */
     Mono<Long> retry(Outcome outcome) {
         Claimed c = outcome.claimed();
-        return db.sql("UPDATE job_items i SET state = CASE WHEN j.state = 'cancelled' THEN 'cancelled' ELSE 'pending' END,"
-                        + " attempts = i.attempts + 1, not_before = now() + :wait * interval '1 millisecond',"
-                        + " status = :status, result = :result, lease_owner = NULL, lease_until = NULL"
-                        + " FROM jobs j WHERE j.id = i.job_id AND i.job_id = :job AND i.item = :item"
-                        + " AND i.claim = :claim AND i.state = 'running'")
+        return db.sql(
+                        "UPDATE job_items i SET state = CASE WHEN j.state = 'cancelled' THEN 'cancelled' ELSE 'pending' END,"
+                                + " attempts = i.attempts + 1, not_before = now() + :wait * interval '1 millisecond',"
+                                + " status = :status, result = :result, lease_owner = NULL, lease_until = NULL"
+                                + " FROM jobs j WHERE j.id = i.job_id AND i.job_id = :job AND i.item = :item"
+                                + " AND i.claim = :claim AND i.state = 'running'")
                 .bind("wait", Objects.requireNonNull(outcome.retryAfter()).toMillis())
                 .bind("status", outcome.status())
                 .bind("result", outcome.result())
@@ -263,7 +281,8 @@ final class JobStore {
     /** Items of queued and running jobs without a final result. */
     Mono<Long> queueDepth() {
         return db.sql("SELECT coalesce(sum(total - succeeded - failed), 0) AS depth FROM jobs WHERE " + ACTIVE)
-                .map(row -> Objects.requireNonNull(row.get("depth", Number.class)).longValue())
+                .map(row ->
+                        Objects.requireNonNull(row.get("depth", Number.class)).longValue())
                 .one();
     }
 
@@ -277,8 +296,7 @@ final class JobStore {
     }
 
     /** A row of a job's results read in item order: state and, when done, the result line. */
-    record ResultRow(int item, String state, @Nullable String result) {
-    }
+    record ResultRow(int item, String state, @Nullable String result) {}
 
     /** Up to {@code limit} items after {@code after}, in item order, finished or not. */
     Flux<ResultRow> items(long jobId, int after, int limit) {
@@ -287,13 +305,16 @@ final class JobStore {
                 .bind("job", jobId)
                 .bind("after", after)
                 .bind("limit", limit)
-                .map(row -> new ResultRow(Objects.requireNonNull(row.get("item", Integer.class)),
-                        Objects.requireNonNull(row.get("state", String.class)), row.get("result", String.class)))
+                .map(row -> new ResultRow(
+                        Objects.requireNonNull(row.get("item", Integer.class)),
+                        Objects.requireNonNull(row.get("state", String.class)),
+                        row.get("result", String.class)))
                 .all();
     }
 
     private static JobView view(Readable row) {
-        return new JobView(Objects.requireNonNull(row.get("id", Long.class)),
+        return new JobView(
+                Objects.requireNonNull(row.get("id", Long.class)),
                 Objects.requireNonNull(row.get("endpoint", String.class)),
                 Objects.requireNonNull(row.get("state", String.class)),
                 Objects.requireNonNull(row.get("concurrency", Integer.class)),

@@ -1,5 +1,18 @@
 package io.fanout.jobs;
 
+import io.fanout.engine.ActiveConfig;
+import io.fanout.engine.Engine;
+import io.fanout.jobs.JobStore.ActiveJob;
+import io.fanout.jobs.JobStore.Claimed;
+import io.fanout.jobs.JobStore.Outcome;
+import io.fanout.json.JsonCodec;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
+import io.fanout.render.JobResultLine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,25 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-
-import io.fanout.json.JsonCodec;
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
-import io.fanout.engine.ActiveConfig;
-import io.fanout.engine.Engine;
-import io.fanout.jobs.JobStore.ActiveJob;
-import io.fanout.jobs.JobStore.Claimed;
-import io.fanout.jobs.JobStore.Outcome;
-import io.fanout.render.JobResultLine;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -59,6 +57,7 @@ final class JobWorker implements SmartLifecycle {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Claim numbers of the items this worker runs or writes now: the only leases it renews. */
     private final java.util.Set<Long> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Map<Long, AtomicInteger> inFlightByJob = new ConcurrentHashMap<>();
     private final AtomicLong queueDepth = new AtomicLong();
     private final Sinks.Many<Boolean> slotsFreed = Sinks.many().multicast().directBestEffort();
@@ -75,9 +74,11 @@ final class JobWorker implements SmartLifecycle {
      * slots for good so that this worker never claims again.
      */
     private final Duration stuck;
+
     private volatile boolean running;
     /** The active jobs as the last round read them; null: read them again. */
     private volatile @Nullable List<ActiveJob> knownJobs;
+
     private @Nullable Disposable pipeline;
     private final Disposable.Composite background = Disposables.composite();
 
@@ -85,8 +86,14 @@ final class JobWorker implements SmartLifecycle {
      * @param notifications emits whenever a job was submitted somewhere (LISTEN/NOTIFY); may be empty
      * @param owner         this worker's name on its leases; unique per process
      */
-    JobWorker(JobStore store, ActiveConfig active, Engine engine, JobsProperties properties, Flux<?> notifications,
-              String owner, MeterRegistry registry) {
+    JobWorker(
+            JobStore store,
+            ActiveConfig active,
+            Engine engine,
+            JobsProperties properties,
+            Flux<?> notifications,
+            String owner,
+            MeterRegistry registry) {
         this.store = store;
         this.active = active;
         this.engine = engine;
@@ -98,18 +105,25 @@ final class JobWorker implements SmartLifecycle {
         this.succeeded = items(registry, "succeeded");
         this.failed = items(registry, "failed");
         this.retried = items(registry, "retried");
-        this.claimLatency = Timer.builder("fanout.jobs.claim").description("time to claim a batch of items")
-                .publishPercentileHistogram().register(registry);
-        this.writeLatency = Timer.builder("fanout.jobs.write").description("time to write a batch of results")
-                .publishPercentileHistogram().register(registry);
+        this.claimLatency = Timer.builder("fanout.jobs.claim")
+                .description("time to claim a batch of items")
+                .publishPercentileHistogram()
+                .register(registry);
+        this.writeLatency = Timer.builder("fanout.jobs.write")
+                .description("time to write a batch of results")
+                .publishPercentileHistogram()
+                .register(registry);
         Gauge.builder("fanout.jobs.queue.depth", queueDepth, AtomicLong::get)
-                .description("items of queued and running jobs without a final result").register(registry);
+                .description("items of queued and running jobs without a final result")
+                .register(registry);
         Gauge.builder("fanout.jobs.in.flight", inFlight, AtomicInteger::get)
-                .description("items running on this instance").register(registry);
+                .description("items running on this instance")
+                .register(registry);
     }
 
     private static Counter items(MeterRegistry registry, String outcome) {
-        return Counter.builder("fanout.jobs.items").tag("outcome", outcome)
+        return Counter.builder("fanout.jobs.items")
+                .tag("outcome", outcome)
                 .description("item runs by outcome (retried: a retryable failure that will run again)")
                 .register(registry);
     }
@@ -125,41 +139,49 @@ final class JobWorker implements SmartLifecycle {
         }
         running = true;
         Flux<Object> triggers = Flux.<Object>merge(
-                        Flux.interval(Duration.ZERO, properties.pollInterval()).onBackpressureDrop()
+                        Flux.interval(Duration.ZERO, properties.pollInterval())
+                                .onBackpressureDrop()
                                 .concatMap(tick -> housekeeping().thenReturn(tick), 1),
                         notifications,
                         slotsFreed.asFlux())
                 .takeUntilOther(stopping.asMono())
                 .onBackpressureLatest();
-        pipeline = triggers
-                .concatMap(this::round, 1)
+        pipeline = triggers.concatMap(this::round, 1)
                 // unbounded here: rounds never claim more than the free slots, and a bounded flatMap would ask
                 // for more items only after a quarter of its slots is free, leaving claimed items waiting
                 .flatMap(this::run, Integer.MAX_VALUE)
                 // group commit: while a write runs, outcomes gather and the next write takes them all (≤ 256)
                 .bufferTimeout(256, Duration.ofMillis(5), true)
                 .concatMap(this::write, 1)
-                .subscribe(null, error -> {
-                    log.error("job worker stopped unexpectedly", error);
-                    drained.tryEmitEmpty();
-                }, drained::tryEmitEmpty);
+                .subscribe(
+                        null,
+                        error -> {
+                            log.error("job worker stopped unexpectedly", error);
+                            drained.tryEmitEmpty();
+                        },
+                        drained::tryEmitEmpty);
         background.add(Flux.interval(properties.lease().dividedBy(3))
                 .onBackpressureDrop()
-                .concatMap(tick -> store.renew(owner, held.toArray(Long[]::new), properties.lease())
-                        .timeout(stuck)
-                        .onErrorResume(e -> warn("renewing leases", e)), 1)
+                .concatMap(
+                        tick -> store.renew(owner, held.toArray(Long[]::new), properties.lease())
+                                .timeout(stuck)
+                                .onErrorResume(e -> warn("renewing leases", e)),
+                        1)
                 .subscribe());
         Duration retentionCheck = properties.retention().compareTo(Duration.ofMinutes(1)) < 0
-                ? properties.retention() : Duration.ofMinutes(1);
+                ? properties.retention()
+                : Duration.ofMinutes(1);
         background.add(Flux.interval(retentionCheck)
                 .onBackpressureDrop()
-                .concatMap(tick -> store.deleteFinished(properties.retention())
-                        .doOnNext(n -> {
-                            if (n > 0) {
-                                log.info("deleted {} finished jobs older than {}", n, properties.retention());
-                            }
-                        })
-                        .onErrorResume(e -> warn("deleting finished jobs", e)), 1)
+                .concatMap(
+                        tick -> store.deleteFinished(properties.retention())
+                                .doOnNext(n -> {
+                                    if (n > 0) {
+                                        log.info("deleted {} finished jobs older than {}", n, properties.retention());
+                                    }
+                                })
+                                .onErrorResume(e -> warn("deleting finished jobs", e)),
+                        1)
                 .subscribe());
         log.info("job worker {} started: {} slots", owner, properties.workers());
     }
@@ -208,20 +230,19 @@ final class JobWorker implements SmartLifecycle {
             return Flux.empty();
         }
         List<ActiveJob> known = knownJobs;
-        Mono<List<ActiveJob>> jobs = trigger instanceof Boolean && known != null ? Mono.just(known)
+        Mono<List<ActiveJob>> jobs = trigger instanceof Boolean && known != null
+                ? Mono.just(known)
                 : store.activeJobs().collectList().doOnNext(list -> knownJobs = list);
-        return jobs
-                .flatMapMany(list -> {
+        return jobs.flatMapMany(list -> {
                     Map<ActiveJob, Integer> shares = share(list, free);
-                    int asked = shares.values().stream().mapToInt(Integer::intValue).sum();
+                    int asked =
+                            shares.values().stream().mapToInt(Integer::intValue).sum();
                     AtomicInteger got = new AtomicInteger();
-                    return claim(shares)
-                            .doOnNext(c -> got.incrementAndGet())
-                            .doOnComplete(() -> {
-                                if (got.get() < asked) {
-                                    knownJobs = null;
-                                }
-                            });
+                    return claim(shares).doOnNext(c -> got.incrementAndGet()).doOnComplete(() -> {
+                        if (got.get() < asked) {
+                            knownJobs = null;
+                        }
+                    });
                 })
                 .onErrorResume(e -> {
                     knownJobs = null;
@@ -265,7 +286,9 @@ final class JobWorker implements SmartLifecycle {
                     log.debug("claimed job {} item {} (claim {})", c.jobId(), c.item(), c.claim());
                     held.add(c.claim());
                     inFlight.incrementAndGet();
-                    inFlightByJob.computeIfAbsent(c.jobId(), id -> new AtomicInteger()).incrementAndGet();
+                    inFlightByJob
+                            .computeIfAbsent(c.jobId(), id -> new AtomicInteger())
+                            .incrementAndGet();
                 })
                 .doOnComplete(() -> claimLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
@@ -277,23 +300,36 @@ final class JobWorker implements SmartLifecycle {
                     EndpointPlan plan = ItemSchema.plan(config, c.endpoint());
                     Map<String, String> fields = fields(c.input());
                     if (plan == null) {
-                        return Mono.just(outcome(c, 404, JobResultLine.failed(c.item(), c.input(), 404,
-                                "endpoint '" + c.endpoint() + "' no longer exists"), null));
+                        return Mono.just(outcome(
+                                c,
+                                404,
+                                JobResultLine.failed(
+                                        c.item(), c.input(), 404, "endpoint '" + c.endpoint() + "' no longer exists"),
+                                null));
                     }
-                    return engine.answer(engine.start(plan, ItemSchema.input(plan, fields,
-                                    "job-" + c.jobId() + "-" + c.item()), true))
-                            .map(result -> outcome(c, result.status(), JobResultLine.of(c.item(), c.input(), result),
+                    return engine.answer(engine.start(
+                                    plan, ItemSchema.input(plan, fields, "job-" + c.jobId() + "-" + c.item()), true))
+                            .map(result -> outcome(
+                                    c,
+                                    result.status(),
+                                    JobResultLine.of(c.item(), c.input(), result),
                                     result.retryAfter()));
                 })
                 // every claimed item must end in exactly one outcome, or its slot is never freed: with all slots
                 // held that way, this worker would never claim again and new jobs would stay queued
-                .switchIfEmpty(Mono.fromSupplier(() -> outcome(c, 500, JobResultLine.failed(c.item(), c.input(), 500,
-                        "internal error: the item produced no answer"), null)))
+                .switchIfEmpty(Mono.fromSupplier(() -> outcome(
+                        c,
+                        500,
+                        JobResultLine.failed(c.item(), c.input(), 500, "internal error: the item produced no answer"),
+                        null)))
                 .doOnNext(o -> log.debug("ran job {} item {}: {}", c.jobId(), c.item(), o.status()))
                 .onErrorResume(e -> {
                     log.warn("job {} item {} failed unexpectedly: {}", c.jobId(), c.item(), e.toString());
-                    return Mono.just(outcome(c, 500, JobResultLine.failed(c.item(), c.input(), 500,
-                            "internal error running the item"), null));
+                    return Mono.just(outcome(
+                            c,
+                            500,
+                            JobResultLine.failed(c.item(), c.input(), 500, "internal error running the item"),
+                            null));
                 });
     }
 
@@ -328,22 +364,23 @@ final class JobWorker implements SmartLifecycle {
             if (o.retry()) {
                 retries.add(o);
             } else {
-                finals.computeIfAbsent(o.claimed().jobId(), id -> new ArrayList<>()).add(o);
+                finals.computeIfAbsent(o.claimed().jobId(), id -> new ArrayList<>())
+                        .add(o);
             }
         }
         // jobs in id order: two instances never wait on each other's job rows in opposite order
         Mono<Void> writeFinals = Flux.fromIterable(new java.util.TreeMap<>(finals).entrySet())
-                .concatMap(e -> store.complete(e.getKey(), e.getValue())
-                        .doOnNext(written -> {
-                            // only what was written: a result refused as stale (lease taken over) is not counted
-                            succeeded.increment(written[0]);
-                            failed.increment(written[1]);
-                        }))
+                .concatMap(e -> store.complete(e.getKey(), e.getValue()).doOnNext(written -> {
+                    // only what was written: a result refused as stale (lease taken over) is not counted
+                    succeeded.increment(written[0]);
+                    failed.increment(written[1]);
+                }))
                 .then();
         Mono<Void> writeRetries = Flux.fromIterable(retries)
                 .concatMap(o -> store.retry(o).doOnNext(n -> retried.increment()))
                 .then();
-        return writeFinals.then(writeRetries)
+        return writeFinals
+                .then(writeRetries)
                 // a write that never answers must not hold its slots for good (the items run again after the lease)
                 .timeout(stuck)
                 .onErrorResume(e -> warn("writing results (the items run again when their lease expires)", e))
@@ -363,7 +400,7 @@ final class JobWorker implements SmartLifecycle {
 
     @Override
     public void stop() {
-        stop(() -> { });
+        stop(() -> {});
     }
 
     /**

@@ -1,11 +1,16 @@
 package io.fanout.jobs;
 
-import java.time.Duration;
-import java.util.UUID;
-
+import io.fanout.engine.ActiveConfig;
+import io.fanout.engine.Engine;
+import io.fanout.store.DatabaseMode;
+import io.fanout.store.DatabaseModeCondition;
+import io.fanout.web.auth.BearerTokenAuthenticator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.ConnectionFactory;
+import java.time.Duration;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,13 +23,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
-import io.fanout.engine.ActiveConfig;
-import io.fanout.engine.Engine;
-import io.fanout.store.DatabaseMode;
-import io.fanout.store.DatabaseModeCondition;
-import io.fanout.web.auth.BearerTokenAuthenticator;
-import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -51,17 +49,28 @@ class JobsConfiguration {
 
     @Bean
     @DependsOnDatabaseInitialization
-    JobWorker jobWorker(JobStore store, ActiveConfig active, Engine engine, JobsProperties properties,
-                        ConnectionFactory connectionFactory, MeterRegistry registry) {
+    JobWorker jobWorker(
+            JobStore store,
+            ActiveConfig active,
+            Engine engine,
+            JobsProperties properties,
+            ConnectionFactory connectionFactory,
+            MeterRegistry registry) {
         String owner = hostName() + "/" + UUID.randomUUID();
-        return new JobWorker(store, active, engine, properties, notifications(DatabaseMode.postgresql(connectionFactory)), owner,
+        return new JobWorker(
+                store,
+                active,
+                engine,
+                properties,
+                notifications(DatabaseMode.postgresql(connectionFactory)),
+                owner,
                 registry);
     }
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    RouterFunction<ServerResponse> jobsRoutes(JobStore store, ActiveConfig active, JobsProperties properties,
-                                              Environment environment) {
+    RouterFunction<ServerResponse> jobsRoutes(
+            JobStore store, ActiveConfig active, JobsProperties properties, Environment environment) {
         return new JobsRoutes(store, active, properties, BearerTokenAuthenticator.jobs(environment)).routes();
     }
 
@@ -70,8 +79,11 @@ class JobsConfiguration {
      * Missing a notification only delays a job until the next poll.
      */
     static Flux<String> notifications(PostgresqlConnectionFactory connections) {
-        return Flux.usingWhen(Mono.defer(connections::create),
-                        connection -> connection.createStatement("LISTEN " + CHANNEL).execute()
+        return Flux.usingWhen(
+                        Mono.defer(connections::create),
+                        connection -> connection
+                                .createStatement("LISTEN " + CHANNEL)
+                                .execute()
                                 .flatMap(result -> result.getRowsUpdated())
                                 .thenMany(connection.getNotifications())
                                 .map(n -> CHANNEL)
@@ -82,7 +94,8 @@ class JobsConfiguration {
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100))
                         .maxBackoff(Duration.ofSeconds(10))
                         .transientErrors(true)
-                        .doBeforeRetry(s -> log.warn("job listener has no connection ({}); reconnecting",
+                        .doBeforeRetry(s -> log.warn(
+                                "job listener has no connection ({}); reconnecting",
                                 s.failure().toString())));
     }
 

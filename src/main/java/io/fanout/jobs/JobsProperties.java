@@ -1,10 +1,9 @@
 package io.fanout.jobs;
 
-import java.time.Duration;
-
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -40,17 +39,36 @@ public record JobsProperties(
         @DefaultValue("16") @Positive int defaultConcurrency,
         @DefaultValue("1024") @Positive int maxConcurrency,
         @DefaultValue("1000000") @Positive int maxItems,
-        @DefaultValue("16KB") @NotNull @ByteSize(max = Integer.MAX_VALUE / 2) DataSize maxLineLength,
-        @DefaultValue("16MB") @NotNull @ByteSize(max = Integer.MAX_VALUE / 2) DataSize maxJsonBody,
+
+        @DefaultValue("16KB") @NotNull @ByteSize(max = Integer.MAX_VALUE / 2)
+        DataSize maxLineLength,
+
+        @DefaultValue("16MB") @NotNull @ByteSize(max = Integer.MAX_VALUE / 2)
+        DataSize maxJsonBody,
+
         @DefaultValue("1000") @Positive int insertBatch,
-        @DefaultValue("30s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration lease,
-        @DefaultValue("1s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration pollInterval,
+
+        @DefaultValue("30s") @NotNull @DurationMin(nanos = 0, inclusive = false)
+        Duration lease,
+
+        @DefaultValue("1s") @NotNull @DurationMin(nanos = 0, inclusive = false)
+        Duration pollInterval,
+
         @DefaultValue("3") @Positive int maxAttempts,
-        @DefaultValue("1s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration retryBackoff,
-        @DefaultValue("30s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration retryMaxBackoff,
-        @DefaultValue("7d") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration retention,
+
+        @DefaultValue("1s") @NotNull @DurationMin(nanos = 0, inclusive = false)
+        Duration retryBackoff,
+
+        @DefaultValue("30s") @NotNull @DurationMin(nanos = 0, inclusive = false)
+        Duration retryMaxBackoff,
+
+        @DefaultValue("7d") @NotNull @DurationMin(nanos = 0, inclusive = false)
+        Duration retention,
+
         @DefaultValue("5s") @NotNull @DurationMin(nanos = 0) Duration shutdownGrace,
-        @DefaultValue("60s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration uploadIdleTimeout) {
+
+        @DefaultValue("60s") @NotNull @DurationMin(nanos = 0, inclusive = false)
+        Duration uploadIdleTimeout) {
 
     /** Bean Validation of the one rule between two properties (reported as {@code default-concurrency-at-most-max}). */
     @AssertTrue(message = "default-concurrency must be at most max-concurrency")

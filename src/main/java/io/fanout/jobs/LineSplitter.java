@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.springframework.core.io.buffer.DataBuffer;
 
 /**
@@ -19,11 +18,11 @@ import org.springframework.core.io.buffer.DataBuffer;
 final class LineSplitter {
 
     /** One physical line of the upload, numbered from 1, and its length in bytes (without the line break). */
-    record Line(long number, String text, int bytes) {
-    }
+    record Line(long number, String text, int bytes) {}
 
     private final int maxLength;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     private byte[] partial = new byte[256];

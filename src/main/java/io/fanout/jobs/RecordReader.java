@@ -1,13 +1,11 @@
 package io.fanout.jobs;
 
+import io.fanout.json.JsonCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.json.JsonCodec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -15,11 +13,11 @@ import tools.jackson.databind.JsonNode;
 sealed interface RecordReader permits RecordReader.Csv, RecordReader.Ndjson {
 
     /** One record and the physical line it starts on. */
-    record Row(long line, Map<String, String> fields) {
-    }
+    record Row(long line, Map<String, String> fields) {}
 
     /** The record this line completes, or null (a header, a blank line, a line inside a quoted field). */
-    @Nullable Row next(LineSplitter.Line line);
+    @Nullable
+    Row next(LineSplitter.Line line);
 
     /** Called after the last line; fails when the upload ends inside a record. */
     void finish();
@@ -69,8 +67,11 @@ sealed interface RecordReader permits RecordReader.Csv, RecordReader.Ndjson {
             }
             length += line.bytes();
             if (length > maxLength) {
-                throw UploadException.atLine(start, "a quoted field spans lines " + start + "-" + line.number()
-                        + " and is longer than the limit of " + maxLength + " bytes (fanout.jobs.max-line-length)");
+                throw UploadException.atLine(
+                        start,
+                        "a quoted field spans lines " + start + "-" + line.number()
+                                + " and is longer than the limit of " + maxLength
+                                + " bytes (fanout.jobs.max-line-length)");
             }
             parse(text, line.number());
             if (inQuotes) {
@@ -83,8 +84,8 @@ sealed interface RecordReader permits RecordReader.Csv, RecordReader.Ndjson {
                 return null;
             }
             if (fields.size() != header.size()) {
-                throw UploadException.atLine(start, "has " + fields.size() + " fields but the header names "
-                        + header.size());
+                throw UploadException.atLine(
+                        start, "has " + fields.size() + " fields but the header names " + header.size());
             }
             Map<String, String> row = new LinkedHashMap<>();
             for (int i = 0; i < header.size(); i++) {
@@ -111,12 +112,14 @@ sealed interface RecordReader permits RecordReader.Csv, RecordReader.Ndjson {
                     field.setLength(0);
                     afterQuote = false;
                 } else if (afterQuote) {
-                    throw UploadException.atLine(number, "unexpected character after a closing quote (column "
-                            + (i + 1) + ")");
+                    throw UploadException.atLine(
+                            number, "unexpected character after a closing quote (column " + (i + 1) + ")");
                 } else if (c == '"') {
                     if (!field.isEmpty()) {
-                        throw UploadException.atLine(number, "a quote inside an unquoted field (column " + (i + 1)
-                                + "); quote the whole field and double the quote");
+                        throw UploadException.atLine(
+                                number,
+                                "a quote inside an unquoted field (column " + (i + 1)
+                                        + "); quote the whole field and double the quote");
                     }
                     inQuotes = true;
                 } else {
@@ -170,8 +173,7 @@ sealed interface RecordReader permits RecordReader.Csv, RecordReader.Ndjson {
         }
 
         @Override
-        public void finish() {
-        }
+        public void finish() {}
 
         /** An object's fields as strings; nested values are refused, naming the field with {@code where}. */
         static Map<String, String> fields(JsonNode node, String where) {

@@ -3,7 +3,6 @@ package io.fanout.jobs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,7 +29,11 @@ final class ResultLines {
             return state.step()
                     .repeatWhen(completions -> completions
                             .takeWhile(n -> !state.end)
-                            .concatMap(n -> state.progressed ? Mono.just(n) : Mono.delay(poll).thenReturn(n), 1))
+                            .concatMap(
+                                    n -> state.progressed
+                                            ? Mono.just(n)
+                                            : Mono.delay(poll).thenReturn(n),
+                                    1))
                     .concatMapIterable(lines -> lines);
         });
     }
@@ -54,7 +57,8 @@ final class ResultLines {
         }
 
         Mono<List<String>> step() {
-            return Mono.defer(() -> store.items(jobId, cursor, PAGE).collectList().flatMap(this::read));
+            return Mono.defer(
+                    () -> store.items(jobId, cursor, PAGE).collectList().flatMap(this::read));
         }
 
         private Mono<List<String>> read(List<JobStore.ResultRow> rows) {
@@ -78,16 +82,13 @@ final class ResultLines {
                 return Mono.just(lines);
             }
             // held back by an unfinished item: once the job has ended (or was deleted), none will finish in order
-            return store.job(jobId)
-                    .map(JobView::finished)
-                    .defaultIfEmpty(true)
-                    .map(ended -> {
-                        if (ended) {
-                            draining = true;
-                            progressed = true;
-                        }
-                        return lines;
-                    });
+            return store.job(jobId).map(JobView::finished).defaultIfEmpty(true).map(ended -> {
+                if (ended) {
+                    draining = true;
+                    progressed = true;
+                }
+                return lines;
+            });
         }
     }
 }

@@ -1,5 +1,11 @@
 package io.fanout.jobs;
 
+import io.fanout.engine.ActiveConfig;
+import io.fanout.json.JsonBytes;
+import io.fanout.json.JsonCodec;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
+import io.fanout.web.Buffers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,18 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
-
-import io.fanout.engine.ActiveConfig;
-import io.fanout.json.JsonBytes;
-import io.fanout.json.JsonCodec;
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
-import io.fanout.web.Buffers;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -32,8 +30,7 @@ import tools.jackson.databind.JsonNode;
 final class Submissions {
 
     /** A parsed submission; {@code items} is lazy for uploads (parsed while the store consumes it). */
-    record Submission(String endpoint, int concurrency, Flux<JobStore.NewItem> items) {
-    }
+    record Submission(String endpoint, int concurrency, Flux<JobStore.NewItem> items) {}
 
     private static final Set<String> JSON_KEYS = Set.of("endpoint", "items", "concurrency");
 
@@ -46,8 +43,8 @@ final class Submissions {
     }
 
     /** A streamed upload; its items fail with an {@link UploadException} at the first bad line. */
-    Submission upload(@Nullable String endpoint, @Nullable String concurrencyParam, String mediaType,
-                      Flux<DataBuffer> body) {
+    Submission upload(
+            @Nullable String endpoint, @Nullable String concurrencyParam, String mediaType, Flux<DataBuffer> body) {
         if (endpoint == null || endpoint.isBlank()) {
             throw new UploadException("query parameter 'endpoint' is required for an upload");
         }
@@ -58,16 +55,19 @@ final class Submissions {
         RecordReader reader = RecordReader.forMediaType(mediaType, maxLength);
         AtomicInteger count = new AtomicInteger();
         Duration idle = properties.uploadIdleTimeout();
-        Flux<JobStore.NewItem> items = body
-                .timeout(idle, Flux.error(() -> new UploadException(408, "the upload sent nothing for "
-                        + idle.toSeconds() + "s; nothing was stored")))
-                .concatMap(buffer -> {
-                    try {
-                        return Flux.fromIterable(splitter.feed(buffer));
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                }, 1)
+        Flux<JobStore.NewItem> items = body.timeout(
+                        idle,
+                        Flux.error(() -> new UploadException(
+                                408, "the upload sent nothing for " + idle.toSeconds() + "s; nothing was stored")))
+                .concatMap(
+                        buffer -> {
+                            try {
+                                return Flux.fromIterable(splitter.feed(buffer));
+                            } finally {
+                                DataBufferUtils.release(buffer);
+                            }
+                        },
+                        1)
                 .concatWith(Flux.defer(() -> Flux.fromIterable(splitter.finish())))
                 .<JobStore.NewItem>handle((line, sink) -> {
                     RecordReader.Row row = reader.next(line);
@@ -84,8 +84,12 @@ final class Submissions {
     Mono<Submission> json(Flux<DataBuffer> body) {
         int limit = (int) properties.maxJsonBody().toBytes();
         return DataBufferUtils.join(body, limit)
-                .onErrorMap(DataBufferLimitException.class, e -> new UploadException(413, "the JSON body is larger"
-                        + " than " + limit + " bytes; upload text/csv or application/x-ndjson instead"))
+                .onErrorMap(
+                        DataBufferLimitException.class,
+                        e -> new UploadException(
+                                413,
+                                "the JSON body is larger" + " than " + limit
+                                        + " bytes; upload text/csv or application/x-ndjson instead"))
                 .map(Buffers::bytes)
                 .switchIfEmpty(Mono.error(() -> new UploadException("the request body is empty")))
                 .map(this::json);
@@ -107,7 +111,9 @@ final class Submissions {
             }
         }
         JsonNode endpointNode = root.get("endpoint");
-        if (endpointNode == null || !endpointNode.isString() || endpointNode.asString().isBlank()) {
+        if (endpointNode == null
+                || !endpointNode.isString()
+                || endpointNode.asString().isBlank()) {
             throw new UploadException("endpoint: required, the name of a composite endpoint");
         }
         JsonNode concurrencyNode = root.get("concurrency");
@@ -136,21 +142,25 @@ final class Submissions {
         return new Submission(endpoint, concurrency, Flux.fromIterable(items));
     }
 
-    private record Target(EndpointPlan plan, ItemSchema schema) {
-    }
+    private record Target(EndpointPlan plan, ItemSchema schema) {}
 
     private Target target(String endpoint) {
         CompiledConfig config = active.current();
         EndpointPlan plan = ItemSchema.plan(config, endpoint);
         if (plan == null) {
-            List<String> known = config.endpoints().stream().map(EndpointPlan::name).toList();
-            throw new UploadException(404, "no endpoint named '" + endpoint + "'" + (known.isEmpty() ? ""
-                    : " (known: " + String.join(", ", known) + ")"));
+            List<String> known =
+                    config.endpoints().stream().map(EndpointPlan::name).toList();
+            throw new UploadException(
+                    404,
+                    "no endpoint named '" + endpoint + "'"
+                            + (known.isEmpty() ? "" : " (known: " + String.join(", ", known) + ")"));
         }
         if (!plan.clientTemplates().isEmpty()) {
             // SPEC §8: job items run with the submitter's authority, so there is no client to read
-            throw new UploadException(400, "endpoint '" + endpoint + "' uses " + plan.clientTemplates().get(0)
-                    + ", which only a live request with auth has: it cannot run as a job");
+            throw new UploadException(
+                    400,
+                    "endpoint '" + endpoint + "' uses " + plan.clientTemplates().get(0)
+                            + ", which only a live request with auth has: it cannot run as a job");
         }
         return new Target(plan, ItemSchema.of(plan));
     }
@@ -166,8 +176,8 @@ final class Submissions {
             n = -1;
         }
         if (n < 1 || n > properties.maxConcurrency()) {
-            throw new UploadException("concurrency must be between 1 and " + properties.maxConcurrency()
-                    + " but was " + value);
+            throw new UploadException(
+                    "concurrency must be between 1 and " + properties.maxConcurrency() + " but was " + value);
         }
         return n;
     }
@@ -175,8 +185,10 @@ final class Submissions {
     private JobStore.NewItem item(AtomicInteger count, Map<String, String> fields, String where) {
         int n = count.incrementAndGet();
         if (n > properties.maxItems()) {
-            throw new UploadException(413, where + "more than the limit of " + properties.maxItems()
-                    + " items per job (fanout.jobs.max-items)");
+            throw new UploadException(
+                    413,
+                    where + "more than the limit of " + properties.maxItems()
+                            + " items per job (fanout.jobs.max-items)");
         }
         JsonBytes out = new JsonBytes(64);
         out.raw('{');

@@ -18,7 +18,8 @@ public final class JsonCodec {
     public static final int MAX_DEPTH = 500;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             .build();
 
     /** Keeps the key order of maps as given (stored documents come back as they were written). */
@@ -26,8 +27,7 @@ public final class JsonCodec {
             .disable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
-    private JsonCodec() {
-    }
+    private JsonCodec() {}
 
     /** Parses bytes into a tree; throws {@link tools.jackson.core.JacksonException} when not one JSON value. */
     public static JsonNode readTree(byte[] bytes) {

@@ -17,8 +17,7 @@ public final class JsonValidator {
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
-    private JsonValidator() {
-    }
+    private JsonValidator() {}
 
     /**
      * True when {@code bytes} hold exactly one JSON value (RFC 8259) in UTF-8, with only JSON whitespace around
@@ -185,16 +184,16 @@ public final class JsonValidator {
         } else if (lead >= 0xE0 && lead <= 0xEF) {
             n = 2;
             if (lead == 0xE0) {
-                lo = 0xA0;          // no overlong forms
+                lo = 0xA0; // no overlong forms
             } else if (lead == 0xED) {
-                hi = 0x9F;          // no UTF-16 surrogates
+                hi = 0x9F; // no UTF-16 surrogates
             }
         } else if (lead >= 0xF0 && lead <= 0xF4) {
             n = 3;
             if (lead == 0xF0) {
-                lo = 0x90;          // no overlong forms
+                lo = 0x90; // no overlong forms
             } else if (lead == 0xF4) {
-                hi = 0x8F;          // nothing past U+10FFFF
+                hi = 0x8F; // nothing past U+10FFFF
             }
         } else {
             return -1;

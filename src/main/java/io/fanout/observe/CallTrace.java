@@ -1,7 +1,6 @@
 package io.fanout.observe;
 
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,12 +26,10 @@ public interface CallTrace {
             }
 
             @Override
-            public void end(@Nullable String errorType, @Nullable Throwable error) {
-            }
+            public void end(@Nullable String errorType, @Nullable Throwable error) {}
 
             @Override
-            public void cancel() {
-            }
+            public void cancel() {}
         };
 
         /** The trace id, for log lines about the attempt (null when not traced). */

@@ -1,15 +1,13 @@
 package io.fanout.observe;
 
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-
-import org.jspecify.annotations.Nullable;
-import org.springframework.boot.logging.logback.StructuredLogEncoder;
-
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.EncoderBase;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.logging.logback.StructuredLogEncoder;
 
 /**
  * The console encoder of {@code logback-spring.xml}: Boot's structured JSON encoder when

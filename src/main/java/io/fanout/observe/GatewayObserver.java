@@ -1,19 +1,17 @@
 package io.fanout.observe;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
-
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fanout's {@link RequestObserver}: records {@code fanout.request.overhead} for every request, writes the access log
@@ -26,8 +24,7 @@ public final class GatewayObserver implements RequestObserver {
 
     static final Logger ACCESS = LoggerFactory.getLogger("fanout.access");
 
-    private static final Propagator.Getter<UnaryOperator<@Nullable String>> HEADER = (header, key) ->
-            header.apply(key);
+    private static final Propagator.Getter<UnaryOperator<@Nullable String>> HEADER = (header, key) -> header.apply(key);
 
     private final @Nullable Tracer tracer;
     private final @Nullable Propagator propagator;
@@ -41,8 +38,8 @@ public final class GatewayObserver implements RequestObserver {
      * @param accessLog  true to log one line per composite request
      * @param registry   where {@code fanout.request.overhead} goes
      */
-    public GatewayObserver(@Nullable Tracer tracer, @Nullable Propagator propagator, boolean accessLog,
-                           MeterRegistry registry) {
+    public GatewayObserver(
+            @Nullable Tracer tracer, @Nullable Propagator propagator, boolean accessLog, MeterRegistry registry) {
         this.tracer = tracer == null || tracer == Tracer.NOOP || propagator == null ? null : tracer;
         this.propagator = this.tracer == null ? null : propagator;
         this.accessLog = accessLog;
@@ -50,8 +47,13 @@ public final class GatewayObserver implements RequestObserver {
     }
 
     @Override
-    public RequestTrace begin(String endpoint, String method, String route, String requestId, boolean batch,
-                              UnaryOperator<@Nullable String> header) {
+    public RequestTrace begin(
+            String endpoint,
+            String method,
+            String route,
+            String requestId,
+            boolean batch,
+            UnaryOperator<@Nullable String> header) {
         Span span = null;
         Tracer t = tracer;
         Propagator p = propagator;
@@ -75,10 +77,12 @@ public final class GatewayObserver implements RequestObserver {
     Timer overheadTimer(String endpoint) {
         Timer timer = overhead.get(endpoint);
         if (timer == null) {
-            timer = overhead.computeIfAbsent(endpoint, e -> Timer.builder("fanout.request.overhead")
-                    .description("Time of a composite request minus the critical path of its upstream calls")
-                    .tag("endpoint", e)
-                    .register(registry));
+            timer = overhead.computeIfAbsent(
+                    endpoint,
+                    e -> Timer.builder("fanout.request.overhead")
+                            .description("Time of a composite request minus the critical path of its upstream calls")
+                            .tag("endpoint", e)
+                            .register(registry));
         }
         return timer;
     }
@@ -93,9 +97,15 @@ public final class GatewayObserver implements RequestObserver {
         if (t == null) {
             throw new IllegalStateException("not tracing");
         }
-        Span span = t.spanBuilder().setParent(parent.context()).name("call " + call).kind(Span.Kind.CLIENT).start();
+        Span span = t.spanBuilder()
+                .setParent(parent.context())
+                .name("call " + call)
+                .kind(Span.Kind.CLIENT)
+                .start();
         if (!span.isNoop()) {
-            span.tag("fanout.call", call).tag("fanout.upstream", upstream).tag("fanout.attempt", Integer.toString(number));
+            span.tag("fanout.call", call)
+                    .tag("fanout.upstream", upstream)
+                    .tag("fanout.attempt", Integer.toString(number));
             if (item >= 0) {
                 span.tag("fanout.item", Integer.toString(item));
             }
@@ -120,7 +130,8 @@ public final class GatewayObserver implements RequestObserver {
         if (t == null) {
             return;
         }
-        Span s = t.spanBuilder().setParent(parent.context())
+        Span s = t.spanBuilder()
+                .setParent(parent.context())
                 .name("call " + call)
                 .tag("fanout.call", call)
                 .tag("fanout.upstream", upstream)

@@ -1,7 +1,6 @@
 package io.fanout.observe;
 
 import java.util.Locale;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,18 +23,49 @@ import org.jspecify.annotations.Nullable;
  * @param partial    the access log's partial flag
  * @param clientId   the access log's client id (when a client was identified)
  */
-public record LogKeys(String requestId, String traceId, String endpoint, String call, String upstream,
-                      String errorType, String method, String route, String status, String durationMs,
-                      String partial, String clientId) {
+public record LogKeys(
+        String requestId,
+        String traceId,
+        String endpoint,
+        String call,
+        String upstream,
+        String errorType,
+        String method,
+        String route,
+        String status,
+        String durationMs,
+        String partial,
+        String clientId) {
 
     /** Elastic Common Schema names (custom fields under {@code fanout.}). */
-    public static final LogKeys ECS = new LogKeys("http.request.id", "trace.id", "fanout.endpoint", "fanout.call",
-            "fanout.upstream", "error.type", "http.request.method", "fanout.route", "http.response.status_code",
-            "fanout.duration_ms", "fanout.partial", "client.id");
+    public static final LogKeys ECS = new LogKeys(
+            "http.request.id",
+            "trace.id",
+            "fanout.endpoint",
+            "fanout.call",
+            "fanout.upstream",
+            "error.type",
+            "http.request.method",
+            "fanout.route",
+            "http.response.status_code",
+            "fanout.duration_ms",
+            "fanout.partial",
+            "client.id");
 
     /** Flat snake_case names, as Logstash's and GELF's documents use them. */
-    public static final LogKeys FLAT = new LogKeys("request_id", "trace_id", "endpoint", "call", "upstream",
-            "error_type", "method", "route", "status", "duration_ms", "partial", "client_id");
+    public static final LogKeys FLAT = new LogKeys(
+            "request_id",
+            "trace_id",
+            "endpoint",
+            "call",
+            "upstream",
+            "error_type",
+            "method",
+            "route",
+            "status",
+            "duration_ms",
+            "partial",
+            "client_id");
 
     private static volatile LogKeys current = ECS;
 

@@ -10,5 +10,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param accessLog true to log one line per composite request (logger {@code fanout.access})
  */
 @ConfigurationProperties("fanout")
-public record ObserveProperties(@DefaultValue("false") boolean accessLog) {
-}
+public record ObserveProperties(@DefaultValue("false") boolean accessLog) {}

@@ -1,11 +1,9 @@
 package io.fanout.observe;
 
+import io.micrometer.tracing.Span;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-
 import org.jspecify.annotations.Nullable;
-
-import io.micrometer.tracing.Span;
 
 /** One request's {@link RequestTrace}: its span (when traced), its overhead and its access-log line. */
 final class ObservedRequest implements RequestTrace {
@@ -26,8 +24,14 @@ final class ObservedRequest implements RequestTrace {
     private final @Nullable String traceId;
     private volatile int done;
 
-    ObservedRequest(GatewayObserver observer, String endpoint, String method, String route, String requestId,
-                    boolean batch, @Nullable Span span) {
+    ObservedRequest(
+            GatewayObserver observer,
+            String endpoint,
+            String method,
+            String route,
+            String requestId,
+            boolean batch,
+            @Nullable Span span) {
         this.observer = observer;
         this.endpoint = endpoint;
         this.method = method;
@@ -61,8 +65,8 @@ final class ObservedRequest implements RequestTrace {
     }
 
     @Override
-    public void finished(int status, boolean partial, @Nullable String errorType, long durationNanos,
-                         long criticalPathNanos) {
+    public void finished(
+            int status, boolean partial, @Nullable String errorType, long durationNanos, long criticalPathNanos) {
         if (!DONE.compareAndSet(this, 0, 1)) {
             return;
         }
@@ -103,7 +107,8 @@ final class ObservedRequest implements RequestTrace {
     private void log(int status, boolean partial, long durationNanos) {
         LogKeys k = LogKeys.current();
         double duration = Math.round(durationNanos / 1_000.0) / 1_000.0; // ms, to the microsecond
-        var line = GatewayObserver.ACCESS.atInfo()
+        var line = GatewayObserver.ACCESS
+                .atInfo()
                 .addKeyValue(k.method(), method)
                 .addKeyValue(k.route(), route)
                 .addKeyValue(k.status(), status)

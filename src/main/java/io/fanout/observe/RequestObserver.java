@@ -1,7 +1,6 @@
 package io.fanout.observe;
 
 import java.util.function.UnaryOperator;
-
 import org.jspecify.annotations.Nullable;
 
 /** Starts the {@link RequestTrace} of each composite request and batch job item. */
@@ -10,8 +9,13 @@ public interface RequestObserver {
     /** Observes nothing (engines built without one, e.g. in unit tests and benchmarks). */
     RequestObserver NONE = new RequestObserver() {
         @Override
-        public RequestTrace begin(String endpoint, String method, String route, String requestId, boolean batch,
-                                  UnaryOperator<@Nullable String> header) {
+        public RequestTrace begin(
+                String endpoint,
+                String method,
+                String route,
+                String requestId,
+                boolean batch,
+                UnaryOperator<@Nullable String> header) {
             return Unobserved.INSTANCE;
         }
     };
@@ -24,15 +28,19 @@ public interface RequestObserver {
      * @param batch     true for a batch job item (never continues a client's trace; no access-log line)
      * @param header    the client's headers by lower-case name ({@code traceparent}, {@code tracestate})
      */
-    RequestTrace begin(String endpoint, String method, String route, String requestId, boolean batch,
-                       UnaryOperator<@Nullable String> header);
+    RequestTrace begin(
+            String endpoint,
+            String method,
+            String route,
+            String requestId,
+            boolean batch,
+            UnaryOperator<@Nullable String> header);
 
     /** The trace of a request nobody observes. */
     final class Unobserved implements RequestTrace {
         static final Unobserved INSTANCE = new Unobserved();
 
-        private Unobserved() {
-        }
+        private Unobserved() {}
 
         @Override
         public @Nullable String traceId() {
@@ -45,16 +53,13 @@ public interface RequestObserver {
         }
 
         @Override
-        public void callFailed(String call, String upstream, String errorType) {
-        }
+        public void callFailed(String call, String upstream, String errorType) {}
 
         @Override
-        public void finished(int status, boolean partial, @Nullable String errorType, long durationNanos,
-                             long criticalPathNanos) {
-        }
+        public void finished(
+                int status, boolean partial, @Nullable String errorType, long durationNanos, long criticalPathNanos) {}
 
         @Override
-        public void cancelled(long durationNanos) {
-        }
+        public void cancelled(long durationNanos) {}
     }
 }

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 public interface RequestTrace {
 
     /** The W3C trace id (32 hex digits) of the request, or null without tracing. */
-    @Nullable String traceId();
+    @Nullable
+    String traceId();
 
     /**
      * The trace of one call.
@@ -32,8 +33,7 @@ public interface RequestTrace {
      * @param durationNanos     the request's time
      * @param criticalPathNanos the time of its critical path of upstream calls
      */
-    void finished(int status, boolean partial, @Nullable String errorType, long durationNanos,
-                  long criticalPathNanos);
+    void finished(int status, boolean partial, @Nullable String errorType, long durationNanos, long criticalPathNanos);
 
     /** The client left (or the job item was cancelled) before the answer was complete. */
     void cancelled(long durationNanos);

@@ -1,11 +1,9 @@
 package io.fanout.observe;
 
+import io.micrometer.tracing.Span;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-
 import org.jspecify.annotations.Nullable;
-
-import io.micrometer.tracing.Span;
 
 /** The span of one upstream attempt: started when the transport sends it, ended by its first terminal signal. */
 final class TracedAttempt implements CallTrace.Attempt {

@@ -1,11 +1,5 @@
 package io.fanout.plan;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.json.JsonBytes;
 import io.fanout.template.BodyTemplate;
 import io.fanout.template.PathTemplate;
@@ -15,6 +9,10 @@ import io.fanout.template.TemplateScope;
 import io.fanout.template.TextTemplate;
 import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonPointer;
 
 /**
@@ -47,12 +45,28 @@ public final class CallPlan {
     private final CallTimers timers;
 
     /** Built by the compiler once per config version; {@code path} or {@code sql} is given. */
-    public CallPlan(int index, String name, String upstream, UpstreamClient client, String method,
-                    @Nullable PathTemplate path, @Nullable SqlTemplate sql, boolean single, List<String> queryKeys,
-                    List<TextTemplate> queryValues, List<String> headerNames, List<TextTemplate> headerValues,
-                    @Nullable BodyTemplate body, boolean required, @Nullable JsonPointer select, Duration timeout,
-                    @Nullable ForEach forEach, boolean idempotent, int[] dependencies, boolean referenced,
-                    CallTimers timers) {
+    public CallPlan(
+            int index,
+            String name,
+            String upstream,
+            UpstreamClient client,
+            String method,
+            @Nullable PathTemplate path,
+            @Nullable SqlTemplate sql,
+            boolean single,
+            List<String> queryKeys,
+            List<TextTemplate> queryValues,
+            List<String> headerNames,
+            List<TextTemplate> headerValues,
+            @Nullable BodyTemplate body,
+            boolean required,
+            @Nullable JsonPointer select,
+            Duration timeout,
+            @Nullable ForEach forEach,
+            boolean idempotent,
+            int[] dependencies,
+            boolean referenced,
+            CallTimers timers) {
         this.index = index;
         this.name = name;
         this.quotedName = JsonBytes.quoted(name);

@@ -1,13 +1,11 @@
 package io.fanout.plan;
 
-import java.util.concurrent.TimeUnit;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.upstream.ErrorType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The timers of one call: {@code outcome=success}, or the error type's wire name. Registered on first use, then
@@ -37,7 +35,11 @@ public final class CallTimers {
         }
         Timer t = success;
         if (t == null) {
-            t = Timer.builder(NAME).description(DESCRIPTION).tags(tags).tag("outcome", "success").register(registry);
+            t = Timer.builder(NAME)
+                    .description(DESCRIPTION)
+                    .tags(tags)
+                    .tag("outcome", "success")
+                    .register(registry);
             success = t;
         }
         t.record(nanos, TimeUnit.NANOSECONDS);

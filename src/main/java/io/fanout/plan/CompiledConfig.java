@@ -1,11 +1,10 @@
 package io.fanout.plan;
 
-import java.util.List;
-import java.util.Map;
-
 import io.fanout.definition.ConfigDefinition;
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.upstream.UpstreamClient;
+import java.util.List;
+import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -21,9 +20,14 @@ import reactor.core.publisher.Mono;
  * @param endpoints  endpoint plans in declaration order
  * @param routes     the route table over {@code endpoints}
  */
-public record CompiledConfig(long version, ConfigDefinition definition,
-                             Map<String, UpstreamDefinition> expandedUpstreams, Map<String, UpstreamClient> upstreams,
-                             List<EndpointPlan> endpoints, RouteTable routes) implements AutoCloseable {
+public record CompiledConfig(
+        long version,
+        ConfigDefinition definition,
+        Map<String, UpstreamDefinition> expandedUpstreams,
+        Map<String, UpstreamClient> upstreams,
+        List<EndpointPlan> endpoints,
+        RouteTable routes)
+        implements AutoCloseable {
 
     public CompiledConfig {
         expandedUpstreams = Map.copyOf(expandedUpstreams);

@@ -1,11 +1,9 @@
 package io.fanout.plan;
 
+import io.fanout.definition.OnFailure;
 import java.time.Duration;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.definition.OnFailure;
 
 /**
  * One compiled endpoint: route, deadline, failure mode, forwarded headers, its calls in declaration order and the
@@ -26,11 +24,21 @@ import io.fanout.definition.OnFailure;
  * @param auth               what callers must prove (SPEC §8), or null for a public endpoint
  * @param clientTemplates    its {@code {client.*}} and {@code {claims.*}} templates as written, first use first
  */
-public record EndpointPlan(String name, String method, RoutePattern route, Duration deadline, OnFailure onFailure,
-                           List<String> forwardHeaders, List<CallPlan> calls, boolean readsBody,
-                           boolean hasDependencies, List<String> queryParameters, List<String> headers,
-                           OutcomeTimers<RequestOutcome> timers, @Nullable EndpointAuth auth,
-                           List<String> clientTemplates) {
+public record EndpointPlan(
+        String name,
+        String method,
+        RoutePattern route,
+        Duration deadline,
+        OnFailure onFailure,
+        List<String> forwardHeaders,
+        List<CallPlan> calls,
+        boolean readsBody,
+        boolean hasDependencies,
+        List<String> queryParameters,
+        List<String> headers,
+        OutcomeTimers<RequestOutcome> timers,
+        @Nullable EndpointAuth auth,
+        List<String> clientTemplates) {
 
     public EndpointPlan {
         forwardHeaders = List.copyOf(forwardHeaders);
@@ -41,12 +49,34 @@ public record EndpointPlan(String name, String method, RoutePattern route, Durat
     }
 
     /** A public endpoint. */
-    public EndpointPlan(String name, String method, RoutePattern route, Duration deadline, OnFailure onFailure,
-                        List<String> forwardHeaders, List<CallPlan> calls, boolean readsBody,
-                        boolean hasDependencies, List<String> queryParameters, List<String> headers,
-                        OutcomeTimers<RequestOutcome> timers) {
-        this(name, method, route, deadline, onFailure, forwardHeaders, calls, readsBody, hasDependencies,
-                queryParameters, headers, timers, null, List.of());
+    public EndpointPlan(
+            String name,
+            String method,
+            RoutePattern route,
+            Duration deadline,
+            OnFailure onFailure,
+            List<String> forwardHeaders,
+            List<CallPlan> calls,
+            boolean readsBody,
+            boolean hasDependencies,
+            List<String> queryParameters,
+            List<String> headers,
+            OutcomeTimers<RequestOutcome> timers) {
+        this(
+                name,
+                method,
+                route,
+                deadline,
+                onFailure,
+                forwardHeaders,
+                calls,
+                readsBody,
+                hasDependencies,
+                queryParameters,
+                headers,
+                timers,
+                null,
+                List.of());
     }
 
     /** The endpoint path's variables in order ({@code {path.X}} reads them). */

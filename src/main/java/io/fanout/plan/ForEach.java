@@ -1,9 +1,7 @@
 package io.fanout.plan;
 
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
-
 import tools.jackson.databind.JsonNode;
 
 /**

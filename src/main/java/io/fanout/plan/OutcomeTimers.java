@@ -1,12 +1,11 @@
 package io.fanout.plan;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Function;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 
 /**
  * Timers of one endpoint or call, one per outcome (an enum constant), each registered on first use and then reached
@@ -23,11 +22,19 @@ public final class OutcomeTimers<K extends Enum<K>> {
     /**
      * @param tag the {@code outcome} tag value of each outcome
      */
-    public OutcomeTimers(MeterRegistry registry, String name, String description, Tags tags, Class<K> outcomes,
-                         Function<K, String> tag) {
+    public OutcomeTimers(
+            MeterRegistry registry,
+            String name,
+            String description,
+            Tags tags,
+            Class<K> outcomes,
+            Function<K, String> tag) {
         this.timers = new AtomicReferenceArray<>(outcomes.getEnumConstants().length);
-        this.factory = outcome -> Timer.builder(name).description(description).tags(tags)
-                .tag("outcome", tag.apply(outcome)).register(registry);
+        this.factory = outcome -> Timer.builder(name)
+                .description(description)
+                .tags(tags)
+                .tag("outcome", tag.apply(outcome))
+                .register(registry);
     }
 
     public void record(K outcome, long nanos) {

@@ -1,11 +1,9 @@
 package io.fanout.plan;
 
+import io.fanout.template.PercentEncoding;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.template.PercentEncoding;
 
 /**
  * An endpoint route such as {@code /v1/users/{id}/overview}, split once into literal and variable segments.

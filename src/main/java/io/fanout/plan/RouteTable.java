@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +19,8 @@ public final class RouteTable {
 
     public RouteTable(List<EndpointPlan> endpoints) {
         for (EndpointPlan e : endpoints) {
-            bySize.computeIfAbsent(e.route().segmentCount(), k -> new ArrayList<>()).add(e);
+            bySize.computeIfAbsent(e.route().segmentCount(), k -> new ArrayList<>())
+                    .add(e);
         }
         Comparator<EndpointPlan> specificFirst = (a, b) -> {
             for (int i = 0; i < a.route().segmentCount(); i++) {
@@ -37,20 +37,16 @@ public final class RouteTable {
     }
 
     /** The result of a lookup: a match, a path that exists for other methods, or nothing. */
-    public sealed interface Lookup permits Found, WrongMethod, NotFound {
-    }
+    public sealed interface Lookup permits Found, WrongMethod, NotFound {}
 
     /** The endpoint and its decoded path variables. */
-    public record Found(EndpointPlan endpoint, String[] pathVariables) implements Lookup {
-    }
+    public record Found(EndpointPlan endpoint, String[] pathVariables) implements Lookup {}
 
     /** The path exists, but not for this method. */
-    public record WrongMethod(Set<String> allowed) implements Lookup {
-    }
+    public record WrongMethod(Set<String> allowed) implements Lookup {}
 
     /** No endpoint has this path. */
-    public record NotFound() implements Lookup {
-    }
+    public record NotFound() implements Lookup {}
 
     private static final NotFound NOT_FOUND = new NotFound();
 
@@ -69,7 +65,8 @@ public final class RouteTable {
             if (vars == null) {
                 continue;
             }
-            if (e.method().equals(method) || (method.equals("HEAD") && e.method().equals("GET"))) {
+            if (e.method().equals(method)
+                    || (method.equals("HEAD") && e.method().equals("GET"))) {
                 return new Found(e, vars);
             }
             if (allowed == null) {

@@ -1,10 +1,9 @@
 package io.fanout.reload;
 
-import java.util.function.Function;
-
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.ValidatedConfig;
 import io.fanout.store.StoredConfig;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
@@ -13,13 +12,15 @@ import reactor.core.publisher.Mono;
  */
 final class ChangeCheck {
 
-    private ChangeCheck() {
-    }
+    private ChangeCheck() {}
 
     /**
      * @param commit stores a valid change based on the current version (not called for dry runs or invalid ones)
      */
-    static Mono<ChangeOutcome> check(ConfigPipeline pipeline, StoredConfig current, ProposedChange change,
+    static Mono<ChangeOutcome> check(
+            ConfigPipeline pipeline,
+            StoredConfig current,
+            ProposedChange change,
             Function<ValidatedConfig, Mono<ChangeOutcome>> commit) {
         ProposedChange.ExpectedVersion ifMatch = change.ifMatch();
         if (ifMatch != null && !change.accepts(current.version())) {

@@ -1,18 +1,16 @@
 package io.fanout.reload;
 
+import io.fanout.definition.ConfigProblem;
+import io.fanout.store.StoredConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.fanout.definition.ConfigProblem;
-import io.fanout.store.StoredConfig;
 
 /** What became of a {@link ProposedChange}: one value per answer the admin API gives. */
 public sealed interface ChangeOutcome {
 
     /** Stored as a new version and active on this instance. */
-    record Committed(StoredConfig stored) implements ChangeOutcome {
-    }
+    record Committed(StoredConfig stored) implements ChangeOutcome {}
 
     /**
      * A valid dry run: nothing stored or applied.
@@ -47,10 +45,8 @@ public sealed interface ChangeOutcome {
      * @param given          the condition the change was made under, as written
      * @param currentVersion the version that is current now
      */
-    record Stale(String given, long currentVersion) implements ChangeOutcome {
-    }
+    record Stale(String given, long currentVersion) implements ChangeOutcome {}
 
     /** This source cannot store changes (file mode); {@code detail} says why and what to do. */
-    record ReadOnly(String detail) implements ChangeOutcome {
-    }
+    record ReadOnly(String detail) implements ChangeOutcome {}
 }

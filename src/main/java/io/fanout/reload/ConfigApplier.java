@@ -1,17 +1,5 @@
 package io.fanout.reload;
 
-import java.time.Duration;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.Supplier;
-
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
-
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.ValidatedConfig;
 import io.fanout.definition.InvalidConfigException;
@@ -22,6 +10,16 @@ import io.fanout.store.ConfigStore;
 import io.fanout.store.StoredConfig;
 import io.fanout.store.VersionConflict;
 import io.fanout.upstream.UpstreamClient;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -47,8 +45,8 @@ public final class ConfigApplier implements SmartLifecycle {
     private final Scheduler compileOn;
     private @Nullable Disposable following;
 
-    public ConfigApplier(ActiveConfig active, ConfigPipeline pipeline, ConfigStore store,
-            ConfigChangeListener listener) {
+    public ConfigApplier(
+            ActiveConfig active, ConfigPipeline pipeline, ConfigStore store, ConfigChangeListener listener) {
         this.active = active;
         this.pipeline = pipeline;
         this.store = store;
@@ -86,8 +84,7 @@ public final class ConfigApplier implements SmartLifecycle {
     }
 
     /** A compiled version and the active version it was compiled against (whose unchanged clients it shares). */
-    private record Candidate(CompiledConfig compiled, CompiledConfig basis) {
-    }
+    private record Candidate(CompiledConfig compiled, CompiledConfig basis) {}
 
     /** Thrown by {@link #install} when another version became active while a candidate was being compiled. */
     private static final class BasisChanged extends RuntimeException {
@@ -99,14 +96,16 @@ public final class ConfigApplier implements SmartLifecycle {
     /** Compiles off the event loop; {@code config} may validate there too (a version stored elsewhere). */
     private Mono<Candidate> compile(Supplier<ValidatedConfig> config, long version) {
         return Mono.fromCallable(() -> {
-            CompiledConfig basis = active.current();
-            return new Candidate(pipeline.compile(config.get(), version, basis), basis);
-        }).subscribeOn(compileOn);
+                    CompiledConfig basis = active.current();
+                    return new Candidate(pipeline.compile(config.get(), version, basis), basis);
+                })
+                .subscribeOn(compileOn);
     }
 
     /** Compiles and installs a stored version unless a version at least as new is active; retried on a race. */
     private Mono<Boolean> compileAndInstall(Supplier<ValidatedConfig> config, long version) {
-        return Mono.defer(() -> version <= activeVersion() ? Mono.just(false)
+        return Mono.defer(() -> version <= activeVersion()
+                        ? Mono.just(false)
                         : compile(config, version).map(this::install))
                 .retryWhen(Retry.max(10).filter(BasisChanged.class::isInstance));
     }
@@ -155,24 +154,33 @@ public final class ConfigApplier implements SmartLifecycle {
     private Mono<Void> applyLatest(long announced) {
         return store.latest()
                 .filter(latest -> latest.version() > activeVersion())
-                .flatMap(latest -> compileAndInstall(() -> pipeline.validate(latest.document()).requireValid(),
-                        latest.version())
+                .flatMap(latest -> compileAndInstall(
+                                () -> pipeline.validate(latest.document()).requireValid(), latest.version())
                         .doOnNext(installed -> {
                             if (installed) {
-                                log.info("applied config version {} stored by {} ({})", latest.version(),
-                                        latest.info().createdBy(), latest.info().reason());
+                                log.info(
+                                        "applied config version {} stored by {} ({})",
+                                        latest.version(),
+                                        latest.info().createdBy(),
+                                        latest.info().reason());
                             }
                         })
                         .onErrorResume(InvalidConfigException.class, invalid -> {
-                            log.error("config version {} cannot be applied on this instance, still serving version"
-                                    + " {}: {}", latest.version(), activeVersion(), invalid.getMessage());
+                            log.error(
+                                    "config version {} cannot be applied on this instance, still serving version"
+                                            + " {}: {}",
+                                    latest.version(),
+                                    activeVersion(),
+                                    invalid.getMessage());
                             return Mono.empty();
                         }))
                 .then()
                 // a database hiccup: the listener announces a version only once, so try a few times before giving up
                 .retryWhen(Retry.backoff(5, Duration.ofMillis(200)))
                 .onErrorResume(failure -> {
-                    log.warn("could not apply config version {} (the next stored version will be): {}", announced,
+                    log.warn(
+                            "could not apply config version {} (the next stored version will be): {}",
+                            announced,
                             failure.toString());
                     return Mono.empty();
                 });

@@ -11,8 +11,7 @@ final class ConfigDiff {
 
     private static final List<String> SECTIONS = List.of("upstreams", "endpoints");
 
-    private ConfigDiff() {
-    }
+    private ConfigDiff() {}
 
     static Map<String, Object> sections(Map<String, Object> before, Map<String, Object> after) {
         Map<String, Object> changes = new LinkedHashMap<>();
@@ -33,7 +32,10 @@ final class ConfigDiff {
                 changed.add(String.valueOf(name));
             }
         });
-        before.keySet().stream().filter(name -> !after.containsKey(name)).map(String::valueOf).forEach(removed::add);
+        before.keySet().stream()
+                .filter(name -> !after.containsKey(name))
+                .map(String::valueOf)
+                .forEach(removed::add);
         Map<String, List<String>> d = new LinkedHashMap<>();
         d.put("added", added);
         d.put("changed", changed);

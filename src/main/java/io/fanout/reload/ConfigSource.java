@@ -1,8 +1,7 @@
 package io.fanout.reload;
 
-import java.util.Optional;
-
 import io.fanout.store.StoredConfig;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /**

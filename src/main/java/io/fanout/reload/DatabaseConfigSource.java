@@ -1,14 +1,13 @@
 package io.fanout.reload;
 
-import java.util.List;
-import java.util.Optional;
-
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.definition.InvalidConfigException;
 import io.fanout.store.ConfigStore;
 import io.fanout.store.StoredConfig;
 import io.fanout.store.VersionConflict;
 import io.fanout.store.VersionInfo;
+import java.util.List;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -44,8 +43,10 @@ public final class DatabaseConfigSource implements ConfigSource {
 
     @Override
     public Mono<VersionPage> versions(long before, int limit) {
-        return store.versions(before, limit).collectList().map(page -> new VersionPage(applier.activeVersion(), page,
-                page.size() == limit ? oldest(page) : null));
+        return store.versions(before, limit)
+                .collectList()
+                .map(page ->
+                        new VersionPage(applier.activeVersion(), page, page.size() == limit ? oldest(page) : null));
     }
 
     private static long oldest(List<VersionInfo> page) {
@@ -65,16 +66,21 @@ public final class DatabaseConfigSource implements ConfigSource {
     @Override
     public Mono<ChangeOutcome> propose(ProposedChange change) {
         Mono<ChangeOutcome> attempt = Mono.defer(() -> store.latest()
-                .flatMap(current -> ChangeCheck.check(pipeline, current, change,
+                .flatMap(current -> ChangeCheck.check(
+                        pipeline,
+                        current,
+                        change,
                         valid -> applier.store(valid, current.version(), change.author(), change.reason())
                                 .map(ChangeOutcome.Committed::new))));
-        return attempt
-                .retryWhen(Retry.max(change.ifMatch() == null ? UNCONDITIONAL_RETRIES : 0)
+        return attempt.retryWhen(Retry.max(change.ifMatch() == null ? UNCONDITIONAL_RETRIES : 0)
                         .filter(VersionConflict.class::isInstance)
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
-                .onErrorResume(VersionConflict.class, conflict -> Mono.just(new ChangeOutcome.Stale(
-                        "\"" + conflict.expectedVersion() + "\"", conflict.latestVersion())))
-                .onErrorResume(InvalidConfigException.class,
+                .onErrorResume(
+                        VersionConflict.class,
+                        conflict -> Mono.just(new ChangeOutcome.Stale(
+                                "\"" + conflict.expectedVersion() + "\"", conflict.latestVersion())))
+                .onErrorResume(
+                        InvalidConfigException.class,
                         invalid -> Mono.just(new ChangeOutcome.Invalid(invalid.problems())));
     }
 }

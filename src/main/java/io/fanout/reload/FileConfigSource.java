@@ -1,15 +1,14 @@
 package io.fanout.reload;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.definition.ConfigWriter;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.store.StoredConfig;
 import io.fanout.store.VersionInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import reactor.core.publisher.Mono;
 
 /**
@@ -46,8 +45,8 @@ public final class FileConfigSource implements ConfigSource {
 
     @Override
     public Mono<VersionPage> versions(long before, int limit) {
-        return current().map(c -> new VersionPage(c.version(),
-                c.version() < before ? List.of(c.info()) : List.of(), null));
+        return current()
+                .map(c -> new VersionPage(c.version(), c.version() < before ? List.of(c.info()) : List.of(), null));
     }
 
     @Override
@@ -57,12 +56,14 @@ public final class FileConfigSource implements ConfigSource {
 
     @Override
     public Mono<ChangeOutcome> propose(ProposedChange change) {
-        return current().flatMap(c -> ChangeCheck.check(pipeline, c, change,
-                valid -> Mono.just(new ChangeOutcome.ReadOnly(readOnly))));
+        return current()
+                .flatMap(c -> ChangeCheck.check(
+                        pipeline, c, change, valid -> Mono.just(new ChangeOutcome.ReadOnly(readOnly))));
     }
 
     private StoredConfig stored(CompiledConfig config) {
-        return new StoredConfig(new VersionInfo(config.version(), loadedAt, "file", "loaded from " + source),
+        return new StoredConfig(
+                new VersionInfo(config.version(), loadedAt, "file", "loaded from " + source),
                 ConfigWriter.document(config.definition()));
     }
 }

@@ -1,13 +1,11 @@
 package io.fanout.reload;
 
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.plan.CompiledConfig;
 import java.nio.file.Path;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fanout.compile.ConfigPipeline;
-import io.fanout.plan.CompiledConfig;
 
 /** File mode's start: {@code fanout.config} as version 1, or no endpoints at all without one. */
 public final class FileStartup implements InitialConfig {
@@ -20,8 +18,11 @@ public final class FileStartup implements InitialConfig {
             log.warn("no fanout.config given: starting with no endpoints (pass --fanout.config=<file>)");
         }
         CompiledConfig compiled = pipeline.load(file == null ? null : ConfigPipeline.read(file), 1, null);
-        log.info("config {} loaded: {} upstreams, {} endpoints", file == null ? "(none)" : file,
-                compiled.upstreams().size(), compiled.endpoints().size());
+        log.info(
+                "config {} loaded: {} upstreams, {} endpoints",
+                file == null ? "(none)" : file,
+                compiled.upstreams().size(),
+                compiled.endpoints().size());
         return compiled;
     }
 }

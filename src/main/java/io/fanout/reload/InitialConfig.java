@@ -1,12 +1,10 @@
 package io.fanout.reload;
 
-import java.nio.file.Path;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.definition.InvalidConfigException;
 import io.fanout.plan.CompiledConfig;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The config an instance starts with, by mode (SPEC §3): {@link FileStartup} loads {@code fanout.config},

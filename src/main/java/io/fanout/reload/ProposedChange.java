@@ -1,12 +1,10 @@
 package io.fanout.reload;
 
+import io.fanout.store.StoredConfig;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.LongPredicate;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.store.StoredConfig;
 
 /**
  * A change to propose to a {@link ConfigSource}.
@@ -18,8 +16,12 @@ import io.fanout.store.StoredConfig;
  * @param author  who makes it (recorded with the version)
  * @param reason  why (recorded with the version)
  */
-public record ProposedChange(Function<StoredConfig, @Nullable Object> edit, @Nullable ExpectedVersion ifMatch,
-                             boolean dryRun, String author, String reason) {
+public record ProposedChange(
+        Function<StoredConfig, @Nullable Object> edit,
+        @Nullable ExpectedVersion ifMatch,
+        boolean dryRun,
+        String author,
+        String reason) {
 
     public ProposedChange {
         Objects.requireNonNull(edit, "edit");
@@ -33,8 +35,7 @@ public record ProposedChange(Function<StoredConfig, @Nullable Object> edit, @Nul
      * @param given   the condition as the client wrote it (for messages)
      * @param accepts which current versions satisfy it
      */
-    public record ExpectedVersion(String given, LongPredicate accepts) {
-    }
+    public record ExpectedVersion(String given, LongPredicate accepts) {}
 
     /** Whether {@code version} satisfies {@link #ifMatch()} (always, without one). */
     boolean accepts(long version) {

@@ -1,15 +1,14 @@
 package io.fanout.reload;
 
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.Configuration;
-
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.store.ConfigChangeListener;
 import io.fanout.store.ConfigStore;
 import io.fanout.store.DatabaseModeCondition;
 import io.fanout.store.StartupConfigReader;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Database mode's start ({@link InitialConfig}), config applier and {@link ConfigSource}; without a database none of
@@ -25,8 +24,8 @@ class ReloadConfiguration {
     }
 
     @Bean
-    ConfigApplier configApplier(ActiveConfig active, ConfigPipeline pipeline, ConfigStore store,
-            ConfigChangeListener listener) {
+    ConfigApplier configApplier(
+            ActiveConfig active, ConfigPipeline pipeline, ConfigStore store, ConfigChangeListener listener) {
         return new ConfigApplier(active, pipeline, store, listener);
     }
 

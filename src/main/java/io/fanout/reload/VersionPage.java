@@ -1,10 +1,8 @@
 package io.fanout.reload;
 
-import java.util.List;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.store.VersionInfo;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One page of config versions, newest first.
@@ -13,7 +11,10 @@ import io.fanout.store.VersionInfo;
  * @param versions      the page
  * @param nextBefore    the {@code before} of the next (older) page; null on the last page
  */
-public record VersionPage(long activeVersion, List<VersionInfo> versions, @Nullable Long nextBefore) {
+public record VersionPage(
+        long activeVersion,
+        List<VersionInfo> versions,
+        @Nullable Long nextBefore) {
 
     public VersionPage {
         versions = List.copyOf(versions);

@@ -1,14 +1,13 @@
 package io.fanout.render;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-
 import io.fanout.engine.CallOutcome;
 import io.fanout.engine.CompositeResult;
 import io.fanout.json.JsonBytes;
 import io.fanout.json.JsonCodec;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,8 +23,7 @@ public final class Envelope {
 
     private static final ThreadLocal<JsonBytes> SCRATCH = ThreadLocal.withInitial(() -> new JsonBytes(8 * 1024));
 
-    private Envelope() {
-    }
+    private Envelope() {}
 
     /**
      * The whole answer, as {@link #render(CompositeResult)}, written into one buffer of {@code factory} of exactly
@@ -178,7 +176,10 @@ public final class Envelope {
 
     /** The members {@code "type":…,"message":…[,"status":…]} of a failure, without braces. */
     static void writeFailure(JsonBytes out, CallFailure f) {
-        out.ascii("\"type\":\"").ascii(f.type().wireName()).ascii("\",\"message\":").string(f.getMessage());
+        out.ascii("\"type\":\"")
+                .ascii(f.type().wireName())
+                .ascii("\",\"message\":")
+                .string(f.getMessage());
         if (f.type() == ErrorType.UPSTREAM_STATUS) {
             out.ascii(",\"status\":").number(f.status());
         }
@@ -215,12 +216,18 @@ public final class Envelope {
         } else {
             out.ascii("{\"error\":\"").ascii(f.type().wireName()).raw('"');
         }
-        out.ascii(",\"durationMs\":").number(o.durationMillis()).ascii(",\"attempts\":").number(o.attempts());
+        out.ascii(",\"durationMs\":")
+                .number(o.durationMillis())
+                .ascii(",\"attempts\":")
+                .number(o.attempts());
         if (f == null && o.source() != null) {
             out.ascii(",\"source\":\"").ascii(o.source().wireName()).raw('"');
         }
         if (o.elements() != null) {
-            out.ascii(",\"items\":").number(o.elements().size()).ascii(",\"failedItems\":").number(o.failedElements());
+            out.ascii(",\"items\":")
+                    .number(o.elements().size())
+                    .ascii(",\"failedItems\":")
+                    .number(o.failedElements());
         }
         out.raw('}');
     }
@@ -237,8 +244,8 @@ public final class Envelope {
             throw new IllegalStateException("a problem answer needs a failed required call");
         }
         int status = r.status();
-        JsonBytes out = ProblemDocument.open(into, ProblemTypes.typeForFailedCall(status), status,
-                problemDetail(failed), r.requestId());
+        JsonBytes out = ProblemDocument.open(
+                into, ProblemTypes.typeForFailedCall(status), status, problemDetail(failed), r.requestId());
         String traceId = r.traceId();
         if (traceId != null) {
             out.ascii(",\"traceId\":").string(traceId); // SPEC §9: a failed answer is found in the traces too

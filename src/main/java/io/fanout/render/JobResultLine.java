@@ -1,10 +1,9 @@
 package io.fanout.render;
 
-import java.nio.charset.StandardCharsets;
-
 import io.fanout.engine.CallOutcome;
 import io.fanout.engine.CompositeResult;
 import io.fanout.json.JsonBytes;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A batch job item's result line (SPEC §5): {@code {"item":N,"input":{…},"status":S,"data":{…},"errors":[…]}},
@@ -13,8 +12,7 @@ import io.fanout.json.JsonBytes;
  */
 public final class JobResultLine {
 
-    private JobResultLine() {
-    }
+    private JobResultLine() {}
 
     /**
      * @param item  the item's number
@@ -40,15 +38,20 @@ public final class JobResultLine {
 
     /** The line of an item that did not run (its endpoint is gone, or running it failed unexpectedly). */
     public static String failed(long item, String input, int status, String detail) {
-        return text(start(item, input, status, 64).ascii(",\"data\":null,\"errors\":[],\"detail\":").string(detail)
+        return text(start(item, input, status, 64)
+                .ascii(",\"data\":null,\"errors\":[],\"detail\":")
+                .string(detail)
                 .raw('}'));
     }
 
     private static JsonBytes start(long item, String input, int status, int extra) {
         JsonBytes out = new JsonBytes(extra + 64 + input.length());
-        return out.ascii("{\"item\":").number(item)
-                .ascii(",\"input\":").rawOnOneLine(input.getBytes(StandardCharsets.UTF_8))
-                .ascii(",\"status\":").number(status);
+        return out.ascii("{\"item\":")
+                .number(item)
+                .ascii(",\"input\":")
+                .rawOnOneLine(input.getBytes(StandardCharsets.UTF_8))
+                .ascii(",\"status\":")
+                .number(status);
     }
 
     private static String text(JsonBytes out) {

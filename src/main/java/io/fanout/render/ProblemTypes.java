@@ -12,28 +12,28 @@ public final class ProblemTypes {
     /** A required call's upstream answered 4xx (the answer keeps that status). */
     public static final String UPSTREAM_REJECTED = BASE + "upstream-rejected";
 
-    private ProblemTypes() {
-    }
+    private ProblemTypes() {}
 
     /** The problem type for an answer status. */
     public static String typeFor(int status) {
-        return BASE + switch (status) {
-            case 400 -> "bad-request";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 409 -> "conflict";
-            case 412 -> "precondition-failed";
-            case 413 -> "payload-too-large";
-            case 415 -> "unsupported-media-type";
-            case 422 -> "invalid-config";
-            case 502 -> "upstream-failed";
-            case 503 -> "upstream-unavailable";
-            case 504 -> "upstream-timeout";
-            default -> status >= 400 && status < 500 ? "upstream-rejected" : "internal-error";
-        };
+        return BASE
+                + switch (status) {
+                    case 400 -> "bad-request";
+                    case 401 -> "unauthorized";
+                    case 403 -> "forbidden";
+                    case 404 -> "not-found";
+                    case 405 -> "method-not-allowed";
+                    case 406 -> "not-acceptable";
+                    case 409 -> "conflict";
+                    case 412 -> "precondition-failed";
+                    case 413 -> "payload-too-large";
+                    case 415 -> "unsupported-media-type";
+                    case 422 -> "invalid-config";
+                    case 502 -> "upstream-failed";
+                    case 503 -> "upstream-unavailable";
+                    case 504 -> "upstream-timeout";
+                    default -> status >= 400 && status < 500 ? "upstream-rejected" : "internal-error";
+                };
     }
 
     /** The problem type of a composite answer whose required call failed with an answer of {@code status}. */

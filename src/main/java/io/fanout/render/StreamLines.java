@@ -16,8 +16,7 @@ public final class StreamLines {
     private static final String SSE_CALL = "event: call\ndata: ";
     private static final String SSE_DONE = "event: done\ndata: ";
 
-    private StreamLines() {
-    }
+    private StreamLines() {}
 
     /** {@code {"call":…}} and a newline. */
     public static byte[] ndjson(CallOutcome o) {
@@ -31,12 +30,16 @@ public final class StreamLines {
 
     /** An SSE {@code call} event: the NDJSON line as its one {@code data} field, and the blank line ending it. */
     public static byte[] sseCall(CallOutcome o) {
-        return call(new JsonBytes(capacity(o) + SSE_CALL.length()).ascii(SSE_CALL), o).ascii("\n\n").toByteArray();
+        return call(new JsonBytes(capacity(o) + SSE_CALL.length()).ascii(SSE_CALL), o)
+                .ascii("\n\n")
+                .toByteArray();
     }
 
     /** The SSE {@code done} event. */
     public static byte[] sseDone(CompositeResult r) {
-        return last(new JsonBytes(256 + SSE_DONE.length()).ascii(SSE_DONE), r).ascii("\n\n").toByteArray();
+        return last(new JsonBytes(256 + SSE_DONE.length()).ascii(SSE_DONE), r)
+                .ascii("\n\n")
+                .toByteArray();
     }
 
     private static int capacity(CallOutcome o) {

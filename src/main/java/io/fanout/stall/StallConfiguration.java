@@ -1,10 +1,12 @@
 package io.fanout.stall;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -12,10 +14,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.HttpResources;
@@ -32,8 +30,8 @@ import reactor.netty.resources.LoopResources;
 class StallConfiguration {
 
     @Bean
-    StallLifecycle stallDetection(StallProperties properties, MeterRegistry registry,
-                                  ObjectProvider<ReactorResourceFactory> resources) {
+    StallLifecycle stallDetection(
+            StallProperties properties, MeterRegistry registry, ObjectProvider<ReactorResourceFactory> resources) {
         return new StallLifecycle(properties, registry, resources);
     }
 
@@ -45,8 +43,8 @@ class StallConfiguration {
         private final List<Scheduler.Worker> workers = new ArrayList<>();
         private volatile @Nullable StallDetector detector;
 
-        StallLifecycle(StallProperties properties, MeterRegistry registry,
-                       ObjectProvider<ReactorResourceFactory> resources) {
+        StallLifecycle(
+                StallProperties properties, MeterRegistry registry, ObjectProvider<ReactorResourceFactory> resources) {
             this.properties = properties;
             this.registry = registry;
             this.resources = resources;
@@ -86,14 +84,17 @@ class StallConfiguration {
                     }
                 });
             }
-            StallDetector d = new StallDetector(targets, registry, properties.interval(), properties.threshold(),
-                    properties.logInterval());
+            StallDetector d = new StallDetector(
+                    targets, registry, properties.interval(), properties.threshold(), properties.logInterval());
             d.start();
             detector = d;
         }
 
-        private static void addLoops(List<StallDetector.Target> targets, Map<EventExecutor, Boolean> seen,
-                                     EventLoopGroup group, String role) {
+        private static void addLoops(
+                List<StallDetector.Target> targets,
+                Map<EventExecutor, Boolean> seen,
+                EventLoopGroup group,
+                String role) {
             int n = 0;
             for (EventExecutor loop : group) {
                 if (seen.put(loop, Boolean.TRUE) != null) {

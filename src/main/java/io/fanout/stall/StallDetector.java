@@ -1,21 +1,19 @@
 package io.fanout.stall;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * Measures how late tasks run on threads that must never block. Every {@code interval} a watchdog (a plain daemon
@@ -49,8 +47,8 @@ public final class StallDetector implements AutoCloseable {
     private final Duration threshold;
     private @Nullable ScheduledThreadPoolExecutor watchdog;
 
-    public StallDetector(List<Target> targets, MeterRegistry registry, Duration interval, Duration threshold,
-                         Duration logInterval) {
+    public StallDetector(
+            List<Target> targets, MeterRegistry registry, Duration interval, Duration threshold, Duration logInterval) {
         this.probes = targets.stream().map(Probe::new).toList();
         this.registry = registry;
         this.intervalNanos = interval.toNanos();
@@ -71,8 +69,11 @@ public final class StallDetector implements AutoCloseable {
         });
         w.scheduleWithFixedDelay(this::tickSafely, 0, intervalNanos, TimeUnit.NANOSECONDS);
         watchdog = w;
-        log.info("stall detection on {} threads: probe every {}ms, warn beyond {}ms", probes.size(),
-                intervalNanos / 1_000_000, threshold.toMillis());
+        log.info(
+                "stall detection on {} threads: probe every {}ms, warn beyond {}ms",
+                probes.size(),
+                intervalNanos / 1_000_000,
+                threshold.toMillis());
     }
 
     @Override
@@ -177,11 +178,23 @@ public final class StallDetector implements AutoCloseable {
             suppressed = 0;
             long ms = TimeUnit.NANOSECONDS.toMillis(lagNanos);
             if (stack == null) {
-                log.warn("{} thread {} ran no task for {}ms (fanout.stall.threshold {}ms); it had recovered when the"
-                        + " watchdog looked, so no stack{}", target.scheduler(), name(), ms, threshold.toMillis(), more);
+                log.warn(
+                        "{} thread {} ran no task for {}ms (fanout.stall.threshold {}ms); it had recovered when the"
+                                + " watchdog looked, so no stack{}",
+                        target.scheduler(),
+                        name(),
+                        ms,
+                        threshold.toMillis(),
+                        more);
             } else {
-                log.warn("{} thread {} has run no task for {}ms (fanout.stall.threshold {}ms); what it is doing:{}",
-                        target.scheduler(), name(), ms, threshold.toMillis(), more, new StalledThread(name(), stack));
+                log.warn(
+                        "{} thread {} has run no task for {}ms (fanout.stall.threshold {}ms); what it is doing:{}",
+                        target.scheduler(),
+                        name(),
+                        ms,
+                        threshold.toMillis(),
+                        more,
+                        new StalledThread(name(), stack));
             }
         }
 
@@ -196,13 +209,17 @@ public final class StallDetector implements AutoCloseable {
                 Tags tags = Tags.of("loop", name, "scheduler", target.scheduler());
                 lag = Timer.builder("fanout.eventloop.lag")
                         .description("How late a probe task ran on an event loop or parallel thread")
-                        .tags(tags).register(registry);
+                        .tags(tags)
+                        .register(registry);
                 stalls = Counter.builder("fanout.eventloop.stalls")
                         .description("Probes that waited longer than fanout.stall.threshold")
-                        .tags(tags).register(registry);
+                        .tags(tags)
+                        .register(registry);
                 Gauge.builder("fanout.eventloop.pending", pendingMillis, AtomicLong::get)
                         .description("How long the current probe has been waiting, in ms (0 when it ran)")
-                        .baseUnit("milliseconds").tags(tags).register(registry);
+                        .baseUnit("milliseconds")
+                        .tags(tags)
+                        .register(registry);
                 meterName = name;
             }
             return this;

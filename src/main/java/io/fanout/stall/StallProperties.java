@@ -1,7 +1,6 @@
 package io.fanout.stall;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -16,8 +15,11 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("fanout.stall")
-public record StallProperties(@DefaultValue("true") boolean enabled, @DefaultValue("100ms") Duration interval,
-                              @DefaultValue("200ms") Duration threshold, @DefaultValue("10s") Duration logInterval) {
+public record StallProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("100ms") Duration interval,
+        @DefaultValue("200ms") Duration threshold,
+        @DefaultValue("10s") Duration logInterval) {
 
     public StallProperties {
         if (interval.toMillis() < 1) {
@@ -27,8 +29,7 @@ public record StallProperties(@DefaultValue("true") boolean enabled, @DefaultVal
             throw new IllegalArgumentException("fanout.stall.threshold must be at least 1ms but was " + threshold);
         }
         if (logInterval.isNegative()) {
-            throw new IllegalArgumentException("fanout.stall.log-interval must not be negative but was "
-                    + logInterval);
+            throw new IllegalArgumentException("fanout.stall.log-interval must not be negative but was " + logInterval);
         }
     }
 }

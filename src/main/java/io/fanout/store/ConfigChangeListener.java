@@ -1,13 +1,12 @@
 package io.fanout.store;
 
-import java.time.Duration;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.Notification;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,8 +95,7 @@ public final class ConfigChangeListener implements SmartLifecycle {
 
     private Flux<Long> newerVersions() {
         AtomicLong highest = new AtomicLong();
-        return listenWithReconnect()
-                .filter(version -> highest.getAndAccumulate(version, Math::max) < version);
+        return listenWithReconnect().filter(version -> highest.getAndAccumulate(version, Math::max) < version);
     }
 
     private Flux<Long> listenWithReconnect() {
@@ -106,18 +104,21 @@ public final class ConfigChangeListener implements SmartLifecycle {
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, settings.reconnectBackoff())
                         .maxBackoff(settings.reconnectMaxBackoff())
                         .transientErrors(true)
-                        .doBeforeRetry(signal -> log.warn("Config change listener has no connection ({}); "
-                                + "reconnecting, attempt {}", describe(signal.failure()),
+                        .doBeforeRetry(signal -> log.warn(
+                                "Config change listener has no connection ({}); " + "reconnecting, attempt {}",
+                                describe(signal.failure()),
                                 signal.totalRetriesInARow() + 1)));
     }
 
     /** One connection's life: emits versions until the connection fails, then errors so that it is replaced. */
     private Flux<Long> listenOnce() {
-        return Flux.usingWhen(Mono.defer(connections::create),
+        return Flux.usingWhen(
+                Mono.defer(connections::create),
                 connection -> {
                     // Subscribed to before LISTEN runs so that no notification slips between the two. The driver
                     // completes this stream when the session ends (e.g. pg_terminate_backend): that is a failure.
-                    Flux<Long> notified = connection.getNotifications()
+                    Flux<Long> notified = connection
+                            .getNotifications()
                             .mapNotNull(ConfigChangeListener::version)
                             .concatWith(Mono.error(() -> new IllegalStateException("listener session ended")));
                     // The first read comes right after LISTEN: a change committed before it is in that read, any
@@ -125,7 +126,8 @@ public final class ConfigChangeListener implements SmartLifecycle {
                     Flux<Long> polled = execute(connection, "SET application_name = '" + APPLICATION_NAME + "'")
                             .then(execute(connection, "LISTEN " + CHANNEL))
                             .doOnSuccess(ignored -> log.info("Config change listener is listening on {}", CHANNEL))
-                            .thenMany(Flux.interval(Duration.ZERO, settings.pollInterval()).onBackpressureDrop())
+                            .thenMany(Flux.interval(Duration.ZERO, settings.pollInterval())
+                                    .onBackpressureDrop())
                             .concatMap(tick -> latestVersion(connection).timeout(settings.queryTimeout()), 1);
                     return Flux.merge(notified, polled);
                 },
@@ -136,11 +138,16 @@ public final class ConfigChangeListener implements SmartLifecycle {
     }
 
     private static Mono<Void> execute(PostgresqlConnection connection, String sql) {
-        return connection.createStatement(sql).execute().flatMap(PostgresqlResult::getRowsUpdated).then();
+        return connection
+                .createStatement(sql)
+                .execute()
+                .flatMap(PostgresqlResult::getRowsUpdated)
+                .then();
     }
 
     private static Mono<Long> latestVersion(PostgresqlConnection connection) {
-        return connection.createStatement("SELECT coalesce(max(version), 0) AS latest FROM config_versions")
+        return connection
+                .createStatement("SELECT coalesce(max(version), 0) AS latest FROM config_versions")
                 .execute()
                 .flatMap(result -> result.map(row -> Objects.requireNonNull(row.get("latest", Long.class))))
                 .next();

@@ -1,13 +1,12 @@
 package io.fanout.store;
 
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Objects;
-
-import io.r2dbc.postgresql.codec.Json;
-import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Readable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
@@ -74,11 +73,10 @@ public final class ConfigStore {
      * Stores {@code document} as version {@code expectedVersion + 1}, provided {@code expectedVersion} is still the
      * latest (0 for an empty store); otherwise fails with {@link VersionConflict} and stores nothing.
      */
-    public Mono<StoredConfig> append(Map<String, Object> document, long expectedVersion, String author,
-            String reason) {
+    public Mono<StoredConfig> append(Map<String, Object> document, long expectedVersion, String author, String reason) {
         if (expectedVersion < 0) {
-            return Mono.error(new IllegalArgumentException(
-                    "expected version must not be negative but was " + expectedVersion));
+            return Mono.error(
+                    new IllegalArgumentException("expected version must not be negative but was " + expectedVersion));
         }
         // One statement, no transaction needed: the WHERE refuses a stale (or future) base version, and when two
         // writers pass it at the same time the primary key lets exactly one insert expectedVersion + 1 (the other
@@ -96,8 +94,8 @@ public final class ConfigStore {
                         .map(ConfigStore::storedConfig)
                         .one())
                 .onErrorResume(DuplicateKeyException.class, lostRace -> Mono.empty())
-                .switchIfEmpty(Mono.defer(() -> latestVersion()
-                        .flatMap(latest -> Mono.error(new VersionConflict(expectedVersion, latest)))));
+                .switchIfEmpty(Mono.defer(() ->
+                        latestVersion().flatMap(latest -> Mono.error(new VersionConflict(expectedVersion, latest)))));
     }
 
     /**
@@ -134,7 +132,9 @@ public final class ConfigStore {
     private static VersionInfo versionInfo(Readable row) {
         OffsetDateTime createdAt = Objects.requireNonNull(row.get("created_at", OffsetDateTime.class));
         Instant instant = createdAt.toInstant();
-        return new VersionInfo(Objects.requireNonNull(row.get("version", Long.class)), instant,
+        return new VersionInfo(
+                Objects.requireNonNull(row.get("version", Long.class)),
+                instant,
                 Objects.requireNonNull(row.get("created_by", String.class)),
                 Objects.requireNonNull(row.get("reason", String.class)));
     }

@@ -26,8 +26,7 @@ public final class DatabaseMode {
     /** Spring Boot's standard property (or {@code SPRING_R2DBC_URL}); SPEC §3 promises exactly this switch. */
     public static final String URL_PROPERTY = "spring.r2dbc.url";
 
-    private DatabaseMode() {
-    }
+    private DatabaseMode() {}
 
     /** Database mode by the property alone (for code that has no bean factory, e.g. environment post-processing). */
     public static boolean isConfigured(PropertyResolver properties) {
@@ -51,7 +50,8 @@ public final class DatabaseMode {
      */
     public static PostgresqlConnectionFactory postgresql(ConnectionFactory connectionFactory) {
         ConnectionFactory current = connectionFactory;
-        while (!(current instanceof PostgresqlConnectionFactory) && current instanceof Wrapped<?> wrapped
+        while (!(current instanceof PostgresqlConnectionFactory)
+                && current instanceof Wrapped<?> wrapped
                 && wrapped.unwrap() instanceof ConnectionFactory inner) {
             current = inner;
         }

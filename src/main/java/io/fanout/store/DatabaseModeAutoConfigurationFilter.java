@@ -1,7 +1,6 @@
 package io.fanout.store;
 
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -21,8 +20,8 @@ import org.springframework.core.env.Environment;
  * <p>JDBC auto-configuration is filtered in both modes: Flyway builds its own short-lived connection from
  * {@code spring.flyway.url}, and nothing else in Fanout may use blocking JDBC.
  */
-public final class DatabaseModeAutoConfigurationFilter implements AutoConfigurationImportFilter, EnvironmentAware,
-        BeanFactoryAware {
+public final class DatabaseModeAutoConfigurationFilter
+        implements AutoConfigurationImportFilter, EnvironmentAware, BeanFactoryAware {
 
     private static final List<String> JDBC = List.of("org.springframework.boot.jdbc.autoconfigure.");
 
@@ -46,8 +45,8 @@ public final class DatabaseModeAutoConfigurationFilter implements AutoConfigurat
 
     @Override
     public boolean[] match(@Nullable String[] autoConfigurationClasses, AutoConfigurationMetadata metadata) {
-        List<String> filtered = environment != null && DatabaseMode.isConfigured(environment, beanFactory)
-                ? JDBC : DATABASE;
+        List<String> filtered =
+                environment != null && DatabaseMode.isConfigured(environment, beanFactory) ? JDBC : DATABASE;
         boolean[] keep = new boolean[autoConfigurationClasses.length];
         for (int i = 0; i < keep.length; i++) {
             String name = autoConfigurationClasses[i];

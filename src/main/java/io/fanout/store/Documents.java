@@ -1,14 +1,12 @@
 package io.fanout.store;
 
+import io.fanout.json.JsonCodec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.json.JsonCodec;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -18,14 +16,14 @@ import tools.jackson.core.JacksonException;
  */
 final class Documents {
 
-    private Documents() {
-    }
+    private Documents() {}
 
     static String toJson(Map<String, Object> document) {
         try {
             return JsonCodec.MAPPER.writeValueAsString(document);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("config document cannot be written as JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "config document cannot be written as JSON: " + e.getOriginalMessage(), e);
         }
     }
 

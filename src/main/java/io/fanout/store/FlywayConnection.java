@@ -1,18 +1,18 @@
 package io.fanout.store;
 
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import io.r2dbc.spi.ConnectionFactoryOptions;
-import io.r2dbc.spi.Option;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The JDBC coordinates Flyway migrates with, derived from the R2DBC URL so that operators configure the database
  * once (SPEC §3). Only PostgreSQL URLs are understood; anything else derives nothing.
  */
-record FlywayConnection(String url, @Nullable String user, @Nullable String password) {
+record FlywayConnection(
+        String url, @Nullable String user, @Nullable String password) {
 
     private static final Option<String> SSL_MODE = Option.valueOf("sslMode");
     private static final Option<String> SCHEMA = Option.valueOf("schema");
@@ -36,8 +36,8 @@ record FlywayConnection(String url, @Nullable String user, @Nullable String pass
      * The same from R2DBC options, e.g. those of an {@code R2dbcConnectionDetails} bean ({@code @ServiceConnection},
      * docker compose); explicit {@code username}/{@code password} win over the options' user and password.
      */
-    static @Nullable FlywayConnection fromOptions(ConnectionFactoryOptions options, @Nullable String username,
-            @Nullable String password) {
+    static @Nullable FlywayConnection fromOptions(
+            ConnectionFactoryOptions options, @Nullable String username, @Nullable String password) {
         Object driver = options.getValue(ConnectionFactoryOptions.DRIVER);
         if ("pool".equals(driver)) {
             driver = options.getValue(ConnectionFactoryOptions.PROTOCOL);
@@ -61,7 +61,8 @@ record FlywayConnection(String url, @Nullable String user, @Nullable String pass
         List<String> parameters = new ArrayList<>();
         Object sslMode = options.getValue(SSL_MODE);
         if (sslMode != null) {
-            parameters.add("sslmode=" + sslMode.toString().toLowerCase(Locale.ROOT).replace('_', '-'));
+            parameters.add(
+                    "sslmode=" + sslMode.toString().toLowerCase(Locale.ROOT).replace('_', '-'));
         } else if (Boolean.TRUE.equals(options.getValue(ConnectionFactoryOptions.SSL))) {
             parameters.add("sslmode=require");
         }
@@ -74,7 +75,8 @@ record FlywayConnection(String url, @Nullable String user, @Nullable String pass
         }
         Object urlUser = options.getValue(ConnectionFactoryOptions.USER);
         Object urlPassword = options.getValue(ConnectionFactoryOptions.PASSWORD);
-        return new FlywayConnection(url.toString(),
+        return new FlywayConnection(
+                url.toString(),
                 username != null ? username : urlUser == null ? null : urlUser.toString(),
                 password != null ? password : urlPassword == null ? null : urlPassword.toString());
     }

@@ -2,7 +2,6 @@ package io.fanout.store;
 
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -60,8 +59,8 @@ public final class FlywayFromR2dbcEnvironmentPostProcessor implements Environmen
             if (r2dbcUrl == null || r2dbcUrl.isBlank()) {
                 return null;
             }
-            return FlywayConnection.fromR2dbc(r2dbcUrl, source.apply("spring.r2dbc.username"),
-                    source.apply("spring.r2dbc.password"));
+            return FlywayConnection.fromR2dbc(
+                    r2dbcUrl, source.apply("spring.r2dbc.username"), source.apply("spring.r2dbc.password"));
         }
 
         /** R2DBC credentials only go with the R2DBC-derived URL, never with a Flyway URL an operator chose. */

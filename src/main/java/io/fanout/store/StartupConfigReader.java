@@ -10,7 +10,6 @@ import java.sql.Timestamp;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 
@@ -46,8 +45,7 @@ public final class StartupConfigReader {
      *
      * @throws IllegalStateException when the URL is not an {@code r2dbc:postgresql://host:port/database} URL
      */
-    public static StartupConfigReader forR2dbc(String r2dbcUrl, @Nullable String username,
-            @Nullable String password) {
+    public static StartupConfigReader forR2dbc(String r2dbcUrl, @Nullable String username, @Nullable String password) {
         FlywayConnection connection = FlywayConnection.fromR2dbc(r2dbcUrl, username, password);
         if (connection == null) {
             throw new IllegalStateException("Database mode needs PostgreSQL, but spring.r2dbc.url is not an"
@@ -95,8 +93,8 @@ public final class StartupConfigReader {
             }
             return imported;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the config from the database at " + connection.url()
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the config from the database at " + connection.url() + ": " + e.getMessage(), e);
         }
     }
 
@@ -114,14 +112,19 @@ public final class StartupConfigReader {
     }
 
     private static @Nullable StoredConfig latest(Connection db) throws SQLException {
-        try (PreparedStatement query = db.prepareStatement(LATEST); ResultSet row = query.executeQuery()) {
+        try (PreparedStatement query = db.prepareStatement(LATEST);
+                ResultSet row = query.executeQuery()) {
             if (!row.next()) {
                 return null;
             }
             Timestamp createdAt = row.getTimestamp("created_at");
-            VersionInfo info = new VersionInfo(row.getLong("version"), createdAt.toInstant(),
-                    row.getString("created_by"), row.getString("reason"));
-            return new StoredConfig(info, Documents.fromJson(row.getString("document").getBytes(StandardCharsets.UTF_8)));
+            VersionInfo info = new VersionInfo(
+                    row.getLong("version"),
+                    createdAt.toInstant(),
+                    row.getString("created_by"),
+                    row.getString("reason"));
+            return new StoredConfig(
+                    info, Documents.fromJson(row.getString("document").getBytes(StandardCharsets.UTF_8)));
         }
     }
 }

@@ -104,7 +104,8 @@ class StoreConfiguration {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
             ListableBeanFactory beans = context.getBeanFactory();
-            if (beans == null || !DatabaseMode.hasConnectionDetails(beans)
+            if (beans == null
+                    || !DatabaseMode.hasConnectionDetails(beans)
                     || StringUtils.hasText(context.getEnvironment().getProperty("spring.flyway.url"))) {
                 return false;
             }

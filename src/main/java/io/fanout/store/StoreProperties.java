@@ -1,10 +1,9 @@
 package io.fanout.store;
 
-import java.time.Duration;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -28,22 +27,30 @@ public record StoreProperties(@DefaultValue @Valid Listener listener) {
      * @param reconnectMaxBackoff the longest wait between reconnect attempts
      */
     public record Listener(
-            @DefaultValue("5s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration pollInterval,
-            @DefaultValue("5s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration queryTimeout,
-            @DefaultValue("100ms") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration reconnectBackoff,
-            @DefaultValue("10s") @NotNull @DurationMin(nanos = 0, inclusive = false) Duration reconnectMaxBackoff) {
+            @DefaultValue("5s") @NotNull @DurationMin(nanos = 0, inclusive = false)
+            Duration pollInterval,
+
+            @DefaultValue("5s") @NotNull @DurationMin(nanos = 0, inclusive = false)
+            Duration queryTimeout,
+
+            @DefaultValue("100ms") @NotNull @DurationMin(nanos = 0, inclusive = false)
+            Duration reconnectBackoff,
+
+            @DefaultValue("10s") @NotNull @DurationMin(nanos = 0, inclusive = false)
+            Duration reconnectMaxBackoff) {
 
         /** The one rule between two properties, checked by Bean Validation with the others. */
         @AssertTrue(message = "reconnect-max-backoff must be at least reconnect-backoff")
         public boolean isReconnectMaxBackoffAtLeastBackoff() {
-            return reconnectMaxBackoff == null || reconnectBackoff == null
+            return reconnectMaxBackoff == null
+                    || reconnectBackoff == null
                     || reconnectMaxBackoff.compareTo(reconnectBackoff) >= 0;
         }
 
         /** The defaults, for code that builds a listener without Spring. */
         public static Listener defaults() {
-            return new Listener(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(100),
-                    Duration.ofSeconds(10));
+            return new Listener(
+                    Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(10));
         }
     }
 }

@@ -10,8 +10,12 @@ public final class VersionConflict extends RuntimeException {
     private final long latestVersion;
 
     public VersionConflict(long expectedVersion, long latestVersion) {
-        super("config changed concurrently: expected version " + expectedVersion + " to be the latest but it is "
-                + latestVersion, null, false, false);
+        super(
+                "config changed concurrently: expected version " + expectedVersion + " to be the latest but it is "
+                        + latestVersion,
+                null,
+                false,
+                false);
         this.expectedVersion = expectedVersion;
         this.latestVersion = latestVersion;
     }

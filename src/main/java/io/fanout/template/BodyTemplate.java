@@ -1,14 +1,12 @@
 package io.fanout.template;
 
-import java.io.ByteArrayOutputStream;
-import java.util.List;
-import java.util.Map;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.json.JsonCodec;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 

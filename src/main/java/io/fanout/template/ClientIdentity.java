@@ -3,7 +3,6 @@ package io.fanout.template;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,9 +1,8 @@
 package io.fanout.template;
 
-import java.util.List;
-
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
+import java.util.List;
 
 /**
  * An upstream path template split into segments at compile time. Each substituted value is encoded as part of one
@@ -60,12 +59,15 @@ public final class PathTemplate {
         // encoded form: '.' stays '.', '%' became %25; decode twice so "%2e%2e" (sent as %252e%252e) is refused too
         String decoded = PercentEncoding.decode(PercentEncoding.decode(out.substring(start)));
         if (decoded.equals(".") || decoded.equals("..")) {
-            throw new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, "path segment from " + describe(segment)
-                    + " would be '" + decoded + "'");
+            throw new CallFailure(
+                    ErrorType.BAD_TEMPLATE_VALUE,
+                    "path segment from " + describe(segment) + " would be '" + decoded + "'");
         }
         if (hasDotPart(decoded)) {
-            throw new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, "path segment from " + describe(segment)
-                    + " would hold a '.' or '..' segment once a server decodes %2F or %5C");
+            throw new CallFailure(
+                    ErrorType.BAD_TEMPLATE_VALUE,
+                    "path segment from " + describe(segment)
+                            + " would hold a '.' or '..' segment once a server decodes %2F or %5C");
         }
     }
 
@@ -86,8 +88,7 @@ public final class PathTemplate {
         for (int i = 0; i <= decoded.length(); i++) {
             if (i == decoded.length() || decoded.charAt(i) == '/' || decoded.charAt(i) == '\\') {
                 int n = i - partStart;
-                if ((n == 1 || n == 2) && decoded.charAt(partStart) == '.'
-                        && decoded.charAt(i - 1) == '.') {
+                if ((n == 1 || n == 2) && decoded.charAt(partStart) == '.' && decoded.charAt(i - 1) == '.') {
                     return true;
                 }
                 partStart = i + 1;

@@ -28,8 +28,7 @@ public final class PercentEncoding {
         UNRESERVED['~'] = true;
     }
 
-    private PercentEncoding() {
-    }
+    private PercentEncoding() {}
 
     /** Appends {@code value} percent-encoded for any place in a URL. */
     public static void encode(String value, StringBuilder out) {

@@ -1,17 +1,15 @@
 package io.fanout.template;
 
+import io.fanout.upstream.CallFailure;
+import io.fanout.upstream.ErrorType;
+import io.fanout.upstream.SqlQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.upstream.CallFailure;
-import io.fanout.upstream.ErrorType;
-import io.fanout.upstream.SqlQuery;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,9 +19,33 @@ import tools.jackson.databind.JsonNode;
 public final class SqlTemplate {
 
     /** Words that write, lock or run other statements: a call's query may only read. */
-    private static final Set<String> WRITING = Set.of("insert", "update", "delete", "merge", "truncate", "drop",
-            "alter", "create", "grant", "revoke", "copy", "call", "vacuum", "lock", "into", "execute", "prepare",
-            "listen", "notify", "set", "reset", "begin", "commit", "rollback", "do");
+    private static final Set<String> WRITING = Set.of(
+            "insert",
+            "update",
+            "delete",
+            "merge",
+            "truncate",
+            "drop",
+            "alter",
+            "create",
+            "grant",
+            "revoke",
+            "copy",
+            "call",
+            "vacuum",
+            "lock",
+            "into",
+            "execute",
+            "prepare",
+            "listen",
+            "notify",
+            "set",
+            "reset",
+            "begin",
+            "commit",
+            "rollback",
+            "do");
+
     private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
 
     private final String sql;
@@ -43,8 +65,7 @@ public final class SqlTemplate {
     }
 
     /** The parts of a scanned query: literal SQL (String) and references (TemplateRef), in order. */
-    record Scanned(List<Object> parts, List<String> problems) {
-    }
+    record Scanned(List<Object> parts, List<String> problems) {}
 
     /**
      * Splits {@code text} into SQL and template references, noting what a read-only, bindable query must not have.
@@ -166,8 +187,10 @@ public final class SqlTemplate {
             JsonNode node = json.node(scope);
             if (node != null) {
                 if (node.isObject() || node.isArray()) {
-                    throw new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, ref.text() + " is "
-                            + (node.isObject() ? "an object" : "an array") + ", not a single value");
+                    throw new CallFailure(
+                            ErrorType.BAD_TEMPLATE_VALUE,
+                            ref.text() + " is " + (node.isObject() ? "an object" : "an array")
+                                    + ", not a single value");
                 }
                 if (node.isNumber()) {
                     return node.decimalValue();
@@ -248,5 +271,4 @@ public final class SqlTemplate {
             }
         }
     }
-
 }

@@ -1,7 +1,6 @@
 package io.fanout.template;
 
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param defaultValue text after {@code |}, or null when none was given
  * @param text         the reference as written, braces included, for messages
  */
-public record TemplateRef(String source, List<String> path, @Nullable String defaultValue, String text) {
+public record TemplateRef(
+        String source, List<String> path, @Nullable String defaultValue, String text) {
 
     public TemplateRef {
         path = List.copyOf(path);

@@ -1,7 +1,6 @@
 package io.fanout.template;
 
 import org.jspecify.annotations.Nullable;
-
 import tools.jackson.databind.JsonNode;
 
 /** What a template can read while one request runs; implemented by the engine's per-request state. */
@@ -11,22 +10,27 @@ public interface TemplateScope {
     String pathVariable(int index);
 
     /** The first value of a client query parameter, or null. */
-    @Nullable String queryParameter(String name);
+    @Nullable
+    String queryParameter(String name);
 
     /** The first value of a client request header (name in lower case), or null. */
-    @Nullable String header(String lowerCaseName);
+    @Nullable
+    String header(String lowerCaseName);
 
     /** The client's JSON body, or null when there is none. */
-    @Nullable JsonNode body();
+    @Nullable
+    JsonNode body();
 
     /** The raw client body bytes, or null when there is none. */
     byte @Nullable [] rawBody();
 
     /** The parsed upstream body of a completed call, or null when that call has no body. */
-    @Nullable JsonNode callBody(int callIndex);
+    @Nullable
+    JsonNode callBody(int callIndex);
 
     /** The current element of a for-each, or null outside one. */
-    @Nullable JsonNode item();
+    @Nullable
+    JsonNode item();
 
     /** Who is calling ({@code {client.*}}, {@code {claims.*}}), or null on endpoints without {@code auth}. */
     default @Nullable ClientIdentity client() {

@@ -10,8 +10,7 @@ import java.util.List;
  */
 public final class TemplateSyntax {
 
-    private TemplateSyntax() {
-    }
+    private TemplateSyntax() {}
 
     /** Parsed template: alternating literal strings and refs. Elements are String or TemplateRef. */
     public static List<Object> parse(String text) {
@@ -42,8 +41,8 @@ public final class TemplateSyntax {
                     i += 2;
                     continue;
                 }
-                throw new TemplateSyntaxException("unmatched '}' at position " + i + " in '" + text
-                        + "' (write '}}' for a literal brace)");
+                throw new TemplateSyntaxException(
+                        "unmatched '}' at position " + i + " in '" + text + "' (write '}}' for a literal brace)");
             } else {
                 literal.append(c);
                 i++;

@@ -1,14 +1,12 @@
 package io.fanout.template;
 
+import io.fanout.definition.ConfigProblem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.definition.ConfigProblem;
 
 /**
  * Parses template text into compiled templates, once per config version. What a reference means (which path
@@ -18,13 +16,13 @@ public final class Templates {
 
     private static final String SYNTAX_HINT = "write {source.field}, e.g. {path.id}";
 
-    private Templates() {
-    }
+    private Templates() {}
 
     /** Turns a reference into something a template can read, or reports why it cannot (answering null). */
     @FunctionalInterface
     public interface Resolver {
-        @Nullable ValueRef resolve(TemplateRef ref, String location, List<ConfigProblem> problems);
+        @Nullable
+        ValueRef resolve(TemplateRef ref, String location, List<ConfigProblem> problems);
     }
 
     /** A text template (a path segment, query value or header value). */
@@ -49,8 +47,8 @@ public final class Templates {
     }
 
     /** A call path under the upstream's base path, one template per segment (the path starts with '/'). */
-    public static PathTemplate path(String text, String baseUrl, String location, Resolver resolver,
-                                    List<ConfigProblem> problems) {
+    public static PathTemplate path(
+            String text, String baseUrl, String location, Resolver resolver, List<ConfigProblem> problems) {
         List<TextTemplate> segments = new ArrayList<>();
         String rest = text.length() <= 1 ? "" : text.substring(1);
         if (!rest.isEmpty()) {
@@ -65,16 +63,16 @@ public final class Templates {
      * A JSON body: a string that is exactly one reference keeps the referenced value's JSON type, and
      * {@code "{body}"} as the whole body forwards the client's body unchanged.
      */
-    public static BodyTemplate body(@Nullable Object node, String location, Resolver resolver,
-                                    List<ConfigProblem> problems) {
+    public static BodyTemplate body(
+            @Nullable Object node, String location, Resolver resolver, List<ConfigProblem> problems) {
         if (node instanceof String s && s.strip().equals("{body}")) {
             return new BodyTemplate.WholeBody();
         }
         return bodyNode(node, location, resolver, problems);
     }
 
-    private static BodyTemplate bodyNode(@Nullable Object node, String location, Resolver resolver,
-                                         List<ConfigProblem> problems) {
+    private static BodyTemplate bodyNode(
+            @Nullable Object node, String location, Resolver resolver, List<ConfigProblem> problems) {
         if (node instanceof Map<?, ?> map) {
             Map<String, BodyTemplate> fields = new LinkedHashMap<>();
             map.forEach((k, v) -> fields.put(String.valueOf(k), bodyNode(v, location + "." + k, resolver, problems)));
@@ -104,8 +102,13 @@ public final class Templates {
      * @param templateSources     names that start a template (sources and call names), to spot templates in quotes
      * @param escapeQuestionMarks true for PostgreSQL's driver, where a literal {@code ?} is written {@code ??}
      */
-    public static @Nullable SqlTemplate sql(String text, Set<String> templateSources, boolean escapeQuestionMarks,
-                                            String location, Resolver resolver, List<ConfigProblem> problems) {
+    public static @Nullable SqlTemplate sql(
+            String text,
+            Set<String> templateSources,
+            boolean escapeQuestionMarks,
+            String location,
+            Resolver resolver,
+            List<ConfigProblem> problems) {
         SqlTemplate.Scanned scanned;
         try {
             scanned = SqlTemplate.scan(text, templateSources, escapeQuestionMarks);
@@ -113,8 +116,9 @@ public final class Templates {
             problems.add(new ConfigProblem(location, e.getMessage(), SYNTAX_HINT));
             return null;
         }
-        scanned.problems().forEach(p -> problems.add(new ConfigProblem(location, p,
-                "a query only reads, and its templates become bound parameters")));
+        scanned.problems()
+                .forEach(p -> problems.add(new ConfigProblem(
+                        location, p, "a query only reads, and its templates become bound parameters")));
         List<@Nullable ValueRef> resolved = new ArrayList<>();
         for (Object part : scanned.parts()) {
             if (part instanceof TemplateRef r) {

@@ -1,11 +1,9 @@
 package io.fanout.template;
 
-import java.util.List;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compiled text template: literal parts and references, rendered for one place (path segment, query value,
@@ -14,7 +12,12 @@ import io.fanout.upstream.ErrorType;
 public final class TextTemplate {
 
     /** Where a rendered value goes; decides encoding and what is rejected. */
-    public enum Place { PATH_SEGMENT, QUERY, HEADER, PLAIN }
+    public enum Place {
+        PATH_SEGMENT,
+        QUERY,
+        HEADER,
+        PLAIN
+    }
 
     private final Object[] parts;
     private final @Nullable ValueRef single;
@@ -74,9 +77,11 @@ public final class TextTemplate {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if ((c < 0x20 && c != '\t') || c >= 0x7F) {
-                throw new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, ref.text() + " contains "
-                        + (c == '\r' || c == '\n' ? "a line break" : "a character not allowed in a header")
-                        + " and cannot be sent as a header value");
+                throw new CallFailure(
+                        ErrorType.BAD_TEMPLATE_VALUE,
+                        ref.text() + " contains "
+                                + (c == '\r' || c == '\n' ? "a line break" : "a character not allowed in a header")
+                                + " and cannot be sent as a header value");
             }
         }
         return value;

@@ -1,17 +1,15 @@
 package io.fanout.template;
 
-import java.util.List;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeType;
 
 /** A compiled reference: knows where to read its value and how to turn it into text. */
-public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, ValueRef.Header, ValueRef.Json,
-        ValueRef.Client, ValueRef.Claim {
+public abstract sealed class ValueRef
+        permits ValueRef.PathVar, ValueRef.Query, ValueRef.Header, ValueRef.Json, ValueRef.Client, ValueRef.Claim {
 
     final String text;
     final @Nullable String defaultValue;
@@ -33,7 +31,8 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
     }
 
     /** The value as JSON (for body templates), or null when missing and without default. */
-    @Nullable Object resolveJson(TemplateScope scope) {
+    @Nullable
+    Object resolveJson(TemplateScope scope) {
         String v = resolveRaw(scope);
         return v != null ? v : defaultValue;
     }
@@ -99,7 +98,8 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
         }
 
         @Override
-        @Nullable String resolveRaw(TemplateScope scope) {
+        @Nullable
+        String resolveRaw(TemplateScope scope) {
             return scope.pathVariable(index);
         }
     }
@@ -113,7 +113,8 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
         }
 
         @Override
-        @Nullable String resolveRaw(TemplateScope scope) {
+        @Nullable
+        String resolveRaw(TemplateScope scope) {
             return scope.queryParameter(name);
         }
     }
@@ -127,7 +128,8 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
         }
 
         @Override
-        @Nullable String resolveRaw(TemplateScope scope) {
+        @Nullable
+        String resolveRaw(TemplateScope scope) {
             return scope.header(lowerName);
         }
     }
@@ -136,6 +138,7 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
     static final class Json extends ValueRef {
         /** -1 body, -2 item, else a call index. */
         private final int sourceIndex;
+
         private final String[] path;
 
         static final int BODY = -1;
@@ -155,9 +158,11 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
             return sourceIndex;
         }
 
-        @Nullable JsonNode node(TemplateScope scope) {
-            JsonNode n = sourceIndex == BODY ? scope.body() : sourceIndex == ITEM ? scope.item()
-                    : scope.callBody(sourceIndex);
+        @Nullable
+        JsonNode node(TemplateScope scope) {
+            JsonNode n = sourceIndex == BODY
+                    ? scope.body()
+                    : sourceIndex == ITEM ? scope.item() : scope.callBody(sourceIndex);
             for (int i = 0; n != null && i < path.length; i++) {
                 n = n.isArray() ? arrayElement(n, path[i]) : n.get(path[i]);
             }
@@ -175,21 +180,24 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
         }
 
         @Override
-        @Nullable String resolveRaw(TemplateScope scope) {
+        @Nullable
+        String resolveRaw(TemplateScope scope) {
             JsonNode n = node(scope);
             if (n == null) {
                 return null;
             }
             JsonNodeType t = n.getNodeType();
             if (t == JsonNodeType.OBJECT || t == JsonNodeType.ARRAY) {
-                throw new CallFailure(ErrorType.BAD_TEMPLATE_VALUE,
+                throw new CallFailure(
+                        ErrorType.BAD_TEMPLATE_VALUE,
                         text + " is " + (t == JsonNodeType.OBJECT ? "an object" : "an array") + ", not a single value");
             }
             return n.asString();
         }
 
         @Override
-        @Nullable Object resolveJson(TemplateScope scope) {
+        @Nullable
+        Object resolveJson(TemplateScope scope) {
             JsonNode n = node(scope);
             return n != null ? n : defaultValue;
         }
@@ -204,7 +212,8 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
         }
 
         @Override
-        @Nullable String resolveRaw(TemplateScope scope) {
+        @Nullable
+        String resolveRaw(TemplateScope scope) {
             ClientIdentity client = scope.client();
             return client == null ? null : plan ? client.plan() : client.id();
         }
@@ -223,20 +232,24 @@ public abstract sealed class ValueRef permits ValueRef.PathVar, ValueRef.Query, 
             ClientIdentity client = scope.client();
             Object v = client == null ? null : client.claim(path);
             if (v instanceof java.util.Map<?, ?> || v instanceof java.util.Collection<?>) {
-                throw new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, text + " is "
-                        + (v instanceof java.util.Map<?, ?> ? "an object" : "an array") + ", not a single value");
+                throw new CallFailure(
+                        ErrorType.BAD_TEMPLATE_VALUE,
+                        text + " is " + (v instanceof java.util.Map<?, ?> ? "an object" : "an array")
+                                + ", not a single value");
             }
             return v;
         }
 
         @Override
-        @Nullable String resolveRaw(TemplateScope scope) {
+        @Nullable
+        String resolveRaw(TemplateScope scope) {
             Object v = value(scope);
             return v == null ? null : v.toString();
         }
 
         @Override
-        @Nullable Object resolveJson(TemplateScope scope) {
+        @Nullable
+        Object resolveJson(TemplateScope scope) {
             Object v = value(scope);
             if (v == null) {
                 return defaultValue;

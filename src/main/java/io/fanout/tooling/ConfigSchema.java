@@ -1,17 +1,15 @@
 package io.fanout.tooling;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.ConfigKey;
 import io.fanout.definition.ConfigSection;
 import io.fanout.definition.Keys;
 import io.fanout.definition.Notation;
 import io.fanout.json.JsonCodec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The config's JSON Schema (draft 2020-12), generated from the key tables the binder reads ({@link ConfigSection},
@@ -40,8 +38,7 @@ public final class ConfigSchema {
 
     private static final String JSON = render();
 
-    private ConfigSchema() {
-    }
+    private ConfigSchema() {}
 
     /** The schema as pretty-printed JSON text (computed once; the tables are constants). */
     public static String json() {
@@ -54,8 +51,10 @@ public final class ConfigSchema {
         root.put("$schema", DRAFT);
         root.put("$id", "https://fanout.dev/schemas/config.json");
         root.put("title", "Fanout configuration");
-        root.put("description", "Upstreams and composite endpoints (SPEC §1). Generated from the binder's key"
-                + " tables; `fanout check` also checks what values mean.");
+        root.put(
+                "description",
+                "Upstreams and composite endpoints (SPEC §1). Generated from the binder's key"
+                        + " tables; `fanout check` also checks what values mean.");
         root.putAll(object(ConfigSection.DOCUMENT));
         return root;
     }
@@ -125,25 +124,46 @@ public final class ConfigSchema {
             case CHOICE -> choice(key);
             case JSON_POINTER -> ordered("type", "string", "pattern", "^(/([^~/]|~[01])*)*$");
             case JSON -> ordered();
-            case HEADER_MAP -> ordered("type", "object", "propertyNames", ordered("pattern", HEADER_NAME_PATTERN),
-                    "additionalProperties", ordered("type", List.of("string", "integer", "boolean")));
-            case HEADER_LIST -> ordered("type", "array", "items", ordered("type", "string",
-                    "pattern", HEADER_NAME_PATTERN));
-            case RETRY_CONDITIONS -> ordered("type", "array", "items", ordered("anyOf", List.of(
-                    ordered("enum", List.of("connect-error", "timeout")),
-                    ordered("type", "integer", "minimum", 100, "maximum", 599),
-                    ordered("type", "string", "pattern", "^[0-9]{3}$"))));
-            case QUERY -> ordered("anyOf", List.of(
-                    ordered("type", "object", "additionalProperties",
-                            ordered("type", List.of("string", "integer", "boolean"))),
-                    ordered("type", "string", "description", "SQL of a jdbc call")));
-            case POLICY -> child == null ? ordered("type", List.of("boolean", "object"))
-                    : ordered("anyOf", List.of(ordered("type", "boolean"), object(child)));
+            case HEADER_MAP ->
+                ordered(
+                        "type",
+                        "object",
+                        "propertyNames",
+                        ordered("pattern", HEADER_NAME_PATTERN),
+                        "additionalProperties",
+                        ordered("type", List.of("string", "integer", "boolean")));
+            case HEADER_LIST ->
+                ordered("type", "array", "items", ordered("type", "string", "pattern", HEADER_NAME_PATTERN));
+            case RETRY_CONDITIONS ->
+                ordered(
+                        "type",
+                        "array",
+                        "items",
+                        ordered(
+                                "anyOf",
+                                List.of(
+                                        ordered("enum", List.of("connect-error", "timeout")),
+                                        ordered("type", "integer", "minimum", 100, "maximum", 599),
+                                        ordered("type", "string", "pattern", "^[0-9]{3}$"))));
+            case QUERY ->
+                ordered(
+                        "anyOf",
+                        List.of(
+                                ordered(
+                                        "type",
+                                        "object",
+                                        "additionalProperties",
+                                        ordered("type", List.of("string", "integer", "boolean"))),
+                                ordered("type", "string", "description", "SQL of a jdbc call")));
+            case POLICY ->
+                child == null
+                        ? ordered("type", List.of("boolean", "object"))
+                        : ordered("anyOf", List.of(ordered("type", "boolean"), object(child)));
             // clients.plans: named plans next to its own key (plan-claim)
-            case NAMED_SECTIONS -> child == ConfigSection.PLANS ? plans()
-                    : named(key, child, section == ConfigSection.DOCUMENT);
-            case STRING_LIST -> ordered("type", "array", "items", ordered("type", "string", "pattern", "^\\S+$"),
-                    "uniqueItems", true);
+            case NAMED_SECTIONS ->
+                child == ConfigSection.PLANS ? plans() : named(key, child, section == ConfigSection.DOCUMENT);
+            case STRING_LIST ->
+                ordered("type", "array", "items", ordered("type", "string", "pattern", "^\\S+$"), "uniqueItems", true);
             // a notation added later: accepted as anything (start-up must not fail on it); ConfigSchemaTests names it
             default -> ordered("$comment", UNMAPPED + notation);
         };

@@ -1,20 +1,18 @@
 package io.fanout.tooling;
 
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.UnaryOperator;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.ValidatedConfig;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.InvalidConfigException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command-line tools of {@code java -jar fanout.jar}: {@code check FILE...} validates configs through the same
@@ -36,8 +34,7 @@ public final class ToolCommands {
                       --env-allow=GLOBS  apply database mode's ${NAME} rule (fanout.config.env-allow)
               schema  prints the config's JSON Schema (draft 2020-12)""";
 
-    private ToolCommands() {
-    }
+    private ToolCommands() {}
 
     /** Whether {@code args} name a tool rather than the server's options. */
     public static boolean isCommand(String[] args) {
@@ -84,12 +81,15 @@ public final class ToolCommands {
             err.println("check needs at least one FILE\n" + USAGE_TEXT);
             return USAGE;
         }
-        ConfigEnvironment environment = allow == null ? ConfigEnvironment.fileMode(env)
-                : ConfigEnvironment.databaseMode(env, allow);
+        ConfigEnvironment environment =
+                allow == null ? ConfigEnvironment.fileMode(env) : ConfigEnvironment.databaseMode(env, allow);
         // validate() never builds clients or timers; the factory and registry are only there for compile()
-        ConfigPipeline pipeline = new ConfigPipeline(upstream -> {
-            throw new IllegalStateException("check never compiles");
-        }, new SimpleMeterRegistry(), environment);
+        ConfigPipeline pipeline = new ConfigPipeline(
+                upstream -> {
+                    throw new IllegalStateException("check never compiles");
+                },
+                new SimpleMeterRegistry(),
+                environment);
         boolean allValid = true;
         for (String file : files) {
             allValid &= check(pipeline, file, out);
@@ -130,7 +130,9 @@ public final class ToolCommands {
     private static String summary(ValidatedConfig checked) {
         int upstreams = checked.definition().upstreams().size();
         int endpoints = checked.definition().endpoints().size();
-        int calls = checked.definition().endpoints().values().stream().mapToInt(e -> e.calls().size()).sum();
+        int calls = checked.definition().endpoints().values().stream()
+                .mapToInt(e -> e.calls().size())
+                .sum();
         return plural(upstreams, "upstream") + ", " + plural(endpoints, "endpoint") + ", " + plural(calls, "call");
     }
 

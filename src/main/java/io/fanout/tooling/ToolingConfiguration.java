@@ -1,7 +1,8 @@
 package io.fanout.tooling;
 
+import io.fanout.engine.ActiveConfig;
+import io.fanout.tooling.openapi.ApiDocs;
 import java.nio.charset.StandardCharsets;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -11,9 +12,6 @@ import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
-import io.fanout.engine.ActiveConfig;
-import io.fanout.tooling.openapi.ApiDocs;
 
 /**
  * The documentation routes, without a token (SPEC §10): the config's JSON Schema at {@value ConfigSchema#PATH} and
@@ -37,11 +35,20 @@ class ToolingConfiguration {
     RouterFunction<ServerResponse> toolingRoutes(ApiDocs docs) {
         byte[] schema = ConfigSchema.json().getBytes(StandardCharsets.UTF_8);
         return RouterFunctions.route()
-                .GET(ConfigSchema.PATH, r -> ServerResponse.ok().contentType(SCHEMA_JSON).bodyValue(schema))
-                .GET(ApiDocs.PATH, r -> docs.document(false)
-                        .flatMap(body -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body)))
-                .route(RequestPredicates.GET(ApiDocs.PATH + ".yaml"), r -> docs.document(true)
-                        .flatMap(body -> ServerResponse.ok().contentType(YAML).bodyValue(body)))
+                .GET(
+                        ConfigSchema.PATH,
+                        r -> ServerResponse.ok().contentType(SCHEMA_JSON).bodyValue(schema))
+                .GET(
+                        ApiDocs.PATH,
+                        r -> docs.document(false)
+                                .flatMap(body -> ServerResponse.ok()
+                                        .contentType(MediaType.APPLICATION_JSON)
+                                        .bodyValue(body)))
+                .route(
+                        RequestPredicates.GET(ApiDocs.PATH + ".yaml"),
+                        r -> docs.document(true)
+                                .flatMap(body ->
+                                        ServerResponse.ok().contentType(YAML).bodyValue(body)))
                 .build();
     }
 }

@@ -1,11 +1,9 @@
 package io.fanout.upstream;
 
+import io.fanout.observe.CallTrace;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.observe.CallTrace;
 
 /**
  * The observability hook of {@link TransportExchange}: puts an attempt's trace headers on the request it sends and
@@ -13,8 +11,7 @@ import io.fanout.observe.CallTrace;
  */
 final class AttemptTracing {
 
-    private AttemptTracing() {
-    }
+    private AttemptTracing() {}
 
     /**
      * {@code request} with the attempt's {@code traceparent}/{@code tracestate} added last (so they replace any the
@@ -38,8 +35,8 @@ final class AttemptTracing {
             }
         }
         headers.addAll(trace);
-        return kind.cast(new UpstreamRequest.Http(http.method(), http.pathAndQuery(), headers, http.body(),
-                http.requestId(), http.idempotent()));
+        return kind.cast(new UpstreamRequest.Http(
+                http.method(), http.pathAndQuery(), headers, http.body(), http.requestId(), http.idempotent()));
     }
 
     private static boolean isTraceHeader(String name) {

@@ -1,10 +1,9 @@
 package io.fanout.upstream;
 
+import io.fanout.observe.CallTrace;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-
-import io.fanout.observe.CallTrace;
 import reactor.core.scheduler.Schedulers;
 
 /**

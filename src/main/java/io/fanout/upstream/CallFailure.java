@@ -1,7 +1,6 @@
 package io.fanout.upstream;
 
 import java.time.Duration;
-
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -3,7 +3,6 @@ package io.fanout.upstream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,15 +1,13 @@
 package io.fanout.upstream;
 
+import io.fanout.json.JsonValidator;
+import io.fanout.observe.CallTrace;
+import io.fanout.observe.LogKeys;
 import java.time.Duration;
-
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fanout.json.JsonValidator;
-import io.fanout.observe.CallTrace;
-import io.fanout.observe.LogKeys;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -68,8 +66,10 @@ public final class TransportExchange<R extends UpstreamRequest> {
     public Mono<UpstreamResponse> exchange(UpstreamRequest request, CallBudget budget, Attempt<R> attempt) {
         if (!kind.isInstance(request)) {
             // validation pairs every call with its upstream's kind; this is a bug, not the client's input
-            return Mono.error(new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, upstream + " cannot run a "
-                    + request.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " call"));
+            return Mono.error(new CallFailure(
+                    ErrorType.BAD_TEMPLATE_VALUE,
+                    upstream + " cannot run a "
+                            + request.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " call"));
         }
         R typed = kind.cast(request);
         long limitMillis = Math.min(budget.attemptTimeout().toMillis(), budget.remainingMillis());
@@ -90,8 +90,9 @@ public final class TransportExchange<R extends UpstreamRequest> {
 
     /** The failure of an answer larger than {@code max-response-size}. */
     public CallFailure tooLarge(long maxResponseSize) {
-        return new CallFailure(ErrorType.INVALID_RESPONSE, upstream + " answered more than " + maxResponseSize
-                + " bytes (max-response-size)");
+        return new CallFailure(
+                ErrorType.INVALID_RESPONSE,
+                upstream + " answered more than " + maxResponseSize + " bytes (max-response-size)");
     }
 
     /** The verdict on an answer: null when it may be used, else the failure. */
@@ -108,10 +109,16 @@ public final class TransportExchange<R extends UpstreamRequest> {
             // the class only: messages of drivers and libraries may quote parameter values or headers
             LogKeys k = LogKeys.current();
             String traceId = span.traceId();
-            log.atDebug().addKeyValue(k.requestId(), request.requestId()).addKeyValue(k.upstream(), upstream)
+            log.atDebug()
+                    .addKeyValue(k.requestId(), request.requestId())
+                    .addKeyValue(k.upstream(), upstream)
                     .addKeyValue(k.traceId(), traceId == null ? "" : traceId)
                     .addKeyValue(k.errorType(), failure.type().wireName())
-                    .log("[{}] {}: {} ({})", request.requestId(), upstream, failure.getMessage(),
+                    .log(
+                            "[{}] {}: {} ({})",
+                            request.requestId(),
+                            upstream,
+                            failure.getMessage(),
                             error.getClass().getName());
         }
         return failure;
@@ -162,8 +169,11 @@ public final class TransportExchange<R extends UpstreamRequest> {
         private @Nullable Subscription upstreamSubscription;
         private boolean done;
 
-        Judged(CoreSubscriber<? super UpstreamResponse> actual, UpstreamRequest request, long limitMillis,
-               CallTrace.Attempt span) {
+        Judged(
+                CoreSubscriber<? super UpstreamResponse> actual,
+                UpstreamRequest request,
+                long limitMillis,
+                CallTrace.Attempt span) {
             this.actual = actual;
             this.request = request;
             this.limitMillis = limitMillis;

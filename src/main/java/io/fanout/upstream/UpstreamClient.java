@@ -1,7 +1,6 @@
 package io.fanout.upstream;
 
 import org.jspecify.annotations.Nullable;
-
 import reactor.core.publisher.Mono;
 
 /**
@@ -35,6 +34,5 @@ public interface UpstreamClient extends AutoCloseable {
 
     /** Releases pools and threads; the client is not used afterwards. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -1,7 +1,6 @@
 package io.fanout.upstream;
 
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,8 +33,14 @@ public sealed interface UpstreamRequest permits UpstreamRequest.Http, UpstreamRe
      * @param requestId    the client request's id, sent as X-Request-Id
      * @param idempotent   true when the call may be retried or hedged
      */
-    record Http(String method, String pathAndQuery, List<String> headers, byte @Nullable [] body, String requestId,
-                boolean idempotent) implements UpstreamRequest {
+    record Http(
+            String method,
+            String pathAndQuery,
+            List<String> headers,
+            byte @Nullable [] body,
+            String requestId,
+            boolean idempotent)
+            implements UpstreamRequest {
 
         @Override
         public boolean read() {
@@ -46,7 +51,9 @@ public sealed interface UpstreamRequest permits UpstreamRequest.Http, UpstreamRe
         @Override
         public String identity() {
             StringBuilder sb = new StringBuilder(method.length() + pathAndQuery.length() + 1 + headers.size() * 16)
-                    .append(method).append(' ').append(pathAndQuery);
+                    .append(method)
+                    .append(' ')
+                    .append(pathAndQuery);
             for (int i = 0; i < headers.size(); i += 2) {
                 sb.append('\n').append(headers.get(i)).append(':').append(headers.get(i + 1));
             }
@@ -79,8 +86,12 @@ public sealed interface UpstreamRequest permits UpstreamRequest.Http, UpstreamRe
             StringBuilder sb = new StringBuilder("sql:").append(query.sql()).append(query.single() ? "\nsingle" : "");
             for (Object p : query.parameters()) {
                 String v = String.valueOf(p);
-                sb.append('\n').append(p == null ? "null" : p.getClass().getSimpleName()).append(':')
-                        .append(v.length()).append(':').append(v);
+                sb.append('\n')
+                        .append(p == null ? "null" : p.getClass().getSimpleName())
+                        .append(':')
+                        .append(v.length())
+                        .append(':')
+                        .append(v);
             }
             return sb.toString();
         }

@@ -13,7 +13,10 @@ public record UpstreamResponse(int status, byte[] body, Source source) {
 
     /** Where an answer came from (SPEC §2 {@code meta.calls.X.source}). */
     public enum Source {
-        NETWORK("network"), CACHE("cache"), STALE("stale"), COALESCED("coalesced");
+        NETWORK("network"),
+        CACHE("cache"),
+        STALE("stale"),
+        COALESCED("coalesced");
 
         private final String wireName;
 

@@ -20,9 +20,16 @@ import org.jspecify.annotations.Nullable;
  * @param errorRate              share (0..1) of the recent attempts that failed in a way the breaker counts
  * @param recentAttempts         how many attempts the three figures above are computed over
  */
-public record UpstreamStatus(String upstream, @Nullable String circuitState, @Nullable Double circuitFailureRate,
-                             @Nullable Integer bulkheadInUse, @Nullable Integer bulkheadWaiting,
-                             @Nullable Integer bulkheadMax, @Nullable Double rateLimiterAvailable,
-                             @Nullable Integer rateLimiterWaiting, long p50Millis, long p99Millis, double errorRate,
-                             int recentAttempts) {
-}
+public record UpstreamStatus(
+        String upstream,
+        @Nullable String circuitState,
+        @Nullable Double circuitFailureRate,
+        @Nullable Integer bulkheadInUse,
+        @Nullable Integer bulkheadWaiting,
+        @Nullable Integer bulkheadMax,
+        @Nullable Double rateLimiterAvailable,
+        @Nullable Integer rateLimiterWaiting,
+        long p50Millis,
+        long p99Millis,
+        double errorRate,
+        int recentAttempts) {}

@@ -6,8 +6,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 /** Request-body buffers to bytes. */
 public final class Buffers {
 
-    private Buffers() {
-    }
+    private Buffers() {}
 
     /** The readable bytes of {@code buffer}, which is released whatever happens. */
     public static byte[] bytes(DataBuffer buffer) {

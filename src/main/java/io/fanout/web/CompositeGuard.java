@@ -1,11 +1,10 @@
 package io.fanout.web;
 
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
 import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
 import reactor.core.publisher.Mono;
 
 /**
@@ -18,6 +17,6 @@ public interface CompositeGuard {
     /** The exchange attribute holding the admitted caller ({@code io.fanout.template.ClientIdentity}). */
     String CLIENT = CompositeGuard.class.getName() + ".client";
 
-    Mono<ServerResponse> admit(ServerRequest request, CompiledConfig config, EndpointPlan plan,
-                               HandlerFunction<ServerResponse> next);
+    Mono<ServerResponse> admit(
+            ServerRequest request, CompiledConfig config, EndpointPlan plan, HandlerFunction<ServerResponse> next);
 }

@@ -1,7 +1,18 @@
 package io.fanout.web;
 
+import io.fanout.admission.Admission;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.engine.CompositeResult;
+import io.fanout.engine.Engine;
+import io.fanout.engine.Execution;
+import io.fanout.engine.RequestInput;
+import io.fanout.json.JsonValidator;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.EndpointPlan;
+import io.fanout.plan.RouteTable;
+import io.fanout.render.Envelope;
+import io.fanout.render.StreamLines;
 import java.time.Duration;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -14,19 +25,6 @@ import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
-import io.fanout.admission.Admission;
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.EndpointPlan;
-import io.fanout.plan.RouteTable;
-import io.fanout.engine.ActiveConfig;
-import io.fanout.engine.CompositeResult;
-import io.fanout.engine.Engine;
-import io.fanout.engine.Execution;
-import io.fanout.engine.RequestInput;
-import io.fanout.json.JsonValidator;
-import io.fanout.render.Envelope;
-import io.fanout.render.StreamLines;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -49,8 +47,12 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         this(active, engine, maxRequestBody, Admission.off(), null);
     }
 
-    CompositeRoutes(ActiveConfig active, Engine engine, long maxRequestBody, Admission admission,
-                    @Nullable CompositeGuard edge) {
+    CompositeRoutes(
+            ActiveConfig active,
+            Engine engine,
+            long maxRequestBody,
+            Admission admission,
+            @Nullable CompositeGuard edge) {
         this.active = active;
         this.engine = engine;
         this.maxRequestBody = maxRequestBody;
@@ -71,31 +73,44 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
             // SPEC §8: only endpoints with auth meet the edge (identity, quota, scopes); the rest pay nothing.
             // SPEC §11: over the in-flight limit the request is refused before any upstream call, after the quota.
             if (found.endpoint().auth() == null || guard == null) {
-                return Mono.just(r -> admission.admit(r.exchange(), RequestIds.of(r.exchange()), () -> handle(r, found)));
+                return Mono.just(
+                        r -> admission.admit(r.exchange(), RequestIds.of(r.exchange()), () -> handle(r, found)));
             }
-            return Mono.just(r -> guard.admit(r, config, found.endpoint(), admitted ->
-                    admission.admit(admitted.exchange(), RequestIds.of(admitted.exchange()), () -> handle(admitted, found))));
+            return Mono.just(r -> guard.admit(
+                    r,
+                    config,
+                    found.endpoint(),
+                    admitted -> admission.admit(
+                            admitted.exchange(), RequestIds.of(admitted.exchange()), () -> handle(admitted, found))));
         }
         if (lookup instanceof RouteTable.WrongMethod wrong) {
             return Mono.just(r -> {
                 HttpHeaders h = new HttpHeaders();
                 h.set(HttpHeaders.ALLOW, String.join(", ", wrong.allowed()));
-                return ProblemWriter.response(r.exchange(), 405, "method " + r.method().name()
-                        + " is not allowed on " + path + " (allowed: " + String.join(", ", wrong.allowed()) + ")", h);
+                return ProblemWriter.response(
+                        r.exchange(),
+                        405,
+                        "method " + r.method().name() + " is not allowed on " + path + " (allowed: "
+                                + String.join(", ", wrong.allowed()) + ")",
+                        h);
             });
         }
         return Mono.just(r -> ProblemWriter.response(r.exchange(), 404, "no endpoint at " + path, null));
     }
 
     static boolean isReserved(String path) {
-        return startsWithSegment(path, "/actuator") || startsWithSegment(path, "/admin")
-                || startsWithSegment(path, "/jobs") || isApiDocumentation(path);
+        return startsWithSegment(path, "/actuator")
+                || startsWithSegment(path, "/admin")
+                || startsWithSegment(path, "/jobs")
+                || isApiDocumentation(path);
     }
 
     /** OpenAPI and Swagger UI (io.fanout.tooling, springdoc); the binder refuses endpoints under these too. */
     private static boolean isApiDocumentation(String path) {
-        return startsWithSegment(path, "/v3/api-docs") || path.startsWith("/v3/api-docs.")
-                || startsWithSegment(path, "/swagger-ui.html") || startsWithSegment(path, "/swagger-ui")
+        return startsWithSegment(path, "/v3/api-docs")
+                || path.startsWith("/v3/api-docs.")
+                || startsWithSegment(path, "/swagger-ui.html")
+                || startsWithSegment(path, "/swagger-ui")
                 || startsWithSegment(path, "/webjars");
     }
 
@@ -109,30 +124,34 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         HttpHeaders headers = raw.getHeaders();
         long declared = headers.getContentLength();
         if (declared > maxRequestBody) {
-            return ProblemWriter.response(request.exchange(), 413, "the request body is larger than "
-                    + maxRequestBody + " bytes", null);
+            return ProblemWriter.response(
+                    request.exchange(), 413, "the request body is larger than " + maxRequestBody + " bytes", null);
         }
         if (!plan.readsBody()) {
             return run(request, found, headers, null);
         }
-        return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), (int) Math.min(Integer.MAX_VALUE,
-                        maxRequestBody))
+        return DataBufferUtils.join(
+                        request.body(BodyExtractors.toDataBuffers()), (int) Math.min(Integer.MAX_VALUE, maxRequestBody))
                 .map(Buffers::bytes)
                 .flatMap(body -> {
                     if (body.length > 0 && !JsonValidator.isValid(body)) {
-                        return ProblemWriter.response(request.exchange(), 400, "the request body is not valid JSON",
-                                null);
+                        return ProblemWriter.response(
+                                request.exchange(), 400, "the request body is not valid JSON", null);
                     }
                     return run(request, found, headers, body);
                 })
                 .switchIfEmpty(Mono.defer(() -> run(request, found, headers, null)));
     }
 
-    private Mono<ServerResponse> run(ServerRequest request, RouteTable.Found found, HttpHeaders headers,
-                                     byte @Nullable [] body) {
+    private Mono<ServerResponse> run(
+            ServerRequest request, RouteTable.Found found, HttpHeaders headers, byte @Nullable [] body) {
         MultiValueMap<String, String> query = request.exchange().getRequest().getQueryParams();
-        RequestInput input = new RequestInput(RequestIds.of(request.exchange()), found.pathVariables(),
-                query::getFirst, headers::getFirst, body,
+        RequestInput input = new RequestInput(
+                RequestIds.of(request.exchange()),
+                found.pathVariables(),
+                query::getFirst,
+                headers::getFirst,
+                body,
                 found.endpoint().auth() == null ? null : request.exchange().getAttribute(CompositeGuard.CLIENT));
         Execution ex = engine.start(found.endpoint(), input, false);
         String accept = headers.getFirst(HttpHeaders.ACCEPT);
@@ -164,7 +183,8 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
     }
 
     private static Mono<ServerResponse> stream(Flux<byte[]> lines, MediaType type) {
-        return ServerResponse.ok().contentType(type)
+        return ServerResponse.ok()
+                .contentType(type)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .body((message, context) -> message.writeAndFlushWith(
                         lines.map(l -> Mono.just(message.bufferFactory().wrap(l)))));

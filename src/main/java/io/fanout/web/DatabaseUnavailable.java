@@ -1,12 +1,11 @@
 package io.fanout.web;
 
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.QueryTimeoutException;
-import org.springframework.dao.TransientDataAccessException;
-
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
 
 /**
  * Tells a database that is down, restarting or saturated (no connection within
@@ -15,15 +14,17 @@ import io.r2dbc.spi.R2dbcTransientException;
  */
 final class DatabaseUnavailable {
 
-    private DatabaseUnavailable() {
-    }
+    private DatabaseUnavailable() {}
 
     /** True when {@code error} or one of its causes says the database cannot be reached or answer in time. */
     static boolean is(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessException
-                    || t instanceof QueryTimeoutException || t instanceof R2dbcTransientException
-                    || t instanceof R2dbcNonTransientResourceException || t instanceof R2dbcTimeoutException) {
+            if (t instanceof DataAccessResourceFailureException
+                    || t instanceof TransientDataAccessException
+                    || t instanceof QueryTimeoutException
+                    || t instanceof R2dbcTransientException
+                    || t instanceof R2dbcNonTransientResourceException
+                    || t instanceof R2dbcTimeoutException) {
                 return true;
             }
         }

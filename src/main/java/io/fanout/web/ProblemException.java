@@ -1,12 +1,10 @@
 package io.fanout.web;
 
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,8 +26,8 @@ public final class ProblemException extends RuntimeException {
      * @param members extension members after the standard ones, in the map's order
      * @param headers added to the answer ({@code ETag}, {@code Retry-After}, …)
      */
-    public ProblemException(int status, String detail, Map<String, ? extends @Nullable Object> members,
-            HttpHeaders headers) {
+    public ProblemException(
+            int status, String detail, Map<String, ? extends @Nullable Object> members, HttpHeaders headers) {
         super(detail, null, false, false);
         this.status = status;
         this.members = members;

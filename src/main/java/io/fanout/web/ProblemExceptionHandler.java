@@ -8,7 +8,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
-
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,8 +29,8 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         if (ex instanceof org.springframework.util.InvalidMimeTypeException
                 || ex instanceof org.springframework.http.InvalidMediaTypeException) {
             // a client's malformed Accept or Content-Type is the client's error, not a logged 500
-            return ProblemWriter.write(exchange, 400, "a malformed media type in the Accept or Content-Type header",
-                    null);
+            return ProblemWriter.write(
+                    exchange, 400, "a malformed media type in the Accept or Content-Type header", null);
         }
         if (ex instanceof DataBufferLimitException) {
             return ProblemWriter.write(exchange, 413, "the request body is too large", null);
@@ -51,13 +50,21 @@ class ProblemExceptionHandler implements WebExceptionHandler {
         if (DatabaseUnavailable.is(ex)) {
             // down, restarting or saturated: a retry soon may work, so say so instead of a 500 (docs/reliability.md)
             // the exception's type only: driver messages stay out of request log lines (docs/request-ids.md)
-            log.warn("[{}] {} {} failed: the database is unavailable ({})", id, exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath().value(), ex.getClass().getSimpleName());
-            return ProblemWriter.write(exchange, 503, "the database is unavailable; retry later",
-                    java.time.Duration.ofSeconds(1));
+            log.warn(
+                    "[{}] {} {} failed: the database is unavailable ({})",
+                    id,
+                    exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(),
+                    ex.getClass().getSimpleName());
+            return ProblemWriter.write(
+                    exchange, 503, "the database is unavailable; retry later", java.time.Duration.ofSeconds(1));
         }
-        log.error("[{}] unexpected error handling {} {}", id, exchange.getRequest().getMethod(),
-                exchange.getRequest().getPath().value(), ex);
+        log.error(
+                "[{}] unexpected error handling {} {}",
+                id,
+                exchange.getRequest().getMethod(),
+                exchange.getRequest().getPath().value(),
+                ex);
         return ProblemWriter.write(exchange, 500, "internal error; quote request id " + id, null);
     }
 }

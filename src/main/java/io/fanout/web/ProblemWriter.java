@@ -1,18 +1,16 @@
 package io.fanout.web;
 
+import io.fanout.render.ProblemDocument;
+import io.fanout.render.ProblemTypes;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
-
-import io.fanout.render.ProblemDocument;
-import io.fanout.render.ProblemTypes;
 import reactor.core.publisher.Mono;
 
 /**
@@ -23,21 +21,23 @@ import reactor.core.publisher.Mono;
  */
 public final class ProblemWriter {
 
-    private ProblemWriter() {
-    }
+    private ProblemWriter() {}
 
     /** A functional-endpoint answer carrying a problem. */
-    public static Mono<ServerResponse> response(ServerWebExchange exchange, int status, String detail,
-                                                @Nullable HttpHeaders extraHeaders) {
+    public static Mono<ServerResponse> response(
+            ServerWebExchange exchange, int status, String detail, @Nullable HttpHeaders extraHeaders) {
         return response(exchange, status, detail, Map.of(), extraHeaders);
     }
 
     /** A functional-endpoint answer carrying a problem with extension members ({@code errors}, {@code usedBy}, …). */
-    public static Mono<ServerResponse> response(ServerWebExchange exchange, int status, String detail,
-                                                Map<String, ? extends @Nullable Object> members,
-                                                @Nullable HttpHeaders extraHeaders) {
-        byte[] body = ProblemDocument.of(ProblemTypes.typeFor(status), status, detail, RequestIds.of(exchange),
-                members);
+    public static Mono<ServerResponse> response(
+            ServerWebExchange exchange,
+            int status,
+            String detail,
+            Map<String, ? extends @Nullable Object> members,
+            @Nullable HttpHeaders extraHeaders) {
+        byte[] body =
+                ProblemDocument.of(ProblemTypes.typeFor(status), status, detail, RequestIds.of(exchange), members);
         return ServerResponse.status(status)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .headers(h -> {
@@ -45,15 +45,16 @@ public final class ProblemWriter {
                         h.addAll(extraHeaders);
                     }
                 })
-                .body((message, context) -> message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
+                .body((message, context) ->
+                        message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
     }
 
     /**
      * A problem of its own {@code type} (not the one for its status), e.g. the edge's {@code invalid-token} and
      * {@code quota-exceeded} (SPEC §8).
      */
-    public static Mono<ServerResponse> response(ServerWebExchange exchange, String type, int status, String detail,
-                                                @Nullable HttpHeaders extraHeaders) {
+    public static Mono<ServerResponse> response(
+            ServerWebExchange exchange, String type, int status, String detail, @Nullable HttpHeaders extraHeaders) {
         byte[] body = ProblemDocument.of(type, status, detail, RequestIds.of(exchange), Map.of());
         return ServerResponse.status(status)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -62,7 +63,8 @@ public final class ProblemWriter {
                         h.addAll(extraHeaders);
                     }
                 })
-                .body((message, context) -> message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
+                .body((message, context) ->
+                        message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
     }
 
     /** Writes a problem straight to a response (for exception handlers). */

@@ -1,7 +1,6 @@
 package io.fanout.web;
 
 import java.util.concurrent.ThreadLocalRandom;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -13,8 +12,7 @@ public final class RequestIds {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     static String acceptOrGenerate(@Nullable String candidate) {
         return isSane(candidate) ? candidate : generate();

@@ -1,19 +1,17 @@
 package io.fanout.web;
 
+import io.fanout.admission.Admission;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.engine.Engine;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import io.fanout.admission.Admission;
-import io.fanout.engine.ActiveConfig;
-import io.fanout.engine.Engine;
-
 /** Fanout's HTTP routes: composite endpoints plus the jobs API placeholder of the no-database mode. */
 public final class WebRoutes {
 
-    private WebRoutes() {
-    }
+    private WebRoutes() {}
 
     public static RouterFunction<ServerResponse> create(ActiveConfig active, Engine engine, long maxRequestBody) {
         return create(active, engine, maxRequestBody, Admission.off(), null);
@@ -23,13 +21,18 @@ public final class WebRoutes {
      * The routes: endpoints with {@code auth} meet {@code edge} first (identity, quota, scopes; SPEC §8), then
      * every composite request is admitted by {@code admission} (SPEC §11: client quotas are checked before it).
      */
-    public static RouterFunction<ServerResponse> create(ActiveConfig active, Engine engine, long maxRequestBody,
-                                                        Admission admission, @Nullable CompositeGuard edge) {
+    public static RouterFunction<ServerResponse> create(
+            ActiveConfig active,
+            Engine engine,
+            long maxRequestBody,
+            Admission admission,
+            @Nullable CompositeGuard edge) {
         RouterFunction<ServerResponse> jobs = RouterFunctions.route(
-                r -> CompositeRoutes.isReserved(r.requestPath().pathWithinApplication().value())
+                r -> CompositeRoutes.isReserved(
+                                r.requestPath().pathWithinApplication().value())
                         && r.requestPath().pathWithinApplication().value().startsWith("/jobs"),
-                r -> ProblemWriter.response(r.exchange(), 503, "jobs need a database: configure spring.r2dbc.url",
-                        null));
+                r -> ProblemWriter.response(
+                        r.exchange(), 503, "jobs need a database: configure spring.r2dbc.url", null));
         return jobs.and(new CompositeRoutes(active, engine, maxRequestBody, admission, edge));
     }
 

@@ -3,17 +3,15 @@ package io.fanout.admission;
 import static io.fanout.testsupport.FakeUpstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FanoutIntegrationTests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
-
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FanoutIntegrationTest;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,15 +24,14 @@ import reactor.netty.http.client.HttpClient;
  * APIs are not subject to the limit.
  */
 @TestPropertySource(properties = "fanout.server.max-in-flight=3")
-class AdmissionIntegrationTests extends FanoutIntegrationTest {
+class AdmissionIntegrationTests extends FanoutIntegrationTests {
 
     private static final Duration SLOW = Duration.ofSeconds(4);
 
     @Autowired
     private Admission admission;
 
-    record Answer(int status, String contentType, String retryAfter, String requestId, String body, long millis) {
-    }
+    record Answer(int status, String contentType, String retryAfter, String requestId, String body, long millis) {}
 
     @BeforeEach
     void config() {
@@ -53,8 +50,11 @@ class AdmissionIntegrationTests extends FanoutIntegrationTest {
         A.on("/slow", json("{\"ok\": true}").withDelay(SLOW));
         A.on("/hang", json("{}").withDelay(Duration.ofSeconds(60)));
         A.on("/fast", json("{\"ok\": true}"));
-        Eventually.await(Duration.ofSeconds(10), "no request of an earlier test in flight",
-                () -> admission.limit().inFlight() == 0, () -> admission.limit().inFlight());
+        Eventually.await(
+                Duration.ofSeconds(10),
+                "no request of an earlier test in flight",
+                () -> admission.limit().inFlight() == 0,
+                () -> admission.limit().inFlight());
     }
 
     @Test
@@ -66,13 +66,19 @@ class AdmissionIntegrationTests extends FanoutIntegrationTest {
 
         List<Answer> admitted = answers.stream().filter(a -> a.status() == 200).toList();
         List<Answer> refused = answers.stream().filter(a -> a.status() == 503).toList();
-        assertThat(admitted.size() + refused.size()).as("every answer is 200 or 503: %s", answers).isEqualTo(12);
+        assertThat(admitted.size() + refused.size())
+                .as("every answer is 200 or 503: %s", answers)
+                .isEqualTo(12);
         assertThat(A.maxInFlight()).as("overlap at the upstream").isBetween(1, 3);
-        assertThat(A.seen("/slow")).as("only admitted requests reach the upstream").hasSize(admitted.size());
+        assertThat(A.seen("/slow"))
+                .as("only admitted requests reach the upstream")
+                .hasSize(admitted.size());
         assertThat(refused).as("12 at once against a limit of 3").isNotEmpty();
         refused.forEach(AdmissionIntegrationTests::assertWellFormedRefusal);
-        assertThat(refused).allSatisfy(r -> assertThat(r.millis()).as("refused without waiting for the upstream")
-                .isLessThan(SLOW.toMillis()));
+        assertThat(refused)
+                .allSatisfy(r -> assertThat(r.millis())
+                        .as("refused without waiting for the upstream")
+                        .isLessThan(SLOW.toMillis()));
     }
 
     @Test
@@ -82,30 +88,41 @@ class AdmissionIntegrationTests extends FanoutIntegrationTest {
             for (int i = 0; i < 3; i++) {
                 held.add(get("/adm/hang", "held-" + i).subscribe());
             }
-            Eventually.await(Duration.ofSeconds(15), "3 requests held at the upstream", () -> A.inFlight() == 3,
-                    A::inFlight);
+            Eventually.await(
+                    Duration.ofSeconds(15), "3 requests held at the upstream", () -> A.inFlight() == 3, A::inFlight);
 
             for (int i = 0; i < 4; i++) {
                 Answer refused = get("/adm/fast", "over-" + i).block(Duration.ofSeconds(30));
                 assertWellFormedRefusal(refused);
                 assertThat(refused.requestId()).isEqualTo("over-" + i);
             }
-            assertThat(A.seen("/fast")).as("no upstream call for a refused request").isEmpty();
+            assertThat(A.seen("/fast"))
+                    .as("no upstream call for a refused request")
+                    .isEmpty();
             client.get().uri("/actuator/health").exchange().expectStatus().isOk();
-            client.get().uri("/admin/config").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
-                    .expectStatus().isOk();
+            client.get()
+                    .uri("/admin/config")
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
             client.get().uri("/no-such-endpoint").exchange().expectStatus().isNotFound();
             String scrape = scrape();
-            assertThat(sample(scrape, "fanout_admission_limit", "kind=\"fixed\"")).isEqualTo(3);
+            assertThat(sample(scrape, "fanout_admission_limit", "kind=\"fixed\""))
+                    .isEqualTo(3);
             assertThat(sample(scrape, "fanout_admission_in_flight")).isEqualTo(3);
             assertThat(sample(scrape, "fanout_admission_refused_total")).isGreaterThanOrEqualTo(4);
         } finally {
             held.forEach(Disposable::dispose);
         }
 
-        Eventually.await(Duration.ofSeconds(15), "the cancelled requests to give their places back",
-                () -> admission.limit().inFlight() == 0, () -> admission.limit().inFlight());
-        assertThat(get("/adm/fast", "after").block(Duration.ofSeconds(30)).status()).isEqualTo(200);
+        Eventually.await(
+                Duration.ofSeconds(15),
+                "the cancelled requests to give their places back",
+                () -> admission.limit().inFlight() == 0,
+                () -> admission.limit().inFlight());
+        assertThat(get("/adm/fast", "after").block(Duration.ofSeconds(30)).status())
+                .isEqualTo(200);
         assertThat(sample(scrape(), "fanout_admission_in_flight")).isZero();
     }
 
@@ -114,9 +131,12 @@ class AdmissionIntegrationTests extends FanoutIntegrationTest {
         List<Disposable> streams = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                streams.add(HttpClient.create().headers(h -> h.set("Accept", "application/x-ndjson"))
-                        .get().uri("http://127.0.0.1:" + port + "/adm/hang")
-                        .responseContent().subscribe());
+                streams.add(HttpClient.create()
+                        .headers(h -> h.set("Accept", "application/x-ndjson"))
+                        .get()
+                        .uri("http://127.0.0.1:" + port + "/adm/hang")
+                        .responseContent()
+                        .subscribe());
             }
             Eventually.await(Duration.ofSeconds(15), "3 streams open", () -> A.inFlight() == 3, A::inFlight);
 
@@ -124,10 +144,16 @@ class AdmissionIntegrationTests extends FanoutIntegrationTest {
         } finally {
             streams.forEach(Disposable::dispose);
         }
-        Eventually.await(Duration.ofSeconds(15), "closed streams to give their places back",
-                () -> admission.limit().inFlight() == 0, () -> admission.limit().inFlight());
+        Eventually.await(
+                Duration.ofSeconds(15),
+                "closed streams to give their places back",
+                () -> admission.limit().inFlight() == 0,
+                () -> admission.limit().inFlight());
 
-        assertThat(get("/adm/fast", "stream-after").block(Duration.ofSeconds(30)).status()).isEqualTo(200);
+        assertThat(get("/adm/fast", "stream-after")
+                        .block(Duration.ofSeconds(30))
+                        .status())
+                .isEqualTo(200);
     }
 
     private static void assertWellFormedRefusal(Answer a) {
@@ -135,20 +161,28 @@ class AdmissionIntegrationTests extends FanoutIntegrationTest {
         assertThat(a.contentType()).isEqualTo("application/problem+json");
         assertThat(a.retryAfter()).isEqualTo("1");
         assertThat(a.requestId()).isNotBlank();
-        assertThat(a.body()).contains("\"status\":503").contains("fanout.server.max-in-flight")
+        assertThat(a.body())
+                .contains("\"status\":503")
+                .contains("fanout.server.max-in-flight")
                 .contains("\"requestId\":\"" + a.requestId() + "\"");
     }
 
     private Mono<Answer> get(String path, String requestId) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            return HttpClient.create().headers(h -> h.set("X-Request-Id", requestId))
-                    .get().uri("http://127.0.0.1:" + port + path)
-                    .responseSingle((response, body) -> body.asString().defaultIfEmpty("").map(text -> new Answer(
-                            response.status().code(), response.responseHeaders().get("Content-Type"),
-                            response.responseHeaders().get("Retry-After"),
-                            response.responseHeaders().get("X-Request-Id"), text,
-                            (System.nanoTime() - start) / 1_000_000)));
+            return HttpClient.create()
+                    .headers(h -> h.set("X-Request-Id", requestId))
+                    .get()
+                    .uri("http://127.0.0.1:" + port + path)
+                    .responseSingle((response, body) -> body.asString()
+                            .defaultIfEmpty("")
+                            .map(text -> new Answer(
+                                    response.status().code(),
+                                    response.responseHeaders().get("Content-Type"),
+                                    response.responseHeaders().get("Retry-After"),
+                                    response.responseHeaders().get("X-Request-Id"),
+                                    text,
+                                    (System.nanoTime() - start) / 1_000_000)));
         });
     }
 
@@ -170,9 +204,16 @@ class AdmissionIntegrationTests extends FanoutIntegrationTest {
     }
 
     private String scrape() {
-        return client.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build()
-                .get().uri("/actuator/prometheus").exchange()
-                .expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        return client.mutate()
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .build()
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
     }
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
 
 /** The in-flight bound and the adaptive limit, driven by a fake clock: no sleeping, no real latency. */
@@ -102,7 +101,8 @@ class AdmissionLimitTests {
         assertThat(AdmissionProperties.mode("adaptive")).isEqualTo(-1);
         assertThat(AdmissionProperties.mode(" OFF ")).isZero();
         assertThat(AdmissionProperties.mode("250")).isEqualTo(250);
-        assertThatThrownBy(() -> AdmissionProperties.mode("0")).hasMessageContaining("fanout.server.max-in-flight")
+        assertThatThrownBy(() -> AdmissionProperties.mode("0"))
+                .hasMessageContaining("fanout.server.max-in-flight")
                 .hasMessageContaining("'0'");
         assertThatThrownBy(() -> AdmissionProperties.mode("lots")).hasMessageContaining("'lots'");
         assertThatThrownBy(() -> new AdmissionProperties.Adaptive(10, 20, 100)).hasMessageContaining("min-limit=20");

@@ -40,40 +40,79 @@ class PackageRulesTests {
 
     @Test
     void shouldKeepDefinitionsFreeOfReactorSpringAndLaterLayers() {
-        noClasses().that().resideInAPackage("io.fanout.definition..")
-                .should().dependOnClassesThat().resideInAnyPackage(REACTOR, SPRING, "io.fanout.compile..",
-                        "io.fanout.plan..", "io.fanout.template..", "io.fanout.engine..", "io.fanout.upstream..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.definition..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        REACTOR,
+                        SPRING,
+                        "io.fanout.compile..",
+                        "io.fanout.plan..",
+                        "io.fanout.template..",
+                        "io.fanout.engine..",
+                        "io.fanout.upstream..")
                 .because("definitions are records as written, checked for shape only (README package map)")
                 .check(MAIN);
     }
 
     @Test
     void shouldKeepTheCompilerFreeOfIoAndTheWeb() {
-        noClasses().that().resideInAPackage("io.fanout.compile..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.r2dbc..", SPRING_WEB, SPRING_HTTP,
-                        "io.fanout.engine..", "io.fanout.web..", "io.fanout.store..", "io.fanout.reload..",
-                        "io.fanout.admin..", "io.fanout.jobs..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.compile..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.r2dbc..",
+                        SPRING_WEB,
+                        SPRING_HTTP,
+                        "io.fanout.engine..",
+                        "io.fanout.web..",
+                        "io.fanout.store..",
+                        "io.fanout.reload..",
+                        "io.fanout.admin..",
+                        "io.fanout.jobs..")
                 .check(MAIN);
     }
 
     @Test
     void shouldKeepPlansAndTemplatesFreeOfBuildingAndRunning() {
-        noClasses().that().resideInAPackage("io.fanout.plan..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fanout.compile..", "io.fanout.engine..",
-                        SPRING)
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.plan..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.fanout.compile..", "io.fanout.engine..", SPRING)
                 .check(MAIN);
-        noClasses().that().resideInAPackage("io.fanout.template..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fanout.compile..", "io.fanout.plan..",
-                        "io.fanout.engine..", SPRING, REACTOR)
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.fanout.upstream.UpstreamClient")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.template..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.fanout.compile..", "io.fanout.plan..", "io.fanout.engine..", SPRING, REACTOR)
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.fanout.upstream.UpstreamClient")
                 .check(MAIN);
     }
 
     @Test
     void shouldKeepTheEngineFreeOfSpringAndWireFormats() {
-        noClasses().that().resideInAPackage("io.fanout.engine..")
-                .should().dependOnClassesThat().resideInAnyPackage(SPRING, "io.fanout.web..", "io.fanout.render..",
-                        "io.fanout.admin..", "io.fanout.jobs..", "io.fanout.store..", "io.fanout.reload..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.engine..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        SPRING,
+                        "io.fanout.web..",
+                        "io.fanout.render..",
+                        "io.fanout.admin..",
+                        "io.fanout.jobs..",
+                        "io.fanout.store..",
+                        "io.fanout.reload..",
                         "io.fanout.compile..")
                 .because("the engine runs plans and returns outcomes, not HTTP statuses or bytes (HttpStatus"
                         + " included)")
@@ -82,89 +121,165 @@ class PackageRulesTests {
 
     @Test
     void shouldRenderWithoutSpringReactorOrRunningCalls() {
-        noClasses().that().resideInAPackage("io.fanout.render..")
-                .should().dependOnClassesThat().resideInAnyPackage(SPRING, REACTOR, "io.fanout.web..")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.fanout.upstream.UpstreamClient")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.render..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(SPRING, REACTOR, "io.fanout.web..")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.fanout.upstream.UpstreamClient")
                 .check(MAIN);
     }
 
     @Test
     void shouldKeepJsonFreeOfEverythingElse() {
-        noClasses().that().resideInAPackage("io.fanout.json..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fanout.definition..", "io.fanout.plan..",
-                        "io.fanout.engine..", "io.fanout.upstream..", "io.fanout.render..", "io.fanout.web..", SPRING)
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.json..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fanout.definition..",
+                        "io.fanout.plan..",
+                        "io.fanout.engine..",
+                        "io.fanout.upstream..",
+                        "io.fanout.render..",
+                        "io.fanout.web..",
+                        SPRING)
                 .check(MAIN);
-        noClasses().should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson.databind..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.fasterxml.jackson.databind..")
                 .because("WebFlux and io.fanout.json use Jackson 3 (tools.jackson); Jackson 2 only rides along")
                 .check(MAIN);
     }
 
     @Test
     void shouldKeepUpstreamsFreeOfEndpointsAndTransportsFreeOfPolicies() {
-        noClasses().that().resideInAPackage("io.fanout.upstream..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fanout.plan..", "io.fanout.engine..",
-                        "io.fanout.render..", "io.fanout.compile..", "io.fanout.web..", "io.fanout.admin..",
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.upstream..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fanout.plan..",
+                        "io.fanout.engine..",
+                        "io.fanout.render..",
+                        "io.fanout.compile..",
+                        "io.fanout.web..",
+                        "io.fanout.admin..",
                         "io.fanout.jobs..")
                 .check(MAIN);
-        noClasses().that().resideInAnyPackage("io.fanout.upstream.http..", "io.fanout.upstream.blocking..")
-                .should().dependOnClassesThat().resideInAPackage("io.fanout.upstream.resilience..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.fanout.upstream.http..", "io.fanout.upstream.blocking..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.fanout.upstream.resilience..")
                 .check(MAIN);
-        noClasses().that().resideInAPackage("io.fanout.upstream.resilience..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fanout.upstream.http..",
-                        "io.fanout.upstream.blocking..", "io.fanout.upstream.transport..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.upstream.resilience..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fanout.upstream.http..", "io.fanout.upstream.blocking..", "io.fanout.upstream.transport..")
                 .check(MAIN);
     }
 
     @Test
     void shouldKeepTheWebLayerAndItsAuthFreeOfTheApisBuiltOnThem() {
-        noClasses().that().resideInAPackage("io.fanout.web..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fanout.admin..", "io.fanout.jobs..",
-                        "io.fanout.store..", "io.fanout.reload..", "io.fanout.compile..", "io.fanout.config..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fanout.admin..",
+                        "io.fanout.jobs..",
+                        "io.fanout.store..",
+                        "io.fanout.reload..",
+                        "io.fanout.compile..",
+                        "io.fanout.config..")
                 .check(MAIN);
     }
 
     @Test
     void shouldKeepStoreAndReloadFreeOfHttp() {
-        noClasses().that().resideInAnyPackage("io.fanout.store..", "io.fanout.reload..")
-                .should().dependOnClassesThat().resideInAnyPackage(SPRING_WEB, SPRING_HTTP, "io.fanout.web..",
-                        "io.fanout.admin..", "io.fanout.jobs..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.fanout.store..", "io.fanout.reload..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(SPRING_WEB, SPRING_HTTP, "io.fanout.web..", "io.fanout.admin..", "io.fanout.jobs..")
                 .check(MAIN);
-        noClasses().that().resideInAPackage("io.fanout.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fanout.compile..", "io.fanout.definition..",
-                        "io.fanout.engine..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.fanout.compile..", "io.fanout.definition..", "io.fanout.engine..")
                 .because("documents are generic trees in the store; parsing and validating is the pipeline's")
                 .check(MAIN);
-        noClasses().that().resideInAPackage("io.fanout.reload..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.r2dbc..", "org.springframework.r2dbc..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.reload..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.r2dbc..", "org.springframework.r2dbc..")
                 .because("SQL is io.fanout.store's")
                 .check(MAIN);
     }
 
     @Test
     void shouldKeepAdminThinOverTheConfigSource() {
-        noClasses().that().resideInAPackage("io.fanout.admin..")
-                .should().dependOnClassesThat().haveFullyQualifiedName("io.fanout.store.ConfigStore")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.fanout.reload.ConfigApplier")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.fanout.reload.DatabaseConfigSource")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("io.fanout.reload.FileConfigSource")
-                .orShould().callMethodWhere(target(owner(HasName.Predicates.name(
-                        "io.fanout.compile.ConfigPipeline"))).and(target(nameMatching("validate|compile|load"))))
-                .orShould().dependOnClassesThat().resideInAnyPackage("io.fanout.jobs..", "io.r2dbc..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.admin..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.fanout.store.ConfigStore")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.fanout.reload.ConfigApplier")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.fanout.reload.DatabaseConfigSource")
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.fanout.reload.FileConfigSource")
+                .orShould()
+                .callMethodWhere(target(owner(HasName.Predicates.name("io.fanout.compile.ConfigPipeline")))
+                        .and(target(nameMatching("validate|compile|load"))))
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.fanout.jobs..", "io.r2dbc..")
                 .because("admin is HTTP over io.fanout.reload.ConfigSource, the same in both modes")
                 .check(MAIN);
     }
 
     @Test
     void shouldKeepJobsOutOfAdmin() {
-        noClasses().that().resideInAPackage("io.fanout.jobs..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fanout.admin..", "io.fanout.reload..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.jobs..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.fanout.admin..", "io.fanout.reload..")
                 .check(MAIN);
     }
 
     @Test
     void shouldLetOnlyTheWiringKnowHowThePartsAreAssembled() {
-        noClasses().that().resideOutsideOfPackages("io.fanout.config..", "io.fanout")
-                .should().dependOnClassesThat().resideInAPackage("io.fanout.config..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.fanout.config..", "io.fanout")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.fanout.config..")
                 .check(MAIN);
     }
 }

@@ -2,14 +2,12 @@ package io.fanout.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.Test;
-
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.TestConfigs;
 import io.fanout.compile.ValidatedConfig;
 import io.fanout.definition.UpstreamDefinition;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 /** The load harness's configs (bench/*.yaml) stay valid as the config language moves on. */
 class BenchConfigsTests {
@@ -25,7 +23,8 @@ class BenchConfigsTests {
         ValidatedConfig config = validated("fanout.yaml");
 
         assertThat(config.problems()).isEmpty();
-        assertThat(config.definition().upstreams().values()).allSatisfy(u -> assertThat(u.bulkhead()).isNull());
+        assertThat(config.definition().upstreams().values())
+                .allSatisfy(u -> assertThat(u.bulkhead()).isNull());
     }
 
     @Test
@@ -34,7 +33,8 @@ class BenchConfigsTests {
         ValidatedConfig config = validated("fanout-policies.yaml");
 
         assertThat(config.problems()).isEmpty();
-        assertThat(config.definition().upstreams().keySet()).isEqualTo(plain.definition().upstreams().keySet());
+        assertThat(config.definition().upstreams().keySet())
+                .isEqualTo(plain.definition().upstreams().keySet());
         assertThat(config.definition().endpoints()).isEqualTo(plain.definition().endpoints());
         for (UpstreamDefinition u : config.definition().upstreams().values()) {
             assertThat(u.bulkhead().maxConcurrent()).isEqualTo(256);

@@ -1,9 +1,28 @@
 package io.fanout.bench;
 
+import io.fanout.compile.ConfigEnvironment;
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.compile.UpstreamClientFactory;
+import io.fanout.engine.CompositeResult;
+import io.fanout.engine.Engine;
+import io.fanout.engine.RequestInput;
+import io.fanout.json.JsonBytes;
+import io.fanout.plan.CompiledConfig;
+import io.fanout.plan.RouteTable;
+import io.fanout.render.Envelope;
+import io.fanout.upstream.CallBudget;
+import io.fanout.upstream.CallFailure;
+import io.fanout.upstream.ErrorType;
+import io.fanout.upstream.TransportExchange;
+import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.UpstreamRequest;
+import io.fanout.upstream.UpstreamResponse;
+import io.fanout.upstream.resilience.ResilientUpstreamClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,27 +36,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.fanout.compile.ConfigEnvironment;
-import io.fanout.compile.ConfigPipeline;
-import io.fanout.compile.UpstreamClientFactory;
-import io.fanout.engine.Engine;
-import io.fanout.engine.RequestInput;
-import io.fanout.plan.CompiledConfig;
-import io.fanout.plan.RouteTable;
-import io.fanout.engine.CompositeResult;
-import io.fanout.json.JsonBytes;
-import io.fanout.render.Envelope;
-import io.fanout.upstream.CallBudget;
-import io.fanout.upstream.CallFailure;
-import io.fanout.upstream.ErrorType;
-import io.fanout.upstream.TransportExchange;
-import io.fanout.upstream.UpstreamClient;
-import io.fanout.upstream.UpstreamRequest;
-import io.fanout.upstream.UpstreamResponse;
-import io.fanout.upstream.resilience.ResilientUpstreamClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import reactor.core.publisher.Mono;
 
 /**
@@ -61,7 +59,9 @@ import reactor.core.publisher.Mono;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"})
 public class EngineBenchmark {
 
     static final String CONFIG = """
@@ -108,25 +108,28 @@ public class EngineBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Map<String, byte[]> bodies = Map.of("users", Bodies.user(), "orders", Bodies.orders(),
-                "recommendations", Bodies.recommendations());
+        Map<String, byte[]> bodies =
+                Map.of("users", Bodies.user(), "orders", Bodies.orders(), "recommendations", Bodies.recommendations());
         UpstreamClientFactory factory = u -> {
             UpstreamClient memory = new InMemoryUpstream(bodies.get(u.name()));
             return "plain".equals(transport) ? memory : new ResilientUpstreamClient(u, memory, registry);
         };
-        String yaml = "policies".equals(transport) ? CONFIG.replace("timeout: 1s }", POLICIES + "timeout: 1s }")
-                : CONFIG;
-        config = new ConfigPipeline(factory, registry, ConfigEnvironment.empty()).load(ConfigPipeline.read(yaml), 1,
-                null);
+        String yaml =
+                "policies".equals(transport) ? CONFIG.replace("timeout: 1s }", POLICIES + "timeout: 1s }") : CONFIG;
+        config = new ConfigPipeline(factory, registry, ConfigEnvironment.empty())
+                .load(ConfigPipeline.read(yaml), 1, null);
         engine = new Engine();
         path = "fanout3".equals(endpoint) ? "/users/42/overview" : "/users/42/chain";
         RouteTable.Found found = (RouteTable.Found) config.routes().find("GET", path);
-        CompositeResult check = engine.answer(engine.start(found.endpoint(), new RequestInput("check",
-                found.pathVariables(), name -> null, name -> null, null), false)).block();
+        CompositeResult check = engine.answer(engine.start(
+                        found.endpoint(),
+                        new RequestInput("check", found.pathVariables(), name -> null, name -> null, null),
+                        false))
+                .block();
         if (check == null || check.status() != 200 || check.partial()) {
             JsonBytes answer = check == null ? new JsonBytes(1) : Envelope.render(check);
-            throw new IllegalStateException("unexpected answer: " + new String(answer.buffer(), 0, answer.size(),
-                    StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "unexpected answer: " + new String(answer.buffer(), 0, answer.size(), StandardCharsets.UTF_8));
         }
         rendered = check;
     }
@@ -141,9 +144,10 @@ public class EngineBenchmark {
     @Benchmark
     public JsonBytes request() {
         RouteTable.Found found = (RouteTable.Found) config.routes().find("GET", path);
-        RequestInput input = new RequestInput("bench-request-id", found.pathVariables(), name -> null, name -> null,
-                null);
-        CompositeResult result = engine.answer(engine.start(found.endpoint(), input, false)).block();
+        RequestInput input =
+                new RequestInput("bench-request-id", found.pathVariables(), name -> null, name -> null, null);
+        CompositeResult result =
+                engine.answer(engine.start(found.endpoint(), input, false)).block();
         return Envelope.render(java.util.Objects.requireNonNull(result));
     }
 
@@ -154,7 +158,8 @@ public class EngineBenchmark {
     }
 
     private final org.springframework.core.io.buffer.DataBufferFactory pooled =
-            new org.springframework.core.io.buffer.NettyDataBufferFactory(io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+            new org.springframework.core.io.buffer.NettyDataBufferFactory(
+                    io.netty.buffer.PooledByteBufAllocator.DEFAULT);
 
     /** The envelope as the web layer writes it: into one pooled buffer of its exact size (released here). */
     @Benchmark
@@ -171,8 +176,11 @@ public class EngineBenchmark {
      */
     static final class InMemoryUpstream implements UpstreamClient {
         private final Mono<UpstreamResponse> response;
-        private final TransportExchange<UpstreamRequest.Http> preamble = new TransportExchange<>("memory",
-                UpstreamRequest.Http.class, false, (e, limit) -> new CallFailure(ErrorType.INVALID_RESPONSE, "?"));
+        private final TransportExchange<UpstreamRequest.Http> preamble = new TransportExchange<>(
+                "memory",
+                UpstreamRequest.Http.class,
+                false,
+                (e, limit) -> new CallFailure(ErrorType.INVALID_RESPONSE, "?"));
         private final TransportExchange.Attempt<UpstreamRequest.Http> attempt;
 
         InMemoryUpstream(byte[] body) {

@@ -1,9 +1,17 @@
 package io.fanout.bench;
 
+import io.fanout.definition.UpstreamDefinition;
+import io.fanout.upstream.CallBudget;
+import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.UpstreamRequest;
+import io.fanout.upstream.http.HttpUpstreamClient;
+import io.fanout.upstream.resilience.ResilientUpstreamClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,16 +24,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.fanout.definition.UpstreamDefinition;
-import io.fanout.upstream.CallBudget;
-import io.fanout.upstream.UpstreamClient;
-import io.fanout.upstream.UpstreamRequest;
-import io.fanout.upstream.http.HttpUpstreamClient;
-import io.fanout.upstream.resilience.ResilientUpstreamClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -44,7 +42,9 @@ import reactor.netty.http.server.HttpServer;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"})
 public class HttpTransportBenchmark {
 
     @Param({"plain", "resilient"})
@@ -53,20 +53,23 @@ public class HttpTransportBenchmark {
     private DisposableServer server;
     private UpstreamClient client;
     private PrometheusMeterRegistry registry;
-    private final UpstreamRequest request = new UpstreamRequest.Http("GET", "/orders/42", List.of(), null,
-            "bench-request-id", true);
+    private final UpstreamRequest request =
+            new UpstreamRequest.Http("GET", "/orders/42", List.of(), null, "bench-request-id", true);
 
     @Setup
     public void setUp() {
         byte[] body = Bodies.orders();
-        server = HttpServer.create().host("127.0.0.1").port(0)
+        server = HttpServer.create()
+                .host("127.0.0.1")
+                .port(0)
                 .handle((req, res) -> res.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
                         .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
                         .sendByteArray(Mono.just(body)))
                 .bindNow();
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         UpstreamDefinition upstream = UpstreamDefinition.http("orders", "http://127.0.0.1:" + server.port());
-        client = "plain".equals(transport) ? new HttpUpstreamClient(upstream)
+        client = "plain".equals(transport)
+                ? new HttpUpstreamClient(upstream)
                 : new ResilientUpstreamClient(upstream, new HttpUpstreamClient(upstream, false), registry);
         // the first calls load classes and open the connection: on a loaded box that can take seconds
         for (int i = 0; i < 20; i++) {

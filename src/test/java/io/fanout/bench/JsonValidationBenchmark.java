@@ -1,7 +1,8 @@
 package io.fanout.bench;
 
+import io.fanout.json.JacksonParse;
+import io.fanout.json.JsonValidator;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,9 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.fanout.json.JacksonParse;
-import io.fanout.json.JsonValidator;
-
 /**
  * Checking that an upstream body is one JSON value before embedding it raw: a Jackson streaming parse with
  * {@code skipChildren} against the byte-level {@link JsonValidator#isValid}.
@@ -26,7 +24,9 @@ import io.fanout.json.JsonValidator;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"})
 public class JsonValidationBenchmark {
 
     @Param({"user", "orders", "recommendations"})

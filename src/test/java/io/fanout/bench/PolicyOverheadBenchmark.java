@@ -1,26 +1,5 @@
 package io.fanout.bench;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
-
 import io.fanout.definition.BulkheadDefinition;
 import io.fanout.definition.CacheDefinition;
 import io.fanout.definition.CircuitBreakerDefinition;
@@ -37,6 +16,25 @@ import io.fanout.upstream.UpstreamResponse;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -67,7 +65,9 @@ import reactor.core.scheduler.Schedulers;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m", "-XX:+UseSerialGC"})
 public class PolicyOverheadBenchmark {
 
     private static final String[] NAMES = {"users", "orders", "recommendations"};
@@ -95,13 +95,13 @@ public class PolicyOverheadBenchmark {
     public void setUp() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         for (int i = 0; i < pendingTimers; i++) {
-            timers.add(Schedulers.parallel().schedulePeriodically(() -> { }, 50, 50, TimeUnit.MILLISECONDS));
+            timers.add(Schedulers.parallel().schedulePeriodically(() -> {}, 50, 50, TimeUnit.MILLISECONDS));
         }
         for (int i = 0; i < 3; i++) {
             UpstreamClient transport = new CannedUpstream(body(BODY_SIZES[i]));
             UpstreamDefinition definition = definition(NAMES[i], policies);
-            clients[i] = policies.equals("raw") ? transport
-                    : new ResilientUpstreamClient(definition, transport, registry);
+            clients[i] =
+                    policies.equals("raw") ? transport : new ResilientUpstreamClient(definition, transport, registry);
             requests[i] = new UpstreamRequest.Http("GET", "/" + NAMES[i] + "/42", List.of(), null, "bench", true);
         }
     }
@@ -121,9 +121,10 @@ public class PolicyOverheadBenchmark {
         long deadline = CallBudget.now() + 5_000;
         Duration timeout = Duration.ofSeconds(1);
         return Mono.zip(
-                clients[0].exchange(requests[0], new CallBudget(timeout, deadline, false)),
-                clients[1].exchange(requests[1], new CallBudget(timeout, deadline, false)),
-                clients[2].exchange(requests[2], new CallBudget(timeout, deadline, false))).block();
+                        clients[0].exchange(requests[0], new CallBudget(timeout, deadline, false)),
+                        clients[1].exchange(requests[1], new CallBudget(timeout, deadline, false)),
+                        clients[2].exchange(requests[2], new CallBudget(timeout, deadline, false)))
+                .block();
     }
 
     static UpstreamDefinition definition(String name, String policies) {
@@ -134,24 +135,33 @@ public class PolicyOverheadBenchmark {
         boolean all = policies.startsWith("all");
         Duration ttl = policies.equals("all-cached") ? Duration.ofMinutes(1) : Duration.ZERO;
         BulkheadDefinition bulkhead = new BulkheadDefinition(1000, Duration.ofMillis(20), 0.5);
-        RateLimitDefinition rateLimit = new RateLimitDefinition(new Rate(1_000_000_000L, Duration.ofSeconds(1)),
-                1_000_000, Duration.ZERO);
-        RetryDefinition retry = new RetryDefinition(3, Duration.ofMillis(25), Duration.ofMillis(250), true, false,
-                Set.of(502, 503, 504), 0.2);
-        CircuitBreakerDefinition breaker = new CircuitBreakerDefinition(0.5, Duration.ofSeconds(1), 1.0,
-                Duration.ofSeconds(20), 20, Duration.ofSeconds(10));
+        RateLimitDefinition rateLimit =
+                new RateLimitDefinition(new Rate(1_000_000_000L, Duration.ofSeconds(1)), 1_000_000, Duration.ZERO);
+        RetryDefinition retry = new RetryDefinition(
+                3, Duration.ofMillis(25), Duration.ofMillis(250), true, false, Set.of(502, 503, 504), 0.2);
+        CircuitBreakerDefinition breaker = new CircuitBreakerDefinition(
+                0.5, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(20), 20, Duration.ofSeconds(10));
         HedgeDefinition hedge = new HedgeDefinition(Duration.ofMillis(100), 0.05);
         if (policies.equals("issue16")) {
             bulkhead = new BulkheadDefinition(256, Duration.ofMillis(50), 1.0);
-            rateLimit = new RateLimitDefinition(new Rate(1_000_000L, Duration.ofSeconds(1)), 1_000_000,
-                    Duration.ZERO);
-            retry = new RetryDefinition(2, Duration.ofMillis(10), Duration.ofMillis(250), true, false,
-                    Set.of(502, 503, 504), 0.2);
+            rateLimit = new RateLimitDefinition(new Rate(1_000_000L, Duration.ofSeconds(1)), 1_000_000, Duration.ZERO);
+            retry = new RetryDefinition(
+                    2, Duration.ofMillis(10), Duration.ofMillis(250), true, false, Set.of(502, 503, 504), 0.2);
             hedge = new HedgeDefinition(Duration.ofMillis(200), 0.05);
         }
         boolean five = all || policies.equals("issue16");
-        return new UpstreamDefinition(name, UpstreamKind.HTTP, plain.url(), plain.timeout(), plain.connectTimeout(),
-                plain.maxConnections(), plain.maxResponseSize(), Map.of(), null, null, plain.poolSize(),
+        return new UpstreamDefinition(
+                name,
+                UpstreamKind.HTTP,
+                plain.url(),
+                plain.timeout(),
+                plain.connectTimeout(),
+                plain.maxConnections(),
+                plain.maxResponseSize(),
+                Map.of(),
+                null,
+                null,
+                plain.poolSize(),
                 five || policies.equals("bulkhead") ? bulkhead : null,
                 five || policies.equals("rate-limit") ? rateLimit : null,
                 five || policies.equals("retry") ? retry : null,

@@ -1,11 +1,5 @@
 package io.fanout.compile;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.function.UnaryOperator;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.BoundConfig;
 import io.fanout.definition.ConfigBinder;
 import io.fanout.definition.ConfigDefinition;
@@ -14,12 +8,15 @@ import io.fanout.definition.InvalidConfigException;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.upstream.http.HttpUpstreamClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /** Shortcuts for tests: bind a document's shape only, or run the whole pipeline on YAML text. */
 public final class TestConfigs {
 
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     /**
      * The definition of a document whose shape is right (its references are not checked).
@@ -46,8 +43,8 @@ public final class TestConfigs {
 
     /** A pipeline that builds plain HTTP clients, with the given environment variables. */
     public static ConfigPipeline pipeline(UnaryOperator<@Nullable String> environment) {
-        return new ConfigPipeline(HttpUpstreamClient::new, new SimpleMeterRegistry(),
-                ConfigEnvironment.fileMode(environment));
+        return new ConfigPipeline(
+                HttpUpstreamClient::new, new SimpleMeterRegistry(), ConfigEnvironment.fileMode(environment));
     }
 
     /** Every problem of a document (shape and meaning), no environment variable set. */
@@ -56,8 +53,8 @@ public final class TestConfigs {
     }
 
     /** Validates and compiles YAML text with {@code pipeline}. */
-    public static CompiledConfig compile(ConfigPipeline pipeline, String yaml, long version,
-                                         @Nullable CompiledConfig previous) {
+    public static CompiledConfig compile(
+            ConfigPipeline pipeline, String yaml, long version, @Nullable CompiledConfig previous) {
         return pipeline.load(ConfigPipeline.read(yaml), version, previous);
     }
 }

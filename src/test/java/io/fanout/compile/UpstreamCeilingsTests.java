@@ -3,11 +3,9 @@ package io.fanout.compile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.fanout.definition.ConfigProblem;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * A config from a hostile token holder cannot size threads or buffers without bound: {@code pool-size} above
@@ -30,9 +28,11 @@ class UpstreamCeilingsTests {
                   huge: { url: "http://127.0.0.1:1", max-response-size: 8GB }
                 """);
 
-        assertThat(problems).extracting(ConfigProblem::location, ConfigProblem::message).containsExactlyInAnyOrder(
-                tuple("upstreams.legacy.pool-size", "must be at most 512 but was 100000"),
-                tuple("upstreams.huge.max-response-size", "must be at most 1GB but was 8589934592 bytes"));
+        assertThat(problems)
+                .extracting(ConfigProblem::location, ConfigProblem::message)
+                .containsExactlyInAnyOrder(
+                        tuple("upstreams.legacy.pool-size", "must be at most 512 but was 100000"),
+                        tuple("upstreams.huge.max-response-size", "must be at most 1GB but was 8589934592 bytes"));
     }
 
     @Test

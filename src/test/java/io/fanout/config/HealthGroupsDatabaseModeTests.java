@@ -1,7 +1,9 @@
 package io.fanout.config;
 
+import io.fanout.FanoutApplication;
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.PrivatePostgres;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -11,19 +13,22 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.fanout.FanoutApplication;
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.PrivatePostgres;
-
 /**
  * Readiness in database mode follows the database, liveness does not: with the instance's PostgreSQL stopped the
  * readiness probe answers 503 (the load balancer stops sending traffic) while liveness stays UP (a restart would
  * not bring the database back), and readiness recovers once the database is back. A {@link PrivatePostgres}
  * cluster, because the test stops it.
  */
-@SpringBootTest(classes = FanoutApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"fanout.warm-up=false", "FANOUT_ADMIN_TOKEN=" + HealthGroupsDatabaseModeTests.ADMIN_TOKEN, "fanout.store.listener.poll-interval=10m",
-                "spring.r2dbc.pool.max-acquire-time=3s", "spring.r2dbc.pool.max-create-connection-time=3s"})
+@SpringBootTest(
+        classes = FanoutApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "fanout.warm-up=false",
+            "FANOUT_ADMIN_TOKEN=" + HealthGroupsDatabaseModeTests.ADMIN_TOKEN,
+            "fanout.store.listener.poll-interval=10m",
+            "spring.r2dbc.pool.max-acquire-time=3s",
+            "spring.r2dbc.pool.max-create-connection-time=3s"
+        })
 @AutoConfigureWebTestClient
 @DirtiesContext // the cluster stops at JVM exit; the context must be closed first
 class HealthGroupsDatabaseModeTests {
@@ -46,22 +51,40 @@ class HealthGroupsDatabaseModeTests {
     void shouldTakeReadinessButNotLivenessDownWhileTheDatabaseIsDown() {
         client = client.mutate().responseTimeout(Duration.ofSeconds(30)).build();
         expect("readiness", 200, "UP");
-        client.get().uri("/actuator/health/readiness").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
-                .expectBody().jsonPath("$.components.r2dbc.status").isEqualTo("UP");
+        client.get()
+                .uri("/actuator/health/readiness")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.components.r2dbc.status")
+                .isEqualTo("UP");
 
         cluster.stop();
         try {
             expect("readiness", 503, "DOWN");
-            client.get().uri("/actuator/health/readiness").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
-                    .expectBody().jsonPath("$.components.r2dbc.status").isEqualTo("DOWN");
+            client.get()
+                    .uri("/actuator/health/readiness")
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                    .exchange()
+                    .expectBody()
+                    .jsonPath("$.components.r2dbc.status")
+                    .isEqualTo("DOWN");
             expect("liveness", 200, "UP");
         } finally {
             cluster.start();
         }
 
         // the pool may first hand out a connection the restart broke; it is discarded and the next check succeeds
-        Eventually.await(Duration.ofSeconds(30), "readiness UP again", () -> client.get()
-                .uri("/actuator/health/readiness").exchange().returnResult(String.class).getStatus().value() == 200,
+        Eventually.await(
+                Duration.ofSeconds(30),
+                "readiness UP again",
+                () -> client.get()
+                                .uri("/actuator/health/readiness")
+                                .exchange()
+                                .returnResult(String.class)
+                                .getStatus()
+                                .value()
+                        == 200,
                 () -> "still not ready");
         expect("readiness", 200, "UP");
     }
@@ -70,23 +93,40 @@ class HealthGroupsDatabaseModeTests {
     void shouldShowTheDatabaseComponentToTheAdminOnly() {
         client = client.mutate().responseTimeout(Duration.ofSeconds(30)).build();
 
-        client.get().uri("/actuator/health").header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
-                .expectStatus().isOk()
+        client.get()
+                .uri("/actuator/health")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.status").isEqualTo("UP")
-                .jsonPath("$.components.r2dbc.status").isEqualTo("UP")
-                .jsonPath("$.components.r2dbc.details.database").isEqualTo("PostgreSQL");
-        client.get().uri("/actuator/health").exchange()
-                .expectStatus().isOk()
+                .jsonPath("$.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.r2dbc.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.r2dbc.details.database")
+                .isEqualTo("PostgreSQL");
+        client.get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.status").isEqualTo("UP")
-                .jsonPath("$.components").doesNotExist();
+                .jsonPath("$.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components")
+                .doesNotExist();
     }
 
     private void expect(String group, int status, String state) {
-        client.get().uri("/actuator/health/" + group).exchange()
-                .expectStatus().isEqualTo(status)
-                .expectBody().jsonPath("$.status").isEqualTo(state);
+        client.get()
+                .uri("/actuator/health/" + group)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(status)
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo(state);
     }
 
     private static PrivatePostgres startCluster() {

@@ -3,6 +3,7 @@ package io.fanout.config;
 import static io.fanout.testsupport.FakeUpstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.FanoutIntegrationTests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,11 +11,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
-
-import io.fanout.testsupport.FanoutIntegrationTest;
 
 /**
  * Slow clients over a raw loopback socket: a client trickling its headers byte by byte (slowloris) is cut at
@@ -23,9 +21,13 @@ import io.fanout.testsupport.FanoutIntegrationTest;
  * connection waits between requests does not count against the header deadline. A body trickled just fast enough to
  * dodge the read timeout is cut at {@code fanout.server.body-timeout}.
  */
-@TestPropertySource(properties = {"fanout.server.header-timeout=1s", "fanout.server.body-read-timeout=1s",
-        "fanout.server.body-timeout=2s"})
-class SlowClientIntegrationTests extends FanoutIntegrationTest {
+@TestPropertySource(
+        properties = {
+            "fanout.server.header-timeout=1s",
+            "fanout.server.body-read-timeout=1s",
+            "fanout.server.body-timeout=2s"
+        })
+class SlowClientIntegrationTests extends FanoutIntegrationTests {
 
     /** Far above the 1s timeouts under test (a loaded 2-core box), far below "never". */
     private static final Duration CUT_WITHIN = Duration.ofSeconds(20);
@@ -40,9 +42,13 @@ class SlowClientIntegrationTests extends FanoutIntegrationTest {
 
             Cut cut = trickleUntilCut(socket, out, started);
 
-            assertThat(cut.closed()).as("connection cut while the client kept sending header bytes").isTrue();
+            assertThat(cut.closed())
+                    .as("connection cut while the client kept sending header bytes")
+                    .isTrue();
             assertThat(cut.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(900));
-            assertThat(cut.answer()).as("no answer to a request whose headers never ended").isEmpty();
+            assertThat(cut.answer())
+                    .as("no answer to a request whose headers never ended")
+                    .isEmpty();
         }
     }
 
@@ -64,14 +70,17 @@ class SlowClientIntegrationTests extends FanoutIntegrationTest {
             OutputStream out = socket.getOutputStream();
             long started = System.nanoTime();
             out.write(("POST /sc-post HTTP/1.1\r\nHost: fanout\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 100\r\n\r\n{\"a\":").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: 100\r\n\r\n{\"a\":")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
 
             String answer = readUntilClosed(socket.getInputStream());
 
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(CUT_WITHIN);
-            assertThat(A.seen("/fwd")).as("nothing sent upstream for a body that never arrived").isEmpty();
+            assertThat(A.seen("/fwd"))
+                    .as("nothing sent upstream for a body that never arrived")
+                    .isEmpty();
             assertThat(answer).doesNotContain("200 OK");
         }
     }
@@ -93,7 +102,8 @@ class SlowClientIntegrationTests extends FanoutIntegrationTest {
             socket.setSoTimeout(100);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /sc-trickle HTTP/1.1\r\nHost: fanout\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 1000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: 1000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             long started = System.nanoTime();
 
             // one byte per 100ms: the 1s read timeout never fires, the 1000 bytes would take 100s
@@ -106,13 +116,14 @@ class SlowClientIntegrationTests extends FanoutIntegrationTest {
     }
 
     @Test
-    void shouldNotCountTheWaitBetweenKeptAliveRequestsAgainstTheHeaderDeadline() throws IOException,
-            InterruptedException {
+    void shouldNotCountTheWaitBetweenKeptAliveRequestsAgainstTheHeaderDeadline()
+            throws IOException, InterruptedException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) CUT_WITHIN.toMillis());
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            byte[] request = "GET /actuator/health HTTP/1.1\r\nHost: fanout\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] request =
+                    "GET /actuator/health HTTP/1.1\r\nHost: fanout\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
             out.write(request);
             out.flush();
@@ -125,8 +136,7 @@ class SlowClientIntegrationTests extends FanoutIntegrationTest {
         }
     }
 
-    private record Cut(boolean closed, Duration elapsed, String answer) {
-    }
+    private record Cut(boolean closed, Duration elapsed, String answer) {}
 
     /** Sends one header byte per read timeout (100ms) until the server closes the connection or time is up. */
     private static Cut trickleUntilCut(Socket socket, OutputStream out, long started) {
@@ -179,7 +189,8 @@ class SlowClientIntegrationTests extends FanoutIntegrationTest {
         }
         String lower = head.toString().toLowerCase(java.util.Locale.ROOT);
         int at = lower.indexOf("content-length:");
-        int length = Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
+        int length = Integer.parseInt(
+                lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
         in.readNBytes(length);
         return head.toString();
     }

@@ -2,9 +2,8 @@ package io.fanout.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
 import io.fanout.compile.TestConfigs;
+import java.util.List;
 
 /** Validates test documents and returns what went wrong. */
 final class ConfigAssertions {
@@ -16,8 +15,7 @@ final class ConfigAssertions {
                 url: http://localhost:18081
             """;
 
-    private ConfigAssertions() {
-    }
+    private ConfigAssertions() {}
 
     /** Every problem the pipeline finds in a document (the binder's and the compiler's, no variable set). */
     static List<ConfigProblem> problems(String yaml) {

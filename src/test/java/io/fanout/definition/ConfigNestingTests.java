@@ -14,13 +14,14 @@ class ConfigNestingTests {
 
     @Test
     void shouldRefuseFlowNestingDeeperThanTheLimitAsAProblemNotAStackOverflow() {
-        for (String text : new String[] {"[".repeat(200_000), "a: " + "{x: ".repeat(100_000),
-                "{\"a\":".repeat(100_000)}) {
-            InvalidConfigException refused = catchThrowableOfType(InvalidConfigException.class,
-                    () -> ConfigReader.read(text));
+        for (String text :
+                new String[] {"[".repeat(200_000), "a: " + "{x: ".repeat(100_000), "{\"a\":".repeat(100_000)}) {
+            InvalidConfigException refused =
+                    catchThrowableOfType(InvalidConfigException.class, () -> ConfigReader.read(text));
 
             assertThat(refused).as("refused, not thrown as an Error").isNotNull();
-            assertThat(refused.problems()).singleElement()
+            assertThat(refused.problems())
+                    .singleElement()
                     .satisfies(p -> assertThat(p.message()).contains("nested deeper than 64 levels", "line 1"));
         }
     }
@@ -33,8 +34,8 @@ class ConfigNestingTests {
         }
         text.append(" ".repeat(200)).append("leaf\n");
 
-        InvalidConfigException refused = catchThrowableOfType(InvalidConfigException.class,
-                () -> ConfigReader.read(text.toString()));
+        InvalidConfigException refused =
+                catchThrowableOfType(InvalidConfigException.class, () -> ConfigReader.read(text.toString()));
 
         assertThat(refused).isNotNull();
         assertThat(refused.problems().get(0).message()).contains("nested deeper than 64 levels", "line 65");
@@ -58,8 +59,8 @@ class ConfigNestingTests {
                 f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]
                 """;
 
-        InvalidConfigException refused = catchThrowableOfType(InvalidConfigException.class,
-                () -> ConfigReader.read(bomb));
+        InvalidConfigException refused =
+                catchThrowableOfType(InvalidConfigException.class, () -> ConfigReader.read(bomb));
 
         assertThat(refused).isNotNull();
         assertThat(refused.problems().get(0).message()).contains("aliases expand to more than");

@@ -1,11 +1,9 @@
 package io.fanout.demo;
 
+import io.fanout.FanoutApplication;
 import java.util.Arrays;
 import java.util.stream.Stream;
-
 import org.springframework.boot.SpringApplication;
-
-import io.fanout.FanoutApplication;
 
 /**
  * The demo: the five demo services plus Fanout with {@code examples/demo.yaml}, no database, no Docker.
@@ -13,8 +11,7 @@ import io.fanout.FanoutApplication;
  */
 public final class DemoApplication {
 
-    private DemoApplication() {
-    }
+    private DemoApplication() {}
 
     public static void main(String[] args) {
         DemoUpstreams upstreams = new DemoUpstreams().start();

@@ -7,8 +7,7 @@ package io.fanout.demo;
  */
 public final class DemoUpstreamsMain {
 
-    private DemoUpstreamsMain() {
-    }
+    private DemoUpstreamsMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         String host = args.length > 0 ? args[0] : "0.0.0.0";

@@ -2,16 +2,14 @@ package io.fanout.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import io.fanout.compile.TestConfigs;
 import io.fanout.definition.AuthMode;
 import io.fanout.definition.ClientsDefinition;
 import io.fanout.definition.ConfigDefinition;
 import io.fanout.definition.ConfigProblem;
 import io.fanout.definition.ConfigWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The {@code clients} section and endpoint {@code auth}/{@code scopes}: bound, checked for meaning, written back. */
 class ClientsConfigTests {
@@ -97,24 +95,30 @@ class ClientsConfigTests {
         List<String> problems = problems(yaml);
 
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("clients.jwt.jwks-uri: invalid JWKS URL"));
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("clients.jwt.algorithms[1]: algorithm 'none' is never accepted with a JWKS"));
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("clients.jwt.algorithms[2]: algorithm 'HS256' is never accepted with a JWKS"));
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("clients.jwt.algorithms[3]: unknown algorithm 'XS999'"));
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("clients.api-keys.keys.a.plan: unknown plan 'platinum' (known: default)"));
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("clients.api-keys.keys.b.sha256: the same key as 'a'"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("clients.api-keys.keys.c.sha256: must be 64"))
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("clients.jwt.algorithms[1]: algorithm 'none' is never accepted with a JWKS"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("clients.jwt.algorithms[2]: algorithm 'HS256' is never accepted with a JWKS"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("clients.jwt.algorithms[3]: unknown algorithm 'XS999'"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("clients.api-keys.keys.a.plan: unknown plan 'platinum' (known: default)"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("clients.api-keys.keys.b.sha256: the same key as 'a'"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("clients.api-keys.keys.c.sha256: must be 64"))
                 .noneSatisfy(p -> assertThat(p).contains("my-raw-secret-key"));
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("endpoints.open.scopes: scopes on an endpoint with auth: none are never checked"));
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("endpoints.open.calls.user.path: {client.id} needs auth: required or optional"));
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("endpoints.me.calls.user.path: unknown client field 'name'"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("endpoints.open.scopes: scopes on an endpoint with auth: none are never checked"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("endpoints.open.calls.user.path: {client.id} needs auth: required or optional"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p).startsWith("endpoints.me.calls.user.path: unknown client field 'name'"));
     }
 
     @Test
@@ -133,11 +137,15 @@ class ClientsConfigTests {
 
         List<String> problems = problems(yaml);
 
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("endpoints.me.auth: auth: required needs clients.jwt or clients.api-keys"));
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("endpoints.me.scopes: scopes are read from JWTs, but clients.jwt is not configured"));
-        assertThat(problems).anySatisfy(p -> assertThat(p)
-                .startsWith("endpoints.me.calls.user.path: {claims.sub} reads a JWT claim"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("endpoints.me.auth: auth: required needs clients.jwt or clients.api-keys"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith(
+                                "endpoints.me.scopes: scopes are read from JWTs, but clients.jwt is not configured"));
+        assertThat(problems)
+                .anySatisfy(
+                        p -> assertThat(p).startsWith("endpoints.me.calls.user.path: {claims.sub} reads a JWT claim"));
     }
 }

@@ -3,31 +3,27 @@ package io.fanout.edge;
 import static io.fanout.testsupport.FakeUpstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import io.fanout.testsupport.FakeUpstream;
+import io.fanout.testsupport.FanoutIntegrationTests;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-
-import io.fanout.testsupport.FakeUpstream;
-import io.fanout.testsupport.FanoutIntegrationTest;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * SPEC §8 over HTTP with real keys: RS256 and ES256 tokens generated here, a JWKS served by a loopback server (with
  * rotation), API keys, every refusal (none of which reaches the upstream), claims in paths and headers, quotas with
  * their headers. BlockHound is installed for every test.
  */
-class EdgeIntegrationTests extends FanoutIntegrationTest {
+class EdgeIntegrationTests extends FanoutIntegrationTests {
 
     private static final FakeUpstream JWKS = FakeUpstream.start();
     private static final RSAKey RSA = TestTokens.rsa("r1");
@@ -98,8 +94,8 @@ class EdgeIntegrationTests extends FanoutIntegrationTest {
     }
 
     private static Map<String, Object> gold() {
-        return Map.of("plan", "gold", "scope", "profile:read email", "tenant", "acme corp",
-                "org", Map.of("id", "o/42"));
+        return Map.of(
+                "plan", "gold", "scope", "profile:read email", "tenant", "acme corp", "org", Map.of("id", "o/42"));
     }
 
     private EntityExchangeResult<String> get(String path, String authorization) {
@@ -159,20 +155,41 @@ class EdgeIntegrationTests extends FanoutIntegrationTest {
         RSAKey stranger = TestTokens.rsa("r1");
         Date past = Date.from(Instant.now().minusSeconds(3600));
         Map<String, String> tokens = Map.of(
-                "expired", TestTokens.sign(RSA, TestTokens.claims("bob", gold()).expirationTime(past).build()),
-                "wrong issuer", TestTokens.sign(RSA, TestTokens.claims("bob", gold()).issuer("https://evil/").build()),
-                "wrong audience", TestTokens.sign(RSA, TestTokens.claims("bob", gold()).audience("other").build()),
-                "foreign key", TestTokens.sign(stranger, TestTokens.claims("bob", gold()).build()),
+                "expired",
+                        TestTokens.sign(
+                                RSA,
+                                TestTokens.claims("bob", gold())
+                                        .expirationTime(past)
+                                        .build()),
+                "wrong issuer",
+                        TestTokens.sign(
+                                RSA,
+                                TestTokens.claims("bob", gold())
+                                        .issuer("https://evil/")
+                                        .build()),
+                "wrong audience",
+                        TestTokens.sign(
+                                RSA,
+                                TestTokens.claims("bob", gold())
+                                        .audience("other")
+                                        .build()),
+                "foreign key",
+                        TestTokens.sign(
+                                stranger, TestTokens.claims("bob", gold()).build()),
                 "alg none", TestTokens.unsigned(TestTokens.claims("bob", gold()).build()),
-                "hmac with the public key", TestTokens.hmacWithPublicKey(RSA, TestTokens.claims("bob", gold()).build()),
+                "hmac with the public key",
+                        TestTokens.hmacWithPublicKey(
+                                RSA, TestTokens.claims("bob", gold()).build()),
                 "garbage", "not.a.jwt");
 
         tokens.forEach((what, token) -> {
             var result = get("/v1/me", "Bearer " + token);
 
             assertThat(result.getStatus().value()).as(what).isEqualTo(401);
-            assertThat(result.getResponseHeaders().getFirst("WWW-Authenticate")).as(what)
-                    .startsWith("Bearer").contains("error=\"invalid_token\"");
+            assertThat(result.getResponseHeaders().getFirst("WWW-Authenticate"))
+                    .as(what)
+                    .startsWith("Bearer")
+                    .contains("error=\"invalid_token\"");
             assertThat(result.getResponseBody()).as(what).contains("invalid-token");
         });
         assertThat(A.seen()).isEmpty();
@@ -187,20 +204,33 @@ class EdgeIntegrationTests extends FanoutIntegrationTest {
 
         assertThat(result.getStatus().value()).isEqualTo(403);
         assertThat(result.getResponseHeaders().getFirst("WWW-Authenticate"))
-                .contains("error=\"insufficient_scope\"").contains("scope=\"profile:read\"");
+                .contains("error=\"insufficient_scope\"")
+                .contains("scope=\"profile:read\"");
         assertThat(A.seen()).isEmpty();
         assertThat(refusals("insufficient_scope") - before).isEqualTo(1);
     }
 
     @Test
     void shouldIdentifyApiKeysByNameAndRefuseUnknownKeysAndTwoCredentials() {
-        var ok = client.get().uri("/v1/keyed").header("X-Api-Key", API_KEY).exchange()
-                .expectBody(String.class).returnResult();
-        var unknown = client.get().uri("/v1/keyed").header("X-Api-Key", API_KEY + "x").exchange()
-                .expectBody(String.class).returnResult();
-        var both = client.get().uri("/v1/keyed").header("X-Api-Key", API_KEY)
-                .header("Authorization", "Bearer " + token("dave", gold())).exchange()
-                .expectBody(String.class).returnResult();
+        var ok = client.get()
+                .uri("/v1/keyed")
+                .header("X-Api-Key", API_KEY)
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
+        var unknown = client.get()
+                .uri("/v1/keyed")
+                .header("X-Api-Key", API_KEY + "x")
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
+        var both = client.get()
+                .uri("/v1/keyed")
+                .header("X-Api-Key", API_KEY)
+                .header("Authorization", "Bearer " + token("dave", gold()))
+                .exchange()
+                .expectBody(String.class)
+                .returnResult();
 
         assertThat(ok.getStatus().value()).as(ok.getResponseBody()).isEqualTo(200);
         assertThat(ok.getResponseHeaders().getFirst("RateLimit-Policy")).isEqualTo("\"gold\";q=100;w=1");
@@ -215,14 +245,21 @@ class EdgeIntegrationTests extends FanoutIntegrationTest {
         double before = refusals("quota");
         String token = token("quota-user", Map.of("scope", "profile:read"));
         for (int i = 0; i < 3; i++) {
-            assertThat(client.get().uri("/v1/keyed").header("Authorization", "Bearer " + token).exchange()
-                    .returnResult(String.class).getStatus().value()).isEqualTo(200);
+            assertThat(client.get()
+                            .uri("/v1/keyed")
+                            .header("Authorization", "Bearer " + token)
+                            .exchange()
+                            .returnResult(String.class)
+                            .getStatus()
+                            .value())
+                    .isEqualTo(200);
         }
 
         var refused = get("/v1/keyed", "Bearer " + token);
 
         assertThat(refused.getStatus().value()).isEqualTo(429);
-        assertThat(Long.parseLong(refused.getResponseHeaders().getFirst("Retry-After"))).isBetween(1L, 60L);
+        assertThat(Long.parseLong(refused.getResponseHeaders().getFirst("Retry-After")))
+                .isBetween(1L, 60L);
         assertThat(refused.getResponseHeaders().getFirst("RateLimit-Policy")).isEqualTo("\"default\";q=3;w=180");
         assertThat(refused.getResponseHeaders().getFirst("RateLimit")).startsWith("\"default\";r=0;t=");
         assertThat(refused.getResponseBody()).contains("quota-exceeded");
@@ -246,18 +283,28 @@ class EdgeIntegrationTests extends FanoutIntegrationTest {
 
     @Test
     void shouldFollowKeyRotationOnceAndNotRefetchForAnotherUnknownKidWithin30s() {
-        assertThat(get("/v1/me", "Bearer " + token("frank", gold())).getStatus().value()).isEqualTo(200);
+        assertThat(get("/v1/me", "Bearer " + token("frank", gold())).getStatus().value())
+                .isEqualTo(200);
         RSAKey rotated = TestTokens.rsa("r2");
         RSAKey forged = TestTokens.rsa("r3");
         JWKS.on(jwksPath, json(TestTokens.jwks(RSA, EC, rotated)));
         int fetchesBefore = JWKS.seen(jwksPath).size();
 
-        var afterRotation = get("/v1/me", "Bearer " + TestTokens.sign(rotated,
-                TestTokens.claims("frank", gold()).build()));
+        var afterRotation = get(
+                "/v1/me",
+                "Bearer "
+                        + TestTokens.sign(
+                                rotated, TestTokens.claims("frank", gold()).build()));
         JWKS.on(jwksPath, json(TestTokens.jwks(RSA, EC, rotated, forged)));
-        var unknownKid = get("/v1/me", "Bearer " + TestTokens.sign(forged, TestTokens.claims("frank", gold()).build()));
+        var unknownKid = get(
+                "/v1/me",
+                "Bearer "
+                        + TestTokens.sign(
+                                forged, TestTokens.claims("frank", gold()).build()));
 
-        assertThat(afterRotation.getStatus().value()).as(afterRotation.getResponseBody()).isEqualTo(200);
+        assertThat(afterRotation.getStatus().value())
+                .as(afterRotation.getResponseBody())
+                .isEqualTo(200);
         assertThat(unknownKid.getStatus().value()).isEqualTo(401);
         assertThat(JWKS.seen(jwksPath).size() - fetchesBefore).isEqualTo(1);
     }
@@ -276,16 +323,23 @@ class EdgeIntegrationTests extends FanoutIntegrationTest {
 
     @Test
     void shouldReportClientsProblemsThroughTheAdminDryRunLocated() {
-        String invalid = config(JWKS.url() + jwksPath).replace("${A}", A.url())
+        String invalid = config(JWKS.url() + jwksPath)
+                .replace("${A}", A.url())
                 .replace("audiences: [fanout]", "audiences: [fanout]\n    algorithms: [none]")
                 .replace("plan: gold }", "plan: platinum }");
 
-        client.put().uri("/admin/config?dry-run=true").header("Authorization", "Bearer " + ADMIN_TOKEN)
+        client.put()
+                .uri("/admin/config?dry-run=true")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
                 .contentType(org.springframework.http.MediaType.parseMediaType("application/yaml"))
-                .bodyValue(invalid).exchange()
-                .expectStatus().isEqualTo(422)
+                .bodyValue(invalid)
+                .exchange()
+                .expectStatus()
+                .isEqualTo(422)
                 .expectBody()
-                .jsonPath("$.errors[?(@.location == 'clients.jwt.algorithms[0]')]").exists()
-                .jsonPath("$.errors[?(@.location == 'clients.api-keys.keys.mobile-app.plan')]").exists();
+                .jsonPath("$.errors[?(@.location == 'clients.jwt.algorithms[0]')]")
+                .exists()
+                .jsonPath("$.errors[?(@.location == 'clients.api-keys.keys.mobile-app.plan')]")
+                .exists();
     }
 }

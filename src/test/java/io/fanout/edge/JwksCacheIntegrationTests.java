@@ -4,14 +4,12 @@ import static io.fanout.testsupport.FakeUpstream.json;
 import static io.fanout.testsupport.FakeUpstream.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.FakeUpstream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.fanout.testsupport.FakeUpstream;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.test.StepVerifier;
@@ -69,9 +67,12 @@ class JwksCacheIntegrationTests {
         SERVER.on("/jwks", status(500, "{}"));
 
         StepVerifier.create(cache.keys("k1"))
-                .expectErrorSatisfies(e -> assertThat(((EdgeRefusal.Refused) e).refusal().status()).isEqualTo(503))
+                .expectErrorSatisfies(e ->
+                        assertThat(((EdgeRefusal.Refused) e).refusal().status()).isEqualTo(503))
                 .verify(Duration.ofSeconds(30));
-        StepVerifier.create(cache.keys("k1")).expectError(EdgeRefusal.Refused.class).verify(Duration.ofSeconds(30));
+        StepVerifier.create(cache.keys("k1"))
+                .expectError(EdgeRefusal.Refused.class)
+                .verify(Duration.ofSeconds(30));
         assertThat(fetches()).isEqualTo(1);
 
         advance(JwksCache.FAILURE_BACKOFF.plusSeconds(1));

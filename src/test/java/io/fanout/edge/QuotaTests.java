@@ -2,16 +2,14 @@ package io.fanout.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.definition.ClientsDefinition;
+import io.fanout.definition.Rate;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
-
-import io.fanout.definition.ClientsDefinition;
-import io.fanout.definition.Rate;
 
 /** Token bucket arithmetic, its headers, bounded memory, and the address anonymous callers are metered by. */
 class QuotaTests {
@@ -54,13 +52,16 @@ class QuotaTests {
         ClientAddress addresses = new ClientAddress(List.of("10.0.0.0/8"));
         MockServerHttpRequest viaProxy = MockServerHttpRequest.get("/x")
                 .remoteAddress(new InetSocketAddress("10.1.2.3", 5000))
-                .header("X-Forwarded-For", "203.0.113.7, 10.9.9.9").build();
+                .header("X-Forwarded-For", "203.0.113.7, 10.9.9.9")
+                .build();
         MockServerHttpRequest forged = MockServerHttpRequest.get("/x")
                 .remoteAddress(new InetSocketAddress("198.51.100.1", 5000))
-                .header("X-Forwarded-For", "203.0.113.7").build();
+                .header("X-Forwarded-For", "203.0.113.7")
+                .build();
         MockServerHttpRequest named = MockServerHttpRequest.get("/x")
                 .remoteAddress(new InetSocketAddress("10.1.2.3", 5000))
-                .header("X-Forwarded-For", "evil.example.com").build();
+                .header("X-Forwarded-For", "evil.example.com")
+                .build();
 
         assertThat(addresses.of(viaProxy)).isEqualTo("203.0.113.7");
         assertThat(addresses.of(forged)).isEqualTo("198.51.100.1");

@@ -3,6 +3,10 @@ package io.fanout.edge;
 import static io.fanout.testsupport.FakeUpstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.FanoutApplication;
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FakeUpstream;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,11 +23,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
-
-import io.fanout.FanoutApplication;
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FakeUpstream;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * {@code quota-store: redis} with two application instances on one private Redis: one bucket for the fleet; then
@@ -44,12 +42,25 @@ class RedisQuotaIntegrationTests {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        redis = new ProcessBuilder(
+                        "redis-server",
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         int redisPort = port;
-        Eventually.await(Duration.ofSeconds(20), "private redis-server accepting connections",
-                () -> accepts(redisPort), () -> "port " + redisPort);
+        Eventually.await(
+                Duration.ofSeconds(20),
+                "private redis-server accepting connections",
+                () -> accepts(redisPort),
+                () -> "port " + redisPort);
         UPSTREAM.on("*", json("{\"ok\":true}"));
         Path config = Files.createTempFile("fanout-redis-quota", ".yaml");
         Files.writeString(config, """
@@ -74,9 +85,13 @@ class RedisQuotaIntegrationTests {
     }
 
     private static ConfigurableApplicationContext app(Path config, int redisPort) {
-        return new SpringApplicationBuilder(FanoutApplication.class).run("--server.port=0",
-                "--fanout.config=" + config, "--fanout.warm-up=false", "--spring.data.redis.host=127.0.0.1",
-                "--spring.data.redis.port=" + redisPort);
+        return new SpringApplicationBuilder(FanoutApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--fanout.config=" + config,
+                        "--fanout.warm-up=false",
+                        "--spring.data.redis.host=127.0.0.1",
+                        "--spring.data.redis.port=" + redisPort);
     }
 
     private static boolean accepts(int port) {
@@ -106,11 +121,17 @@ class RedisQuotaIntegrationTests {
     private static WebTestClient client(ConfigurableApplicationContext app) {
         return WebTestClient.bindToServer()
                 .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"))
-                .responseTimeout(Duration.ofSeconds(30)).build();
+                .responseTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     private static EntityExchangeResult<String> call(ConfigurableApplicationContext app) {
-        return client(app).get().uri("/v1/me").header("X-Api-Key", KEY).exchange().expectBody(String.class)
+        return client(app)
+                .get()
+                .uri("/v1/me")
+                .header("X-Api-Key", KEY)
+                .exchange()
+                .expectBody(String.class)
                 .returnResult();
     }
 
@@ -146,12 +167,20 @@ class RedisQuotaIntegrationTests {
         assertThat(redis.waitFor(20, TimeUnit.SECONDS)).isTrue();
         var afterStop = call(first);
 
-        assertThat(afterStop.getStatus().value()).as(afterStop.getResponseBody()).isEqualTo(200);
+        assertThat(afterStop.getStatus().value())
+                .as(afterStop.getResponseBody())
+                .isEqualTo(200);
         assertThat(afterStop.getResponseHeaders().getFirst("RateLimit")).startsWith("\"default\";r=3;");
         assertThat(meter(first, "fanout.edge.quota.store")).isEqualTo(0.0);
         assertThat(meter(first, "fanout.edge.quota.fallbacks")).isGreaterThanOrEqualTo(1.0);
-        client(first).get().uri("/actuator/health").exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$.status").isEqualTo("UP");
+        client(first)
+                .get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP");
     }
 }

@@ -1,10 +1,5 @@
 package io.fanout.edge;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -21,6 +16,10 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** Real RSA and EC keys generated for a test, the JWKS that publishes them, and tokens signed with them. */
 final class TestTokens {
@@ -28,8 +27,7 @@ final class TestTokens {
     static final String ISSUER = "https://auth.test/";
     static final String AUDIENCE = "fanout";
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     static RSAKey rsa(String kid) {
         try {
@@ -57,8 +55,12 @@ final class TestTokens {
 
     /** Standard valid claims for {@code sub}, expiring in 5 minutes, plus {@code extra}. */
     static JWTClaimsSet.Builder claims(String sub, Map<String, Object> extra) {
-        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder().subject(sub).issuer(ISSUER).audience(AUDIENCE)
-                .issueTime(new java.util.Date()).expirationTime(java.util.Date.from(Instant.now().plusSeconds(300)));
+        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
+                .subject(sub)
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .issueTime(new java.util.Date())
+                .expirationTime(java.util.Date.from(Instant.now().plusSeconds(300)));
         extra.forEach(b::claim);
         return b;
     }
@@ -66,13 +68,19 @@ final class TestTokens {
     static String sign(JWK key, JWTClaimsSet claims) {
         try {
             if (key instanceof RSAKey rsa) {
-                SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                SignedJWT jwt = new SignedJWT(
+                        new JWSHeader.Builder(JWSAlgorithm.RS256)
+                                .keyID(key.getKeyID())
+                                .build(),
                         claims);
                 jwt.sign(new RSASSASigner(rsa));
                 return jwt.serialize();
             }
             ECKey ec = (ECKey) key;
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.ES256)
+                            .keyID(key.getKeyID())
+                            .build(),
                     claims);
             jwt.sign(new ECDSASigner(ec));
             return jwt.serialize();
@@ -85,7 +93,10 @@ final class TestTokens {
     static String hmacWithPublicKey(RSAKey key, JWTClaimsSet claims) {
         try {
             byte[] secret = key.toPublicJWK().toJSONString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).build(),
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256)
+                            .keyID(key.getKeyID())
+                            .build(),
                     claims);
             jwt.sign(new MACSigner(secret));
             return jwt.serialize();

@@ -2,14 +2,6 @@ package io.fanout.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.plan.CompiledConfig;
@@ -18,6 +10,12 @@ import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -25,11 +23,14 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 class ActiveConfigTests {
 
     private final List<Counted> clients = new ArrayList<>();
-    private final ConfigPipeline pipeline = new ConfigPipeline(u -> {
-        Counted c = new Counted(u.url());
-        clients.add(c);
-        return c;
-    }, new SimpleMeterRegistry(), ConfigEnvironment.fileMode(name -> null));
+    private final ConfigPipeline pipeline = new ConfigPipeline(
+            u -> {
+                Counted c = new Counted(u.url());
+                clients.add(c);
+                return c;
+            },
+            new SimpleMeterRegistry(),
+            ConfigEnvironment.fileMode(name -> null));
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
 

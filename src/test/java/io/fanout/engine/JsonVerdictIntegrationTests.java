@@ -3,10 +3,9 @@ package io.fanout.engine;
 import static io.fanout.testsupport.FakeUpstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.FanoutIntegrationTests;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import io.fanout.testsupport.FanoutIntegrationTest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,12 +14,13 @@ import tools.jackson.databind.json.JsonMapper;
  * mark, UTF-16) is {@code invalid-response} for the answer, a failure for the circuit breaker, and never cached:
  * the policies and the envelope judge it alike.
  */
-class JsonVerdictIntegrationTests extends FanoutIntegrationTest {
+class JsonVerdictIntegrationTests extends FanoutIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private JsonNode get(String uri) {
-        return JSON.readTree(client.get().uri(uri).exchange().expectBody().returnResult().getResponseBody());
+        return JSON.readTree(
+                client.get().uri(uri).exchange().expectBody().returnResult().getResponseBody());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -51,10 +51,12 @@ class JsonVerdictIntegrationTests extends FanoutIntegrationTest {
         JsonNode third = get("/verdict/" + kind);
 
         assertThat(first.at("/errors/0/type").asString()).as(first.toString()).isEqualTo("invalid-response");
-        assertThat(second.at("/errors/0/type").asString()).as("not served from the cache: " + second)
+        assertThat(second.at("/errors/0/type").asString())
+                .as("not served from the cache: " + second)
                 .isEqualTo("invalid-response");
         assertThat(second.at("/meta/calls/answer/attempts").asInt()).isEqualTo(1);
-        assertThat(third.at("/errors/0/type").asString()).as("two failures opened the breaker: " + third)
+        assertThat(third.at("/errors/0/type").asString())
+                .as("two failures opened the breaker: " + third)
                 .isEqualTo("circuit-open");
         assertThat(A.seen("/body/" + kind)).hasSize(2);
     }

@@ -2,37 +2,40 @@ package io.fanout.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.FanoutIntegrationTests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
-import io.fanout.testsupport.FanoutIntegrationTest;
 
 /**
  * A malformed {@code Accept} header is the client's error: a 400 problem, never a 500 with an ERROR and a stack trace
  * in the log (which any caller could repeat to flood the log and page someone). Sent over a raw socket, since HTTP
  * clients refuse to send such a header.
  */
-class MalformedMediaTypeIntegrationTests extends FanoutIntegrationTest {
+class MalformedMediaTypeIntegrationTests extends FanoutIntegrationTests {
 
     @Test
     void shouldAnswer400ToAMalformedAcceptHeaderWithoutLoggingAnError() throws IOException {
         String answer;
         List<String> errors;
         try (LogCapture logs = new LogCapture()) {
-            answer = exchange("GET /admin/config HTTP/1.1\r\nHost: fanout\r\nAccept: ///\r\n"
-                    + "Authorization: Bearer " + ADMIN_TOKEN + "\r\nConnection: close\r\n\r\n");
-            errors = logs.events("").stream().filter(e -> e.getLevel().toString().equals("ERROR"))
-                    .map(LogCapture::printed).toList();
+            answer = exchange("GET /admin/config HTTP/1.1\r\nHost: fanout\r\nAccept: ///\r\n" + "Authorization: Bearer "
+                    + ADMIN_TOKEN + "\r\nConnection: close\r\n\r\n");
+            errors = logs.events("").stream()
+                    .filter(e -> e.getLevel().toString().equals("ERROR"))
+                    .map(LogCapture::printed)
+                    .toList();
         }
 
-        assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json")
-                .contains("malformed media type").doesNotContain("Exception");
+        assertThat(answer)
+                .startsWith("HTTP/1.1 400")
+                .contains("application/problem+json")
+                .contains("malformed media type")
+                .doesNotContain("Exception");
         assertThat(errors).isEmpty();
     }
 

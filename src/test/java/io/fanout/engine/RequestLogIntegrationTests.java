@@ -3,24 +3,22 @@ package io.fanout.engine;
 import static io.fanout.testsupport.FakeUpstream.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.fanout.compile.ConfigEnvironment;
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.compile.UpstreamClientFactory;
+import io.fanout.testsupport.FanoutIntegrationTests;
+import io.fanout.testsupport.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import io.fanout.compile.ConfigEnvironment;
-import io.fanout.compile.ConfigPipeline;
-import io.fanout.compile.UpstreamClientFactory;
-import io.fanout.testsupport.FanoutIntegrationTest;
-import io.fanout.testsupport.TestDatabase;
-import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * data the SPEC does not allow (a template value the driver would quote) or a secret (an upstream header from
  * {@code ${ENV}}, a JDBC password), at DEBUG as at WARN. Also: {@code ${ENV}} headers arrive expanded upstream.
  */
-class RequestLogIntegrationTests extends FanoutIntegrationTest {
+class RequestLogIntegrationTests extends FanoutIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final AtomicLong VERSION = new AtomicLong(7_000_000);
@@ -77,10 +75,13 @@ class RequestLogIntegrationTests extends FanoutIntegrationTest {
                       secured: { upstream: secured, path: "/secured/{path.id}", required: false }
                       gone: { upstream: gone, path: "/gone", required: false }
                       lookup: { upstream: legacy, query: "select ({path.id})::regclass as r", required: false }
-                """.replace("${A}", A.url()).replace("PORT", Integer.toString(closedPort()))
-                .replace("DB", legacy.jdbcUrl()).replace("USER", legacy.username());
+                """.replace("${A}", A.url())
+                .replace("PORT", Integer.toString(closedPort()))
+                .replace("DB", legacy.jdbcUrl())
+                .replace("USER", legacy.username());
         Map<String, String> environment = Map.of("LOG_TEST_TOKEN", TOKEN, "LOG_TEST_PASSWORD", PASSWORD);
-        ConfigPipeline withSecrets = new ConfigPipeline(clients, registry, ConfigEnvironment.fileMode(environment::get));
+        ConfigPipeline withSecrets =
+                new ConfigPipeline(clients, registry, ConfigEnvironment.fileMode(environment::get));
         active.swap(withSecrets.load(ConfigPipeline.read(yaml), VERSION.incrementAndGet(), active.current()));
         A.on("/secured/" + VALUE, status(500, "{\"error\":\"boom\"}"));
         JsonNode answer;
@@ -88,22 +89,32 @@ class RequestLogIntegrationTests extends FanoutIntegrationTest {
         List<ILoggingEvent> aboutRequests;
 
         try (LogCapture logs = new LogCapture("io.fanout", "com.zaxxer.hikari")) {
-            answer = JSON.readTree(client.get().uri("/failing/" + VALUE).header("X-Request-Id", REQUEST_ID)
-                    .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
+            answer = JSON.readTree(client.get()
+                    .uri("/failing/" + VALUE)
+                    .header("X-Request-Id", REQUEST_ID)
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .returnResult()
+                    .getResponseBody());
             all = logs.events("");
             aboutRequests = logs.events("io.fanout.engine.Execution", "io.fanout.upstream", "io.fanout.web");
         }
 
         assertThat(answer.at("/errors").size()).as(answer.toString()).isEqualTo(3);
         assertThat(answer.toString()).doesNotContain(VALUE + "\" does not exist");
-        assertThat(A.seen("/secured/")).singleElement()
+        assertThat(A.seen("/secured/"))
+                .singleElement()
                 .satisfies(s -> assertThat(s.header("Authorization")).isEqualTo("Bearer " + TOKEN));
-        assertThat(aboutRequests).extracting(LogCapture::printed)
+        assertThat(aboutRequests)
+                .extracting(LogCapture::printed)
                 .as("a line for each failed call, the query's at WARN")
                 .hasSizeGreaterThanOrEqualTo(4)
                 .anyMatch(l -> l.startsWith("WARN") && l.contains("SQLSTATE 42P01"))
                 .allMatch(l -> l.contains(REQUEST_ID));
-        assertThat(all).extracting(LogCapture::printed)
+        assertThat(all)
+                .extracting(LogCapture::printed)
                 .noneMatch(l -> l.contains(VALUE))
                 .noneMatch(l -> l.contains(TOKEN))
                 .noneMatch(l -> l.contains(PASSWORD));

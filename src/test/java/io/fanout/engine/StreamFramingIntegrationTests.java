@@ -3,16 +3,14 @@ package io.fanout.engine;
 import static io.fanout.testsupport.FakeUpstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.FanoutIntegrationTests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
-
-import io.fanout.testsupport.FanoutIntegrationTest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * SPEC §7: every NDJSON line and every SSE {@code data} field is exactly one JSON document on one line, whatever
  * whitespace or text the upstream's body holds; in particular a pretty-printed body cannot forge another call's line.
  */
-class StreamFramingIntegrationTests extends FanoutIntegrationTest {
+class StreamFramingIntegrationTests extends FanoutIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
@@ -50,7 +48,11 @@ class StreamFramingIntegrationTests extends FanoutIntegrationTest {
     }
 
     private String body(MediaType accept) {
-        return web.get().uri("/framed").accept(accept).retrieve().bodyToMono(String.class)
+        return web.get()
+                .uri("/framed")
+                .accept(accept)
+                .retrieve()
+                .bodyToMono(String.class)
                 .block(Duration.ofSeconds(20));
     }
 
@@ -73,7 +75,8 @@ class StreamFramingIntegrationTests extends FanoutIntegrationTest {
         JsonNode evil = JSON.readTree(lines[0].contains("\"call\":\"evil\"") ? lines[0] : lines[1]);
         assertThat(evil.get("data")).isEqualTo(JSON.readTree(HOSTILE));
         assertThat(evil.at("/data/1/text").asString()).isEqualTo("line\nbreak \r\n inside");
-        assertThat(JSON.readTree(lines[2]).at("/meta/calls/user/status").asInt()).isEqualTo(200);
+        assertThat(JSON.readTree(lines[2]).at("/meta/calls/user/status").asInt())
+                .isEqualTo(200);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.fanout.engine;
 import static io.fanout.testsupport.FakeUpstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.FanoutIntegrationTests;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,13 +12,10 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
-
-import io.fanout.testsupport.FanoutIntegrationTest;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,12 +25,13 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code max-connections}), hedging only for GETs, {@code rate-limited} as a 503 with {@code Retry-After} over real
  * HTTP, and hop-by-hop headers the client names in {@code Connection} never forwarded.
  */
-class UpstreamSettingsIntegrationTests extends FanoutIntegrationTest {
+class UpstreamSettingsIntegrationTests extends FanoutIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private JsonNode get(String uri) {
-        return JSON.readTree(client.get().uri(uri).exchange().expectBody().returnResult().getResponseBody());
+        return JSON.readTree(
+                client.get().uri(uri).exchange().expectBody().returnResult().getResponseBody());
     }
 
     @Test
@@ -55,10 +54,13 @@ class UpstreamSettingsIntegrationTests extends FanoutIntegrationTest {
 
                 JsonNode answer = get("/connect");
 
-                assertThat(answer.at("/errors/0/type").asString()).as(answer.toString()).isEqualTo("connect-error");
+                assertThat(answer.at("/errors/0/type").asString())
+                        .as(answer.toString())
+                        .isEqualTo("connect-error");
                 assertThat(answer.at("/errors/0/message").asString()).contains("connect timed out");
-                assertThat(answer.at("/meta/calls/stuck/durationMs").asLong()).as("cut by connect-timeout (200ms), "
-                        + "not by the call's 8s timeout").isLessThan(4000);
+                assertThat(answer.at("/meta/calls/stuck/durationMs").asLong())
+                        .as("cut by connect-timeout (200ms), " + "not by the call's 8s timeout")
+                        .isLessThan(4000);
             } finally {
                 for (Socket s : filling) {
                     s.close();
@@ -97,9 +99,12 @@ class UpstreamSettingsIntegrationTests extends FanoutIntegrationTest {
         WebClient web = WebClient.create("http://127.0.0.1:" + port);
 
         List<Integer> statuses = Flux.range(0, 6)
-                .flatMap(n -> web.get().uri("/narrow/" + n).exchangeToMono(r -> r.releaseBody()
-                        .thenReturn(r.statusCode().value())))
-                .collectList().block(Duration.ofSeconds(30));
+                .flatMap(n -> web.get()
+                        .uri("/narrow/" + n)
+                        .exchangeToMono(
+                                r -> r.releaseBody().thenReturn(r.statusCode().value())))
+                .collectList()
+                .block(Duration.ofSeconds(30));
 
         assertThat(statuses).hasSize(6).containsOnly(200);
         assertThat(A.seen("/slow/")).hasSize(6);
@@ -127,7 +132,9 @@ class UpstreamSettingsIntegrationTests extends FanoutIntegrationTest {
         assertThat(answer.at("/errors").size()).as(answer.toString()).isZero();
         assertThat(A.seen("/read")).as("a GET is hedged after 50ms").hasSize(2);
         assertThat(A.seen("/write")).as("a POST never").hasSize(1);
-        assertThat(A.seen("/put")).as("an idempotent POST neither: hedging is for GETs").hasSize(1);
+        assertThat(A.seen("/put"))
+                .as("an idempotent POST neither: hedging is for GETs")
+                .hasSize(1);
     }
 
     @Test
@@ -144,13 +151,22 @@ class UpstreamSettingsIntegrationTests extends FanoutIntegrationTest {
         A.on("/only", json("{\"ok\":true}"));
 
         client.get().uri("/limited").exchange().expectStatus().isOk();
-        client.get().uri("/limited").exchange()
-                .expectStatus().isEqualTo(503)
-                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectHeader().value(HttpHeaders.RETRY_AFTER, v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L))
+        client.get()
+                .uri("/limited")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(503)
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader()
+                .value(
+                        HttpHeaders.RETRY_AFTER,
+                        v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L))
                 .expectBody()
-                .jsonPath("$.type").isEqualTo("https://fanout.dev/problems/upstream-unavailable")
-                .jsonPath("$.errors[0].type").isEqualTo("rate-limited");
+                .jsonPath("$.type")
+                .isEqualTo("https://fanout.dev/problems/upstream-unavailable")
+                .jsonPath("$.errors[0].type")
+                .isEqualTo("rate-limited");
         assertThat(A.seen("/only")).hasSize(1);
     }
 
@@ -168,8 +184,14 @@ class UpstreamSettingsIntegrationTests extends FanoutIntegrationTest {
                 """);
         A.on("/one", json("{}"));
 
-        client.get().uri("/forward").header("Connection", "keep-alive, X-Trace").header("X-Trace", "t-1")
-                .header("Accept-Language", "de").exchange().expectStatus().isOk();
+        client.get()
+                .uri("/forward")
+                .header("Connection", "keep-alive, X-Trace")
+                .header("X-Trace", "t-1")
+                .header("Accept-Language", "de")
+                .exchange()
+                .expectStatus()
+                .isOk();
 
         assertThat(A.seen("/one")).singleElement().satisfies(s -> {
             assertThat(s.header("Accept-Language")).isEqualTo("de");

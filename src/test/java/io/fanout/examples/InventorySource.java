@@ -1,13 +1,12 @@
 package io.fanout.examples;
 
+import io.fanout.upstream.CallFailure;
+import io.fanout.upstream.blocking.BlockingCall;
+import io.fanout.upstream.blocking.BlockingSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import io.fanout.upstream.CallFailure;
-import io.fanout.upstream.blocking.BlockingCall;
-import io.fanout.upstream.blocking.BlockingSource;
 
 /**
  * An example {@code kind: java} upstream: a stand-in for a vendor inventory SDK whose client blocks for the length
@@ -50,7 +49,12 @@ public final class InventorySource implements BlockingSource {
         if (item == null) {
             throw CallFailure.status(call.upstream(), 404, null);
         }
-        return Map.of("item", item, "requestId", call.requestId(),
-                "lang", call.header("Accept-Language") == null ? "" : call.header("Accept-Language"));
+        return Map.of(
+                "item",
+                item,
+                "requestId",
+                call.requestId(),
+                "lang",
+                call.header("Accept-Language") == null ? "" : call.header("Accept-Language"));
     }
 }

@@ -3,20 +3,18 @@ package io.fanout.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fanout.testsupport.PrivatePostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-
-import io.fanout.testsupport.PrivatePostgres;
 
 /**
  * Database mode with PostgreSQL down at start-up (docs/reliability.md): the instance waits through Flyway's connect
@@ -52,8 +50,12 @@ class DatabaseDownAtStartupIntegrationTests {
     void shouldFailStartUpWithAClearErrorWhenTheDatabaseStaysDown(CapturedOutput output) {
         long start = System.nanoTime();
 
-        assertThatThrownBy(() -> FaultInstance.start(postgres, config, "spring.flyway.connect-retries=2",
-                "spring.flyway.connect-retries-interval=1s").close());
+        assertThatThrownBy(() -> FaultInstance.start(
+                        postgres,
+                        config,
+                        "spring.flyway.connect-retries=2",
+                        "spring.flyway.connect-retries-interval=1s")
+                .close());
 
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         assertThat(seconds).as("bounded by the connect retries").isLessThan(60);
@@ -68,15 +70,16 @@ class DatabaseDownAtStartupIntegrationTests {
 
     @Test
     void shouldStartOnceTheDatabaseComesUpWithinTheConnectRetries() throws Exception {
-        CompletableFuture<FaultInstance> starting = CompletableFuture.supplyAsync(() -> FaultInstance.start(postgres,
-                config, "spring.flyway.connect-retries=8", "spring.flyway.connect-retries-interval=2s"));
+        CompletableFuture<FaultInstance> starting = CompletableFuture.supplyAsync(() -> FaultInstance.start(
+                postgres, config, "spring.flyway.connect-retries=8", "spring.flyway.connect-retries-interval=2s"));
         try {
             Thread.sleep(3_000); // test thread: the instance is trying to connect meanwhile
             assertThat(starting).as("still waiting for the database").isNotDone();
             postgres.start();
 
             try (FaultInstance instance = starting.get(90, TimeUnit.SECONDS)) {
-                assertThat(instance.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+                assertThat(instance.get("/actuator/health/readiness").statusCode())
+                        .isEqualTo(200);
                 assertThat(instance.get("/admin/config").statusCode()).isEqualTo(200);
             }
         } finally {

@@ -2,6 +2,9 @@ package io.fanout.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FakeUpstream;
+import io.fanout.testsupport.PrivatePostgres;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,14 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FakeUpstream;
-import io.fanout.testsupport.PrivatePostgres;
 
 /**
  * PostgreSQL restarts (fast shutdown, then a crash-style immediate shutdown) while a job runs: the job completes,
@@ -53,8 +51,13 @@ class DatabaseRestartDuringJobIntegrationTests {
                     calls:
                       user: { upstream: users, path: "/users/{path.id}" }
                 """.formatted(users.url()));
-        fanout = FaultInstance.start(postgres, config, "fanout.jobs.lease=3s", "fanout.jobs.poll-interval=200ms",
-                "fanout.jobs.retry-backoff=50ms", "fanout.jobs.retry-max-backoff=200ms",
+        fanout = FaultInstance.start(
+                postgres,
+                config,
+                "fanout.jobs.lease=3s",
+                "fanout.jobs.poll-interval=200ms",
+                "fanout.jobs.retry-backoff=50ms",
+                "fanout.jobs.retry-max-backoff=200ms",
                 "spring.r2dbc.pool.max-acquire-time=3s");
     }
 
@@ -84,11 +87,18 @@ class DatabaseRestartDuringJobIntegrationTests {
         postgres.crash();
         postgres.start();
 
-        Eventually.await(WAIT, "the job to complete after two database outages",
-                () -> FaultInstance.queryForLong(postgres, "SELECT count(*) FROM jobs WHERE id = " + job
-                        + " AND state = 'completed'") == 1, () -> "done " + done(job));
-        assertThat(FaultInstance.queryForLong(postgres, "SELECT count(*) FROM job_items WHERE job_id = " + job
-                + " AND (state <> 'done' OR result IS NULL OR status <> 200)")).isZero();
+        Eventually.await(
+                WAIT,
+                "the job to complete after two database outages",
+                () -> FaultInstance.queryForLong(
+                                postgres, "SELECT count(*) FROM jobs WHERE id = " + job + " AND state = 'completed'")
+                        == 1,
+                () -> "done " + done(job));
+        assertThat(FaultInstance.queryForLong(
+                        postgres,
+                        "SELECT count(*) FROM job_items WHERE job_id = " + job
+                                + " AND (state <> 'done' OR result IS NULL OR status <> 200)"))
+                .isZero();
         HttpResponse<String> results = fanout.get("/jobs/" + job + "/results");
         assertThat(results.statusCode()).isEqualTo(200);
         List<String> lines = results.body().lines().toList();
@@ -96,16 +106,23 @@ class DatabaseRestartDuringJobIntegrationTests {
                 .map(l -> l.substring(0, l.indexOf(',')))
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(lines).hasSize(ITEMS);
-        assertThat(perItem).hasSize(ITEMS).allSatisfy((item, n) -> assertThat(n).as(item).isEqualTo(1));
+        assertThat(perItem)
+                .hasSize(ITEMS)
+                .allSatisfy((item, n) -> assertThat(n).as(item).isEqualTo(1));
 
-        Map<String, Long> calls = users.seen().stream()
-                .collect(Collectors.groupingBy(s -> s.uri(), Collectors.counting()));
+        Map<String, Long> calls =
+                users.seen().stream().collect(Collectors.groupingBy(s -> s.uri(), Collectors.counting()));
         long duplicated = users.seen().size() - ITEMS;
-        System.out.printf("database restart mid-job: %d upstream calls for %d items (%d duplicated)%n",
+        System.out.printf(
+                "database restart mid-job: %d upstream calls for %d items (%d duplicated)%n",
                 users.seen().size(), ITEMS, duplicated);
         assertThat(calls).as("every item reached the upstream").hasSize(ITEMS);
-        assertThat(duplicated).as("calls repeated because a result could not be written: at most the leased "
-                + "items, %d per outage", CONCURRENCY).isBetween(0L, 2L * CONCURRENCY);
+        assertThat(duplicated)
+                .as(
+                        "calls repeated because a result could not be written: at most the leased "
+                                + "items, %d per outage",
+                        CONCURRENCY)
+                .isBetween(0L, 2L * CONCURRENCY);
     }
 
     private static long submit() {
@@ -113,10 +130,10 @@ class DatabaseRestartDuringJobIntegrationTests {
         for (int i = 1; i <= ITEMS; i++) {
             ndjson.append("{\"id\":\"").append(i).append("\"}\n");
         }
-        HttpResponse<String> response = fanout.send(HttpRequest.newBuilder(
-                        fanout.uri("/jobs?endpoint=user&concurrency=" + CONCURRENCY))
-                .header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())));
+        HttpResponse<String> response =
+                fanout.send(HttpRequest.newBuilder(fanout.uri("/jobs?endpoint=user&concurrency=" + CONCURRENCY))
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String location = response.headers().firstValue("Location").orElseThrow();
         return Long.parseLong(location.substring("/jobs/".length()));
@@ -128,7 +145,7 @@ class DatabaseRestartDuringJobIntegrationTests {
     }
 
     private static long done(long job) {
-        return FaultInstance.queryForLong(postgres, "SELECT count(*) FROM job_items WHERE job_id = " + job
-                + " AND state = 'done'");
+        return FaultInstance.queryForLong(
+                postgres, "SELECT count(*) FROM job_items WHERE job_id = " + job + " AND state = 'done'");
     }
 }

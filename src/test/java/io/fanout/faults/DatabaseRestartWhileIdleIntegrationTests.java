@@ -2,6 +2,9 @@ package io.fanout.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FakeUpstream;
+import io.fanout.testsupport.PrivatePostgres;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -10,14 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FakeUpstream;
-import io.fanout.testsupport.PrivatePostgres;
 
 /**
  * PostgreSQL restarts while two instances are idle: both keep serving their config through the outage, their
@@ -42,8 +40,11 @@ class DatabaseRestartWhileIdleIntegrationTests {
         config = Files.createTempFile("fanout-faults-idle", ".yaml");
         Files.writeString(config, config("first"));
         // a short poll interval and a modest backoff cap keep the test short; the defaults are 5 s and 10 s
-        String[] listener = {"fanout.store.listener.poll-interval=1s", "fanout.store.listener.reconnect-max-backoff=3s",
-                "spring.r2dbc.pool.max-acquire-time=3s"};
+        String[] listener = {
+            "fanout.store.listener.poll-interval=1s",
+            "fanout.store.listener.reconnect-max-backoff=3s",
+            "spring.r2dbc.pool.max-acquire-time=3s"
+        };
         a = FaultInstance.start(postgres, config, listener);
         b = FaultInstance.start(postgres, config, listener);
     }
@@ -72,7 +73,9 @@ class DatabaseRestartWhileIdleIntegrationTests {
         long before = version(a);
 
         postgres.stop();
-        assertThat(a.get("/first").statusCode()).as("serving goes on without the database").isEqualTo(200);
+        assertThat(a.get("/first").statusCode())
+                .as("serving goes on without the database")
+                .isEqualTo(200);
         HttpResponse<String> down = put(b, config("during"));
         assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
         assertThat(down.headers().firstValue("Retry-After")).hasValue("1");
@@ -80,20 +83,30 @@ class DatabaseRestartWhileIdleIntegrationTests {
         postgres.start();
 
         List<Integer> attempts = new ArrayList<>();
-        Eventually.await(Duration.ofSeconds(30), "an admin write through b after the restart", () -> {
-            HttpResponse<String> r = put(b, config("second"));
-            attempts.add(r.statusCode());
-            return r.statusCode() == 200;
-        }, () -> attempts);
+        Eventually.await(
+                Duration.ofSeconds(30),
+                "an admin write through b after the restart",
+                () -> {
+                    HttpResponse<String> r = put(b, config("second"));
+                    attempts.add(r.statusCode());
+                    return r.statusCode() == 200;
+                },
+                () -> attempts);
         long second = version(b);
         assertThat(second).isGreaterThan(before);
-        Eventually.await(Duration.ofSeconds(20), "a to serve version " + second,
-                () -> a.get("/second").statusCode() == 200, () -> a.get("/second").statusCode());
+        Eventually.await(
+                Duration.ofSeconds(20),
+                "a to serve version " + second,
+                () -> a.get("/second").statusCode() == 200,
+                () -> a.get("/second").statusCode());
         assertThat(a.get("/first").statusCode()).isEqualTo(404);
 
         HttpResponse<String> fromA = put(a, config("third"));
         assertThat(fromA.statusCode()).as(fromA.body()).isEqualTo(200);
-        Eventually.await(Duration.ofSeconds(20), "b to learn of a's change", () -> b.get("/third").statusCode() == 200,
+        Eventually.await(
+                Duration.ofSeconds(20),
+                "b to learn of a's change",
+                () -> b.get("/third").statusCode() == 200,
                 () -> version(b));
         System.out.printf("database restart while idle: write attempts after the restart %s%n", attempts);
     }

@@ -1,5 +1,7 @@
 package io.fanout.faults;
 
+import io.fanout.FanoutApplication;
+import io.fanout.testsupport.PrivatePostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,12 +15,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import io.fanout.FanoutApplication;
-import io.fanout.testsupport.PrivatePostgres;
 
 /**
  * One Fanout instance in this JVM, in database mode against a {@link PrivatePostgres} the test controls, on a random
@@ -31,7 +29,8 @@ final class FaultInstance implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private FaultInstance(ConfigurableApplicationContext context) {
         this.context = context;
@@ -40,8 +39,8 @@ final class FaultInstance implements AutoCloseable {
 
     /** Starts an instance; {@code extra} are {@code name=value} properties on top of the database and token. */
     static FaultInstance start(PrivatePostgres postgres, Path config, String... extra) {
-        return new FaultInstance(new SpringApplicationBuilder(FanoutApplication.class).run(args(postgres, config,
-                extra)));
+        return new FaultInstance(
+                new SpringApplicationBuilder(FanoutApplication.class).run(args(postgres, config, extra)));
     }
 
     /** Command-line arguments (they outrank application.yml, unlike default properties). */
@@ -74,8 +73,11 @@ final class FaultInstance implements AutoCloseable {
 
     HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + ADMIN_TOKEN)
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    request.timeout(Duration.ofSeconds(60))
+                            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -2,6 +2,8 @@ package io.fanout.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.FakeUpstream;
+import io.fanout.testsupport.PrivatePostgres;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,13 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.fanout.testsupport.FakeUpstream;
-import io.fanout.testsupport.PrivatePostgres;
 
 /**
  * Slow queries exhaust the connection pool (a lock held outside Fanout makes every read of the config history wait):
@@ -55,8 +53,12 @@ class PoolExhaustionIntegrationTests {
                     calls:
                       x: { upstream: up, path: /x }
                 """.formatted(upstream.url()));
-        fanout = FaultInstance.start(postgres, config, "spring.r2dbc.pool.initial-size=1",
-                "spring.r2dbc.pool.max-size=2", "spring.r2dbc.pool.max-acquire-time=2s",
+        fanout = FaultInstance.start(
+                postgres,
+                config,
+                "spring.r2dbc.pool.initial-size=1",
+                "spring.r2dbc.pool.max-size=2",
+                "spring.r2dbc.pool.max-acquire-time=2s",
                 "spring.r2dbc.properties.statementTimeout=PT4S");
     }
 
@@ -88,11 +90,16 @@ class PoolExhaustionIntegrationTests {
             long start = System.nanoTime();
             List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
-                slow.add(http.sendAsync(HttpRequest.newBuilder(fanout.uri("/admin/config/versions"))
-                        .header("Authorization", "Bearer " + FaultInstance.ADMIN_TOKEN)
-                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+                slow.add(http.sendAsync(
+                        HttpRequest.newBuilder(fanout.uri("/admin/config/versions"))
+                                .header("Authorization", "Bearer " + FaultInstance.ADMIN_TOKEN)
+                                .timeout(Duration.ofSeconds(60))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
             }
-            assertThat(fanout.get("/e").statusCode()).as("composite requests need no connection").isEqualTo(200);
+            assertThat(fanout.get("/e").statusCode())
+                    .as("composite requests need no connection")
+                    .isEqualTo(200);
             assertThat(fanout.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
             for (CompletableFuture<HttpResponse<String>> f : slow) {
                 HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
@@ -103,7 +110,8 @@ class PoolExhaustionIntegrationTests {
             }
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
             System.out.printf("pool exhausted: %d requests answered 503 within %d s%n", REQUESTS, seconds);
-            assertThat(seconds).as("bounded waits: statement timeout and acquire timeout, not the lock")
+            assertThat(seconds)
+                    .as("bounded waits: statement timeout and acquire timeout, not the lock")
                     .isLessThan(45);
             locker.rollback();
         }

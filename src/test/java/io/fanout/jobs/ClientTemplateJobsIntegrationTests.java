@@ -39,10 +39,15 @@ class ClientTemplateJobsIntegrationTests extends JobsTestBase {
     void shouldRefuseAJobOfAnEndpointReadingTheClientNamingTheTemplate() {
         install(EDGE_CONFIG);
 
-        String body = post("/jobs").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"endpoint\":\"mine\",\"items\":[{\"id\":\"1\"}]}").exchange()
-                .expectStatus().isBadRequest()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String body = post("/jobs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"endpoint\":\"mine\",\"items\":[{\"id\":\"1\"}]}")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
 
         assertThat(body).contains("{client.id}").contains("cannot run as a job");
         assertThat(USERS.seen()).isEmpty();
@@ -55,8 +60,11 @@ class ClientTemplateJobsIntegrationTests extends JobsTestBase {
 
         long id = submitIds(3, 2);
 
-        io.fanout.testsupport.Eventually.await(WAIT, "job " + id + " completed",
-                () -> "completed".equals(job(id).get("state").asString()), () -> job(id));
+        io.fanout.testsupport.Eventually.await(
+                WAIT,
+                "job " + id + " completed",
+                () -> "completed".equals(job(id).get("state").asString()),
+                () -> job(id));
         assertThat(job(id).get("failed").asLong()).isZero();
     }
 }

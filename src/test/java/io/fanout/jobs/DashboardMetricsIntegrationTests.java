@@ -3,6 +3,13 @@ package io.fanout.jobs;
 import static io.fanout.testsupport.FakeUpstream.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.json.JsonCodec;
+import io.fanout.observe.SpanCapture;
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.Prometheus;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,19 +20,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
-
-import io.fanout.json.JsonCodec;
-import io.fanout.observe.SpanCapture;
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.Prometheus;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -100,8 +98,14 @@ class DashboardMetricsIntegrationTests extends JobsTestBase {
     }
 
     private String scrape() {
-        return client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        return client.get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
     }
 
     @Test
@@ -120,8 +124,11 @@ class DashboardMetricsIntegrationTests extends JobsTestBase {
         long job = submitIds(6, 3);
         awaitState(job, "completed");
         String[] last = new String[1];
-        Eventually.await(WAIT, "every dashboard metric on /actuator/prometheus",
-                () -> missing(last[0] = scrape(), names).isEmpty(), () -> missing(last[0], names));
+        Eventually.await(
+                WAIT,
+                "every dashboard metric on /actuator/prometheus",
+                () -> missing(last[0] = scrape(), names).isEmpty(),
+                () -> missing(last[0], names));
 
         assertThat(names).as("the dashboard queries Fanout's metrics").hasSizeGreaterThan(20);
         String scrape = last[0];
@@ -129,15 +136,21 @@ class DashboardMetricsIntegrationTests extends JobsTestBase {
                 .isEqualTo(5);
         assertThat(Prometheus.sample(scrape, "fanout_request_overhead_seconds_sum", "endpoint=\"mixed\""))
                 .isLessThan(Prometheus.sample(scrape, "fanout_requests_seconds_sum", "endpoint=\"mixed\""));
-        List<SpanData> items = SpanCapture.SPANS.stream().filter(s -> s.getName().equals("job item user")).toList();
-        assertThat(items).as("one root span per job item").hasSize(6)
+        List<SpanData> items = SpanCapture.SPANS.stream()
+                .filter(s -> s.getName().equals("job item user"))
+                .toList();
+        assertThat(items)
+                .as("one root span per job item")
+                .hasSize(6)
                 .allSatisfy(s -> assertThat(s.getParentSpanContext().isValid()).isFalse());
-        assertThat(items).allSatisfy(item -> assertThat(SpanCapture.ofTrace(item.getTraceId()))
-                .filteredOn(s -> s.getKind() == SpanKind.CLIENT)
-                .singleElement().satisfies(attempt -> {
-                    assertThat(attempt.getParentSpanId()).isEqualTo(item.getSpanId());
-                    assertThat(attempt.getAttributes().get(AttributeKey.stringKey("fanout.upstream")))
-                            .isEqualTo("users");
-                }));
+        assertThat(items)
+                .allSatisfy(item -> assertThat(SpanCapture.ofTrace(item.getTraceId()))
+                        .filteredOn(s -> s.getKind() == SpanKind.CLIENT)
+                        .singleElement()
+                        .satisfies(attempt -> {
+                            assertThat(attempt.getParentSpanId()).isEqualTo(item.getSpanId());
+                            assertThat(attempt.getAttributes().get(AttributeKey.stringKey("fanout.upstream")))
+                                    .isEqualTo("users");
+                        }));
     }
 }

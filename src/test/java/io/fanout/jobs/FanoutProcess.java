@@ -1,5 +1,7 @@
 package io.fanout.jobs;
 
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.TestDatabase;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -11,9 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.TestDatabase;
-
 /** The packaged Fanout jar started as a separate process in database mode, for crash tests and benchmarks. */
 final class FanoutProcess implements AutoCloseable {
 
@@ -21,7 +20,8 @@ final class FanoutProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private FanoutProcess(Process process, int port) {
         this.process = process;
@@ -34,7 +34,11 @@ final class FanoutProcess implements AutoCloseable {
         String jar = System.getProperty("fanout.jar", "target/fanout-0.1.0-SNAPSHOT.jar");
         String java = ProcessHandle.current().info().command().orElse("java");
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-jar", jar,
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx" + heap,
+                "-jar",
+                jar,
                 "--server.port=" + port,
                 "--fanout.config=" + config,
                 "--fanout.warm-up=false",
@@ -44,7 +48,8 @@ final class FanoutProcess implements AutoCloseable {
         command.addAll(List.of(extra));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "fanout-process-" + name + ".log").toFile());
+                .redirectOutput(
+                        Path.of("target", "fanout-process-" + name + ".log").toFile());
         builder.environment().put("FANOUT_JOBS_TOKEN", TOKEN);
         FanoutProcess started = new FanoutProcess(builder.start(), port);
         started.awaitHealthy(Duration.ofSeconds(90));
@@ -53,7 +58,11 @@ final class FanoutProcess implements AutoCloseable {
 
     /** CPU time the process has used so far. */
     double cpuSeconds() {
-        return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+        return process.toHandle()
+                .info()
+                .totalCpuDuration()
+                .map(d -> d.toNanos() / 1e9)
+                .orElse(0.0);
     }
 
     long pid() {
@@ -69,8 +78,8 @@ final class FanoutProcess implements AutoCloseable {
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.header("Authorization", "Bearer " + TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                request.header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -110,20 +119,28 @@ final class FanoutProcess implements AutoCloseable {
     }
 
     private void awaitHealthy(Duration timeout) {
-        Eventually.await(timeout, "instance on port " + port + " up", () -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Fanout exited with " + process.exitValue() + "; see target/");
-            }
-            try {
-                return http.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }, () -> "not answering");
+        Eventually.await(
+                timeout,
+                "instance on port " + port + " up",
+                () -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("Fanout exited with " + process.exitValue() + "; see target/");
+                    }
+                    try {
+                        return http.send(
+                                                HttpRequest.newBuilder(uri("/actuator/health"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
+                    } catch (IOException e) {
+                        return false;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                },
+                () -> "not answering");
     }
 
     private static int freePort() throws IOException {

@@ -2,6 +2,9 @@ package io.fanout.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FakeUpstream;
+import io.fanout.testsupport.TestDatabase;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -15,14 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FakeUpstream;
-import io.fanout.testsupport.TestDatabase;
 
 /**
  * Graceful drain of the packaged jar on SIGTERM, as Kubernetes sends it: with buffered composite requests, a
@@ -42,7 +40,8 @@ class GracefulDrainIT {
     private static Path config;
     private static FanoutProcess fanout;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -82,31 +81,45 @@ class GracefulDrainIT {
 
     @Test
     void shouldFinishInFlightRequestsRefuseNewConnectionsHandBackLeasesAndExitZeroOnSigterm() throws Exception {
-        fanout = FanoutProcess.start("drain", database, config, "256m",
-                "--fanout.jobs.shutdown-grace=2s", "--fanout.jobs.poll-interval=200ms");
+        fanout = FanoutProcess.start(
+                "drain",
+                database,
+                config,
+                "256m",
+                "--fanout.jobs.shutdown-grace=2s",
+                "--fanout.jobs.poll-interval=200ms");
         long job = submitJob();
         Eventually.await(Duration.ofSeconds(30), "job items running", () -> running(job) >= 2, () -> running(job));
         CompletableFuture<HttpResponse<String>> first = get("/v1/slow/1", "application/json");
         CompletableFuture<HttpResponse<String>> second = get("/v1/slow/2", "application/json");
         CompletableFuture<HttpResponse<String>> stream = get("/v1/slow/3", "application/x-ndjson");
         // two upstream calls per request, one per running item
-        Eventually.await(Duration.ofSeconds(10), "every request at the upstream",
-                () -> slow.inFlight() >= 6 + running(job), slow::inFlight);
+        Eventually.await(
+                Duration.ofSeconds(10),
+                "every request at the upstream",
+                () -> slow.inFlight() >= 6 + running(job),
+                slow::inFlight);
         long runningAtStop = running(job);
 
         long sigterm = System.nanoTime();
         fanout.signalTerm();
 
-        Eventually.await(Duration.ofSeconds(UPSTREAM_SECONDS / 2), "new connections refused", this::refused,
+        Eventually.await(
+                Duration.ofSeconds(UPSTREAM_SECONDS / 2),
+                "new connections refused",
+                this::refused,
                 () -> "still accepting");
         long refusedAfterMillis = (System.nanoTime() - sigterm) / 1_000_000;
-        assertThat(List.of(first, second, stream)).as("still in flight when the instance stopped listening")
+        assertThat(List.of(first, second, stream))
+                .as("still in flight when the instance stopped listening")
                 .noneMatch(CompletableFuture::isDone);
 
         for (CompletableFuture<HttpResponse<String>> buffered : List.of(first, second)) {
             HttpResponse<String> response = buffered.get(UPSTREAM_SECONDS * 3L, TimeUnit.SECONDS);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            assertThat(response.body()).contains("\"a\":{\"slow\":true}").contains("\"b\":{\"slow\":true}")
+            assertThat(response.body())
+                    .contains("\"a\":{\"slow\":true}")
+                    .contains("\"b\":{\"slow\":true}")
                     .doesNotContain("\"errors\":[{");
         }
         HttpResponse<String> streamed = stream.get(UPSTREAM_SECONDS * 3L, TimeUnit.SECONDS);
@@ -114,16 +127,22 @@ class GracefulDrainIT {
         assertThat(lines).as(streamed.body()).hasSize(3);
         assertThat(lines.get(2)).startsWith("{\"meta\":").contains("\"status\":200");
 
-        assertThat(fanout.waitFor(EXIT_WITHIN)).as("exited within " + EXIT_WITHIN).isTrue();
+        assertThat(fanout.waitFor(EXIT_WITHIN))
+                .as("exited within " + EXIT_WITHIN)
+                .isTrue();
         long exitedAfterMillis = (System.nanoTime() - sigterm) / 1_000_000;
         assertThat(fanout.exitCode()).as("exit code after SIGTERM").isZero();
         assertThat(database.queryForLong("SELECT count(*) FROM job_items WHERE job_id = " + job
-                + " AND (state = 'running' OR lease_owner IS NOT NULL)")).as("no lease left behind").isZero();
-        assertThat(database.queryForLong("SELECT count(*) FROM job_items WHERE job_id = " + job
-                + " AND state = 'pending'")).as("items handed back for another instance")
+                        + " AND (state = 'running' OR lease_owner IS NOT NULL)"))
+                .as("no lease left behind")
+                .isZero();
+        assertThat(database.queryForLong(
+                        "SELECT count(*) FROM job_items WHERE job_id = " + job + " AND state = 'pending'"))
+                .as("items handed back for another instance")
                 .isGreaterThanOrEqualTo(runningAtStop);
-        System.out.printf("drain: %d items running at SIGTERM, refused new connections after %d ms, exited after"
-                + " %d ms%n", runningAtStop, refusedAfterMillis, exitedAfterMillis);
+        System.out.printf(
+                "drain: %d items running at SIGTERM, refused new connections after %d ms, exited after" + " %d ms%n",
+                runningAtStop, refusedAfterMillis, exitedAfterMillis);
     }
 
     private boolean refused() {
@@ -138,13 +157,16 @@ class GracefulDrainIT {
     }
 
     private CompletableFuture<HttpResponse<String>> get(String path, String accept) {
-        return http.sendAsync(HttpRequest.newBuilder(fanout.uri(path)).header("Accept", accept)
-                .timeout(Duration.ofSeconds(UPSTREAM_SECONDS * 4L)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.sendAsync(
+                HttpRequest.newBuilder(fanout.uri(path))
+                        .header("Accept", accept)
+                        .timeout(Duration.ofSeconds(UPSTREAM_SECONDS * 4L))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private long running(long job) {
-        return database.queryForLong("SELECT count(*) FROM job_items WHERE job_id = " + job
-                + " AND state = 'running'");
+        return database.queryForLong("SELECT count(*) FROM job_items WHERE job_id = " + job + " AND state = 'running'");
     }
 
     private long submitJob() throws IOException, InterruptedException {
@@ -152,10 +174,10 @@ class GracefulDrainIT {
         for (int i = 1; i <= ITEMS; i++) {
             ndjson.append("{\"id\":\"job-").append(i).append("\"}\n");
         }
-        HttpResponse<String> response = fanout.send(HttpRequest.newBuilder(
-                        fanout.uri("/jobs?endpoint=slow&concurrency=2"))
-                .header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())));
+        HttpResponse<String> response =
+                fanout.send(HttpRequest.newBuilder(fanout.uri("/jobs?endpoint=slow&concurrency=2"))
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String location = response.headers().firstValue("Location").orElseThrow();
         return Long.parseLong(location.substring("/jobs/".length()));

@@ -2,6 +2,10 @@ package io.fanout.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.json.JsonCodec;
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FakeUpstream;
+import io.fanout.testsupport.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -19,13 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.Test;
-
-import io.fanout.json.JsonCodec;
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FakeUpstream;
-import io.fanout.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -56,16 +54,20 @@ class JobsBenchmark {
                         calls:
                           user: { upstream: users, path: "/users/{path.id}", query: { limit: "{query.limit|10}" } }
                     """.formatted(users.url()));
-            try (FanoutProcess fanout = FanoutProcess.start("bench", database, config, "256m",
-                    "--fanout.jobs.workers=64")) {
+            try (FanoutProcess fanout =
+                    FanoutProcess.start("bench", database, config, "256m", "--fanout.jobs.workers=64")) {
                 throughput(fanout, 2_000); // warm-up: JIT, pools, connections
                 StringBuilder report = new StringBuilder();
                 String loadBefore = loadAverage();
                 report.append(throughput(fanout, QUEUE_ITEMS));
                 report.append(upload(fanout));
                 report.append("load average (1, 5, 15 min; this machine has ")
-                        .append(Runtime.getRuntime().availableProcessors()).append(" CPUs): ").append(loadBefore)
-                        .append(" before, ").append(loadAverage()).append(" after\n");
+                        .append(Runtime.getRuntime().availableProcessors())
+                        .append(" CPUs): ")
+                        .append(loadBefore)
+                        .append(" before, ")
+                        .append(loadAverage())
+                        .append(" after\n");
                 System.out.println(report);
                 Files.writeString(Path.of("target", "benchmarks-jobs.txt"), report);
             } finally {
@@ -85,36 +87,51 @@ class JobsBenchmark {
         for (int i = 1; i <= items; i++) {
             ndjson.append("{\"id\":\"").append(i).append("\"}\n");
         }
-        HttpResponse<String> submitted = fanout.send(HttpRequest.newBuilder(
-                        fanout.uri("/jobs?endpoint=user&concurrency=64"))
-                .header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())));
+        HttpResponse<String> submitted =
+                fanout.send(HttpRequest.newBuilder(fanout.uri("/jobs?endpoint=user&concurrency=64"))
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(ndjson.toString())));
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         String location = submitted.headers().firstValue("Location").orElseThrow();
-        Eventually.await(Duration.ofMinutes(10), "job done", () -> state(fanout, location).equals("completed"),
+        Eventually.await(
+                Duration.ofMinutes(10),
+                "job done",
+                () -> state(fanout, location).equals("completed"),
                 () -> state(fanout, location));
         JsonNode job = job(fanout, location);
         double[] after = timers(fanout);
         double fanoutCpu = fanout.cpuSeconds() - fanoutCpuBefore;
         double postgresCpu = postgresCpuSeconds() - postgresCpuBefore;
         double benchCpu = ownCpuSeconds() - benchCpuBefore;
-        Duration wall = Duration.between(Instant.parse(job.get("startedAt").asString()),
+        Duration wall = Duration.between(
+                Instant.parse(job.get("startedAt").asString()),
                 Instant.parse(job.get("finishedAt").asString()));
         double seconds = wall.toNanos() / 1e9;
         double claim = after[0] - before[0];
         double write = after[2] - before[2];
-        return String.format("queue: %d items, 0 ms upstream, concurrency 64, 64 worker slots: %.2f s from first"
+        return String.format(
+                "queue: %d items, 0 ms upstream, concurrency 64, 64 worker slots: %.2f s from first"
                         + " claim to completion = %.0f items/s (succeeded %d)%n"
                         + "  database time on the worker pipeline: claims %.2f s in %d transactions (%.1f ms each),"
                         + " result writes %.2f s in %d batches (%.1f ms each) = %.0f%% of the wall time (the two"
                         + " stages overlap)%n"
                         + "  CPU over the run: Fanout JVM %.1f s, PostgreSQL backends %.1f s, fake upstream + this"
                         + " client %.1f s -> database share of the CPU cost %.0f%% (%.2f ms of database CPU per item)%n",
-                items, seconds, items / seconds, job.get("succeeded").asInt(),
-                claim, (long) (after[1] - before[1]), 1000 * claim / Math.max(1, after[1] - before[1]),
-                write, (long) (after[3] - before[3]), 1000 * write / Math.max(1, after[3] - before[3]),
+                items,
+                seconds,
+                items / seconds,
+                job.get("succeeded").asInt(),
+                claim,
+                (long) (after[1] - before[1]),
+                1000 * claim / Math.max(1, after[1] - before[1]),
+                write,
+                (long) (after[3] - before[3]),
+                1000 * write / Math.max(1, after[3] - before[3]),
                 100 * (claim + write) / seconds,
-                fanoutCpu, postgresCpu, benchCpu, 100 * postgresCpu / (fanoutCpu + postgresCpu + benchCpu),
+                fanoutCpu,
+                postgresCpu,
+                benchCpu,
+                100 * postgresCpu / (fanoutCpu + postgresCpu + benchCpu),
                 1000 * postgresCpu / items);
     }
 
@@ -135,10 +152,10 @@ class JobsBenchmark {
         });
         sampler.start();
         long start = System.nanoTime();
-        HttpResponse<String> submitted = fanout.send(HttpRequest.newBuilder(
-                        fanout.uri("/jobs?endpoint=user&concurrency=1"))
-                .header("Content-Type", "text/csv")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new CsvRows(UPLOAD_ROWS))));
+        HttpResponse<String> submitted =
+                fanout.send(HttpRequest.newBuilder(fanout.uri("/jobs?endpoint=user&concurrency=1"))
+                        .header("Content-Type", "text/csv")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new CsvRows(UPLOAD_ROWS))));
         double seconds = (System.nanoTime() - start) / 1e9;
         uploading.set(false);
         sampler.join();
@@ -146,10 +163,16 @@ class JobsBenchmark {
         String location = submitted.headers().firstValue("Location").orElseThrow();
         fanout.send(HttpRequest.newBuilder(fanout.uri(location)).DELETE());
         JsonNode job = job(fanout, location);
-        return String.format("upload: %d CSV rows (%.1f MB) streamed in %.1f s = %.0f rows/s, total %d;"
+        return String.format(
+                "upload: %d CSV rows (%.1f MB) streamed in %.1f s = %.0f rows/s, total %d;"
                         + " heap used (-Xmx256m) %.0f MB before, peak %.0f MB while uploading%n",
-                UPLOAD_ROWS, CsvRows.size(UPLOAD_ROWS) / 1e6, seconds, UPLOAD_ROWS / seconds,
-                job.get("total").asInt(), baseline / 1e6, peak.get() / 1e6);
+                UPLOAD_ROWS,
+                CsvRows.size(UPLOAD_ROWS) / 1e6,
+                seconds,
+                UPLOAD_ROWS / seconds,
+                job.get("total").asInt(),
+                baseline / 1e6,
+                peak.get() / 1e6);
     }
 
     /**
@@ -158,8 +181,8 @@ class JobsBenchmark {
      */
     private double postgresCpuSeconds() throws Exception {
         List<Long> pids = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(database.jdbcUrl(), database.username(),
-                database.password()); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(database.jdbcUrl(), database.username(), database.password());
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
                         + " AND pid <> pg_backend_pid()")) {
             while (rs.next()) {
@@ -189,7 +212,11 @@ class JobsBenchmark {
     }
 
     private static double ownCpuSeconds() {
-        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(d -> d.toNanos() / 1e9)
+                .orElse(0.0);
     }
 
     private static String state(FanoutProcess fanout, String location) {
@@ -207,20 +234,27 @@ class JobsBenchmark {
     /** claim seconds sum and count, write seconds sum and count. */
     private static double[] timers(FanoutProcess fanout) throws Exception {
         String metrics = fanout.get("/actuator/prometheus").body();
-        return new double[] {metric(metrics, "fanout_jobs_claim_seconds_sum"),
-                metric(metrics, "fanout_jobs_claim_seconds_count"), metric(metrics, "fanout_jobs_write_seconds_sum"),
-                metric(metrics, "fanout_jobs_write_seconds_count")};
+        return new double[] {
+            metric(metrics, "fanout_jobs_claim_seconds_sum"),
+            metric(metrics, "fanout_jobs_claim_seconds_count"),
+            metric(metrics, "fanout_jobs_write_seconds_sum"),
+            metric(metrics, "fanout_jobs_write_seconds_count")
+        };
     }
 
     private static long heapUsed(FanoutProcess fanout) throws Exception {
         String metrics = fanout.get("/actuator/prometheus").body();
-        return (long) metrics.lines().filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return (long) metrics.lines()
+                .filter(l -> l.startsWith("jvm_memory_used_bytes{") && l.contains("area=\"heap\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static double metric(String metrics, String name) {
-        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return metrics.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** A CSV of {@code rows} rows generated as it is read: the benchmark itself holds no file in memory. */

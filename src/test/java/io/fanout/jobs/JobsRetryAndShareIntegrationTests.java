@@ -2,15 +2,13 @@ package io.fanout.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FakeUpstream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
-
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FakeUpstream;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,9 +32,13 @@ class JobsRetryAndShareIntegrationTests extends JobsTestBase {
                 """);
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         // the first attempt hangs far past the 300ms call timeout, the second answers at once
-        USERS.on("*", request -> calls.computeIfAbsent(request.uri(), u -> new AtomicInteger()).incrementAndGet() == 1
-                ? FakeUpstream.json("{\"late\":true}").withDelay(Duration.ofSeconds(10))
-                : FakeUpstream.json("{\"ok\":true}"));
+        USERS.on(
+                "*",
+                request -> calls.computeIfAbsent(request.uri(), u -> new AtomicInteger())
+                                        .incrementAndGet()
+                                == 1
+                        ? FakeUpstream.json("{\"late\":true}").withDelay(Duration.ofSeconds(10))
+                        : FakeUpstream.json("{\"ok\":true}"));
 
         long id = submitIds(1, 1);
         JsonNode done = awaitState(id, "completed");
@@ -77,8 +79,10 @@ class JobsRetryAndShareIntegrationTests extends JobsTestBase {
         JsonNode line = results(id, "").get(0);
         assertThat(line.get("status").asInt()).isEqualTo(503);
         assertThat(line.get("errors").get(0).get("type").asString()).isEqualTo("circuit-open");
-        // fanout.jobs.max-attempts=3: the same count as the 5xx case (JobsRunTest), so circuit-open was retried
-        assertThat(count("SELECT max(attempts) FROM job_items WHERE job_id = " + id)).isEqualTo(2);
+        // fanout.jobs.max-attempts=3: the same count as the 5xx case (JobsRunIntegrationTests), so circuit-open was
+        // retried
+        assertThat(count("SELECT max(attempts) FROM job_items WHERE job_id = " + id))
+                .isEqualTo(2);
     }
 
     @Test

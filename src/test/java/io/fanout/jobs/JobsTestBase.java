@@ -2,11 +2,16 @@ package io.fanout.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.json.JsonCodec;
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FakeUpstream;
+import io.fanout.testsupport.TestDatabase;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -16,13 +21,6 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
-
-import io.fanout.compile.ConfigPipeline;
-import io.fanout.json.JsonCodec;
-import io.fanout.engine.ActiveConfig;
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FakeUpstream;
-import io.fanout.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,19 +28,22 @@ import tools.jackson.databind.JsonNode;
  * short leases, and one fake upstream {@code users} behind the endpoint {@code user} ({@code /v1/users/{id}},
  * query parameter {@code limit}).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "fanout.warm-up=false",
-        "FANOUT_JOBS_TOKEN=" + JobsTestBase.TOKEN,
-        "fanout.jobs.workers=8",
-        "fanout.jobs.poll-interval=100ms",
-        "fanout.jobs.lease=15s", // generous: under load a short lease lapses between renewals and items run twice
-        "fanout.jobs.retry-backoff=20ms",
-        "fanout.jobs.retry-max-backoff=100ms",
-        "fanout.jobs.max-attempts=3",
-        "fanout.jobs.max-items=5000",
-        "fanout.jobs.max-line-length=256B",
-        "fanout.jobs.insert-batch=100",
-        "fanout.jobs.upload-idle-timeout=1s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "fanout.warm-up=false",
+            "FANOUT_JOBS_TOKEN=" + JobsTestBase.TOKEN,
+            "fanout.jobs.workers=8",
+            "fanout.jobs.poll-interval=100ms",
+            "fanout.jobs.lease=15s", // generous: under load a short lease lapses between renewals and items run twice
+            "fanout.jobs.retry-backoff=20ms",
+            "fanout.jobs.retry-max-backoff=100ms",
+            "fanout.jobs.max-attempts=3",
+            "fanout.jobs.max-items=5000",
+            "fanout.jobs.max-line-length=256B",
+            "fanout.jobs.insert-batch=100",
+            "fanout.jobs.upload-idle-timeout=1s"
+        })
 @AutoConfigureWebTestClient
 @DirtiesContext // close the context (and its sessions) before the database is dropped at JVM exit
 abstract class JobsTestBase {
@@ -87,8 +88,8 @@ abstract class JobsTestBase {
     }
 
     void install(String yaml) {
-        active.swap(pipeline.load(ConfigPipeline.read(yaml.replace("${U}", USERS.url())),
-                VERSION.incrementAndGet(), active.current()));
+        active.swap(pipeline.load(
+                ConfigPipeline.read(yaml.replace("${U}", USERS.url())), VERSION.incrementAndGet(), active.current()));
     }
 
     static TestDatabase database() {
@@ -122,36 +123,61 @@ abstract class JobsTestBase {
     }
 
     long submitJson(String body) {
-        String answer = post("/jobs").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-                .expectStatus().isAccepted()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String answer = post("/jobs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isAccepted()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         return JsonCodec.MAPPER.readTree(answer).get("id").asLong();
     }
 
     long upload(String mediaType, String body) {
-        String answer = post("/jobs?endpoint=user&concurrency=4").contentType(MediaType.parseMediaType(mediaType))
-                .bodyValue(body).exchange()
-                .expectStatus().isAccepted()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String answer = post("/jobs?endpoint=user&concurrency=4")
+                .contentType(MediaType.parseMediaType(mediaType))
+                .bodyValue(body)
+                .exchange()
+                .expectStatus()
+                .isAccepted()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         return JsonCodec.MAPPER.readTree(answer).get("id").asLong();
     }
 
     JsonNode job(long id) {
-        String body = get("/jobs/" + id).exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String body = get("/jobs/" + id)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         return JsonCodec.MAPPER.readTree(body);
     }
 
     JsonNode awaitState(long id, String state) {
-        Eventually.await(WAIT, "job " + id + " " + state, () -> job(id).get("state").asString().equals(state),
+        Eventually.await(
+                WAIT,
+                "job " + id + " " + state,
+                () -> job(id).get("state").asString().equals(state),
                 () -> job(id));
         return job(id);
     }
 
     List<JsonNode> results(long id, String query) {
-        String body = get("/jobs/" + id + "/results" + query).exchange().expectStatus().isOk()
-                .expectHeader().contentTypeCompatibleWith(MediaType.parseMediaType("application/x-ndjson"))
-                .expectBody(String.class).returnResult().getResponseBody();
+        String body = get("/jobs/" + id + "/results" + query)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.parseMediaType("application/x-ndjson"))
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
         if (body == null || body.isEmpty()) {
             return List.of();
         }

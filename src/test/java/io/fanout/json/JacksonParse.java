@@ -6,8 +6,7 @@ import tools.jackson.core.JsonParser;
 /** What a Jackson streaming parse of the one mapper accepts: the reference {@link JsonValidator} is held to. */
 public final class JacksonParse {
 
-    private JacksonParse() {
-    }
+    private JacksonParse() {}
 
     /** True when Jackson reads exactly one value from {@code bytes}, with nothing after it. */
     public static boolean accepts(byte[] bytes) {

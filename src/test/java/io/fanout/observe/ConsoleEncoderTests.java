@@ -2,13 +2,11 @@ package io.fanout.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-import org.slf4j.event.KeyValuePair;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.slf4j.event.KeyValuePair;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,10 +25,13 @@ class ConsoleEncoderTests {
         e.setThreadName("reactor-http-nio-2");
         e.setMessage("[req-1] users call profile failed: timeout");
         e.setTimeStamp(1_700_000_000_000L);
-        e.setKeyValuePairs(List.of(new KeyValuePair(k.requestId(), "req-1"),
+        e.setKeyValuePairs(List.of(
+                new KeyValuePair(k.requestId(), "req-1"),
                 new KeyValuePair(k.traceId(), "4bf92f3577b34da6a3ce929d0e0e4736"),
-                new KeyValuePair(k.endpoint(), "users"), new KeyValuePair(k.call(), "profile"),
-                new KeyValuePair(k.upstream(), "profiles"), new KeyValuePair(k.errorType(), "timeout")));
+                new KeyValuePair(k.endpoint(), "users"),
+                new KeyValuePair(k.call(), "profile"),
+                new KeyValuePair(k.upstream(), "profiles"),
+                new KeyValuePair(k.errorType(), "timeout")));
         return e;
     }
 

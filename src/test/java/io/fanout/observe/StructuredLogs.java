@@ -1,27 +1,24 @@
 package io.fanout.observe;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
-import org.springframework.core.env.Environment;
-import org.springframework.mock.env.MockEnvironment;
-
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.fanout.json.JsonCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.springframework.core.env.Environment;
+import org.springframework.mock.env.MockEnvironment;
 import tools.jackson.databind.JsonNode;
 
 /** Encodes logging events the way the console appender of {@code logback-spring.xml} does, and parses them back. */
 final class StructuredLogs {
 
-    private StructuredLogs() {
-    }
+    private StructuredLogs() {}
 
     /** The event as the console would print it under {@code format} ("" for text). */
     static String encode(String format, ILoggingEvent event) {
         LoggerContext context = new LoggerContext();
-        context.putObject(Environment.class.getName(), new MockEnvironment()
-                .withProperty("spring.application.name", "fanout"));
+        context.putObject(
+                Environment.class.getName(), new MockEnvironment().withProperty("spring.application.name", "fanout"));
         ConsoleEncoder encoder = new ConsoleEncoder();
         encoder.setContext(context);
         encoder.setFormat(format);

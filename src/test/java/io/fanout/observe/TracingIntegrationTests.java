@@ -4,6 +4,21 @@ import static io.fanout.testsupport.FakeUpstream.json;
 import static io.fanout.testsupport.FakeUpstream.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.fanout.json.JsonCodec;
+import io.fanout.testsupport.FakeUpstream;
+import io.fanout.testsupport.FanoutIntegrationTests;
+import io.fanout.testsupport.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -21,22 +35,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
-
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import io.fanout.json.JsonCodec;
-import io.fanout.testsupport.FakeUpstream;
-import io.fanout.testsupport.FanoutIntegrationTest;
-import io.fanout.testsupport.TestDatabase;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -49,7 +47,7 @@ import tools.jackson.databind.JsonNode;
 @AutoConfigureTracing
 @Import(SpanCapture.class)
 @TestPropertySource(properties = {"management.tracing.sampling.probability=1.0", "fanout.access-log=true"})
-class TracingIntegrationTests extends FanoutIntegrationTest {
+class TracingIntegrationTests extends FanoutIntegrationTests {
 
     private static final AttributeKey<String> CALL = AttributeKey.stringKey("fanout.call");
     private static final AttributeKey<String> ATTEMPT = AttributeKey.stringKey("fanout.attempt");
@@ -106,8 +104,11 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
         B.on("/flaky", r -> flaky.incrementAndGet() <= 2 ? status(503, "{}") : json("{\"ok\":true}"));
         AtomicInteger slow = new AtomicInteger();
         // the first attempt would take 5s: the hedge started after 100ms wins and the first is cancelled
-        C.on("/slow", r -> slow.incrementAndGet() == 1 ? json("{\"slow\":1}").withDelay(Duration.ofSeconds(5))
-                : json("{\"slow\":2}"));
+        C.on(
+                "/slow",
+                r -> slow.incrementAndGet() == 1
+                        ? json("{\"slow\":1}").withDelay(Duration.ofSeconds(5))
+                        : json("{\"slow\":2}"));
     }
 
     private record TraceParent(String traceId, String parentId, String flags) {
@@ -118,7 +119,10 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
 
         static TraceParent of(FakeUpstream.Seen seen) {
             String header = seen.header("traceparent");
-            assertThat(header).as("traceparent of " + seen.uri()).isNotNull().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+            assertThat(header)
+                    .as("traceparent of " + seen.uri())
+                    .isNotNull()
+                    .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
             String[] parts = header.split("-");
             return new TraceParent(parts[1], parts[2], parts[3]);
         }
@@ -132,8 +136,13 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
     }
 
     private JsonNode get(String uri, Map<String, String> headers) {
-        byte[] body = client.get().uri(uri).headers(h -> headers.forEach(h::set)).exchange()
-                .expectBody().returnResult().getResponseBody();
+        byte[] body = client.get()
+                .uri(uri)
+                .headers(h -> headers.forEach(h::set))
+                .exchange()
+                .expectBody()
+                .returnResult()
+                .getResponseBody();
         return JsonCodec.readTree(body);
     }
 
@@ -164,11 +173,13 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
         String traceId = answer.at("/meta/traceId").asString();
 
         List<SpanData> spans = SpanCapture.ofTrace(traceId);
-        List<SpanData> roots = spans.stream().filter(s -> s.getKind() == SpanKind.SERVER).toList();
+        List<SpanData> roots =
+                spans.stream().filter(s -> s.getKind() == SpanKind.SERVER).toList();
         assertThat(roots).singleElement().satisfies(root -> {
             assertThat(root.getName()).isEqualTo("GET /traced/{id}");
             assertThat(root.getParentSpanContext().isValid()).isFalse();
-            assertThat(root.getAttributes().get(AttributeKey.stringKey("fanout.partial"))).isEqualTo("true");
+            assertThat(root.getAttributes().get(AttributeKey.stringKey("fanout.partial")))
+                    .isEqualTo("true");
             assertThat(root.getStatus().getStatusCode()).isNotEqualTo(StatusCode.ERROR);
         });
         String rootId = roots.get(0).getSpanId();
@@ -176,27 +187,38 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
         assertThat(children).allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo(rootId));
         Set<String> sentParents = new HashSet<>();
         allSeen().forEach(s -> sentParents.add(TraceParent.of(s).parentId()));
-        List<SpanData> clientSpans = children.stream().filter(s -> s.getKind() == SpanKind.CLIENT).toList();
+        List<SpanData> clientSpans =
+                children.stream().filter(s -> s.getKind() == SpanKind.CLIENT).toList();
         assertThat(clientSpans.stream().map(SpanData::getSpanId))
-                .as("every parent the upstream saw is an attempt span").containsAll(sentParents);
+                .as("every parent the upstream saw is an attempt span")
+                .containsAll(sentParents);
         // an attempt cancelled (a hedge's loser) may be cut before its request reached the upstream on a loaded box
-        assertThat(clientSpans).filteredOn(s -> !sentParents.contains(s.getSpanId()))
+        assertThat(clientSpans)
+                .filteredOn(s -> !sentParents.contains(s.getSpanId()))
                 .as("an attempt span the upstream never saw was cancelled")
                 .allSatisfy(s -> assertThat(s.getAttributes().get(CANCELLED)).isEqualTo("true"));
-        assertThat(attempts(children, "flaky")).extracting(s -> s.getAttributes().get(ATTEMPT))
+        assertThat(attempts(children, "flaky"))
+                .extracting(s -> s.getAttributes().get(ATTEMPT))
                 .containsExactlyInAnyOrder("1", "2", "3");
-        assertThat(attempts(children, "flaky")).filteredOn(s -> s.getStatus().getStatusCode() == StatusCode.ERROR)
-                .hasSize(2).allSatisfy(s -> assertThat(s.getAttributes().get(ERROR_TYPE)).isEqualTo("upstream-status"));
-        assertThat(attempts(children, "slow")).extracting(s -> s.getAttributes().get(ATTEMPT))
+        assertThat(attempts(children, "flaky"))
+                .filteredOn(s -> s.getStatus().getStatusCode() == StatusCode.ERROR)
+                .hasSize(2)
+                .allSatisfy(s -> assertThat(s.getAttributes().get(ERROR_TYPE)).isEqualTo("upstream-status"));
+        assertThat(attempts(children, "slow"))
+                .extracting(s -> s.getAttributes().get(ATTEMPT))
                 .containsExactlyInAnyOrder("1", "2");
-        assertThat(attempts(children, "slow")).filteredOn(s -> "true".equals(s.getAttributes().get(CANCELLED)))
-                .as("the hedge's loser").hasSize(1);
+        assertThat(attempts(children, "slow"))
+                .filteredOn(s -> "true".equals(s.getAttributes().get(CANCELLED)))
+                .as("the hedge's loser")
+                .hasSize(1);
         assertThat(attempts(children, "broken")).singleElement().satisfies(s -> {
             assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
             assertThat(s.getAttributes().get(ERROR_TYPE)).isEqualTo("upstream-status");
         });
-        assertThat(attempts(children, "after")).as("a call that sent nothing still shows its failure")
-                .singleElement().satisfies(s -> {
+        assertThat(attempts(children, "after"))
+                .as("a call that sent nothing still shows its failure")
+                .singleElement()
+                .satisfies(s -> {
                     assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
                     assertThat(s.getAttributes().get(ERROR_TYPE)).isEqualTo("dependency-failed");
                 });
@@ -204,20 +226,27 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
     }
 
     private static List<SpanData> attempts(List<SpanData> spans, String call) {
-        return spans.stream().filter(s -> call.equals(s.getAttributes().get(CALL))).toList();
+        return spans.stream()
+                .filter(s -> call.equals(s.getAttributes().get(CALL)))
+                .toList();
     }
 
     @Test
     void shouldRecordTheRequestTimeMinusItsCriticalPathAsOverhead() {
-        Timer requests = registry.find("fanout.requests").tag("endpoint", "chain").timer();
-        Timer overhead = registry.find("fanout.request.overhead").tag("endpoint", "chain").timer();
+        Timer requests =
+                registry.find("fanout.requests").tag("endpoint", "chain").timer();
+        Timer overhead = registry.find("fanout.request.overhead")
+                .tag("endpoint", "chain")
+                .timer();
         long countBefore = overhead == null ? 0 : overhead.count();
         double overheadBefore = overhead == null ? 0 : overhead.totalTime(TimeUnit.NANOSECONDS);
         double requestsBefore = requests == null ? 0 : requests.totalTime(TimeUnit.NANOSECONDS);
 
         get("/chain", Map.of());
 
-        overhead = registry.find("fanout.request.overhead").tag("endpoint", "chain").timer();
+        overhead = registry.find("fanout.request.overhead")
+                .tag("endpoint", "chain")
+                .timer();
         requests = registry.find("fanout.requests").tag("endpoint", "chain").timer();
         assertThat(overhead).isNotNull();
         assertThat(requests).isNotNull();
@@ -237,18 +266,30 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
                         calls:
                           lookup: { upstream: db, query: "select 1 as one", single: true }
                           stock: { upstream: inventory, path: "/items/A-1" }
-                    """).replace("endpoints:\n", "  db: { kind: jdbc, url: \"DB\", username: \"USER\", pool-size: 1, timeout: 5s }\n"
-                    + "  inventory: { kind: java, class: io.fanout.examples.InventorySource, pool-size: 1, timeout: 5s }\n"
-                    + "endpoints:\n").replace("DB", database.jdbcUrl()).replace("USER", database.username()));
+                    """)
+                    .replace(
+                            "endpoints:\n",
+                            "  db: { kind: jdbc, url: \"DB\", username: \"USER\", pool-size: 1, timeout: 5s }\n"
+                                    + "  inventory: { kind: java, class: io.fanout.examples.InventorySource, pool-size: 1, timeout: 5s }\n"
+                                    + "endpoints:\n")
+                    .replace("DB", database.jdbcUrl())
+                    .replace("USER", database.username()));
 
             JsonNode answer = get("/blocking", Map.of());
 
             assertThat(answer.at("/errors")).as(answer.toString()).isEmpty();
-            List<SpanData> spans = SpanCapture.ofTrace(answer.at("/meta/traceId").asString());
-            SpanData root = spans.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
-            assertThat(spans).filteredOn(s -> s.getKind() == SpanKind.CLIENT)
-                    .extracting(s -> s.getAttributes().get(CALL)).containsExactlyInAnyOrder("lookup", "stock");
-            assertThat(spans).filteredOn(s -> s.getKind() == SpanKind.CLIENT)
+            List<SpanData> spans =
+                    SpanCapture.ofTrace(answer.at("/meta/traceId").asString());
+            SpanData root = spans.stream()
+                    .filter(s -> s.getKind() == SpanKind.SERVER)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(spans)
+                    .filteredOn(s -> s.getKind() == SpanKind.CLIENT)
+                    .extracting(s -> s.getAttributes().get(CALL))
+                    .containsExactlyInAnyOrder("lookup", "stock");
+            assertThat(spans)
+                    .filteredOn(s -> s.getKind() == SpanKind.CLIENT)
                     .allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo(root.getSpanId()));
         }
     }
@@ -258,18 +299,26 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
         String clientTrace = "0af7651916cd43dd8448eb211c80319c";
         String clientSpan = "b7ad6b7169203331";
 
-        JsonNode answer = get("/plain", Map.of("traceparent", "00-" + clientTrace + "-" + clientSpan + "-01",
-                "tracestate", "congo=t61rcWkgMzE"));
+        JsonNode answer = get(
+                "/plain",
+                Map.of(
+                        "traceparent",
+                        "00-" + clientTrace + "-" + clientSpan + "-01",
+                        "tracestate",
+                        "congo=t61rcWkgMzE"));
 
         assertThat(answer.at("/meta/traceId").asString()).isEqualTo(clientTrace);
         FakeUpstream.Seen seen = A.seen("/one").get(0);
         TraceParent sent = TraceParent.of(seen);
         assertThat(sent.traceId()).isEqualTo(clientTrace);
-        assertThat(sent.parentId()).as("the attempt's span, not the client's (even when forwarded)")
+        assertThat(sent.parentId())
+                .as("the attempt's span, not the client's (even when forwarded)")
                 .isNotEqualTo(clientSpan);
         assertThat(seen.headers().getAll("traceparent")).hasSize(1);
         assertThat(seen.header("tracestate")).isEqualTo("congo=t61rcWkgMzE");
-        assertThat(SpanCapture.ofTrace(clientTrace)).filteredOn(s -> s.getKind() == SpanKind.SERVER).singleElement()
+        assertThat(SpanCapture.ofTrace(clientTrace))
+                .filteredOn(s -> s.getKind() == SpanKind.SERVER)
+                .singleElement()
                 .satisfies(s -> assertThat(s.getParentSpanId()).isEqualTo(clientSpan));
     }
 
@@ -289,13 +338,22 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
 
     @Test
     void shouldPutTheTraceIdInTheStreamedMetaLine() {
-        List<String> lines = client.get().uri("/plain").header("Accept", "application/x-ndjson").exchange()
-                .expectStatus().isOk().returnResult(String.class).getResponseBody().collectList()
+        List<String> lines = client.get()
+                .uri("/plain")
+                .header("Accept", "application/x-ndjson")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(String.class)
+                .getResponseBody()
+                .collectList()
                 .block(Duration.ofSeconds(30));
 
         assertThat(lines).isNotNull().isNotEmpty();
-        JsonNode last = JsonCodec.readTree(lines.get(lines.size() - 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertThat(last.at("/meta/traceId").asString()).isEqualTo(TraceParent.of(A.seen("/one").get(0)).traceId());
+        JsonNode last =
+                JsonCodec.readTree(lines.get(lines.size() - 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(last.at("/meta/traceId").asString())
+                .isEqualTo(TraceParent.of(A.seen("/one").get(0)).traceId());
     }
 
     @Test
@@ -316,7 +374,9 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
         }
         String traceId = answer.at("/meta/traceId").asString();
 
-        List<ILoggingEvent> access = lines.list.stream().filter(e -> e.getLoggerName().equals("fanout.access")).toList();
+        List<ILoggingEvent> access = lines.list.stream()
+                .filter(e -> e.getLoggerName().equals("fanout.access"))
+                .toList();
         assertThat(access).singleElement().satisfies(e -> {
             JsonNode doc = StructuredLogs.parse(StructuredLogs.encode("ecs", e));
             assertThat(doc.at("/http/request/method").asString()).isEqualTo("GET");
@@ -328,12 +388,16 @@ class TracingIntegrationTests extends FanoutIntegrationTest {
             assertThat(doc.at("/trace/id").asString()).isEqualTo(traceId);
         });
         List<ILoggingEvent> failures = lines.list.stream()
-                .filter(e -> e.getLoggerName().equals("io.fanout.engine.Execution")).toList();
+                .filter(e -> e.getLoggerName().equals("io.fanout.engine.Execution"))
+                .toList();
         assertThat(failures).extracting(e -> pairs(e).get("fanout.call")).contains("broken", "after");
         assertThat(failures).allSatisfy(e -> {
             Map<String, Object> f = pairs(e);
-            assertThat(f).containsEntry("trace.id", traceId).containsEntry("http.request.id", "access-log-test-1")
-                    .containsEntry("fanout.endpoint", "traced").containsKeys("fanout.upstream", "error.type");
+            assertThat(f)
+                    .containsEntry("trace.id", traceId)
+                    .containsEntry("http.request.id", "access-log-test-1")
+                    .containsEntry("fanout.endpoint", "traced")
+                    .containsKeys("fanout.upstream", "error.type");
         });
     }
 

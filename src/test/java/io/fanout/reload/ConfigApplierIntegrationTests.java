@@ -3,18 +3,6 @@ package io.fanout.reload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.ValidatedConfig;
@@ -34,6 +22,16 @@ import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -59,11 +57,14 @@ class ConfigApplierIntegrationTests {
             """;
 
     private final List<TrackedClient> clients = new CopyOnWriteArrayList<>();
-    private final ConfigPipeline compiler = new ConfigPipeline(upstream -> {
-        TrackedClient client = new TrackedClient(upstream);
-        clients.add(client);
-        return client;
-    }, new SimpleMeterRegistry(), ConfigEnvironment.databaseMode(System::getenv, "HOME, FANOUT_SURELY_*"));
+    private final ConfigPipeline compiler = new ConfigPipeline(
+            upstream -> {
+                TrackedClient client = new TrackedClient(upstream);
+                clients.add(client);
+                return client;
+            },
+            new SimpleMeterRegistry(),
+            ConfigEnvironment.databaseMode(System::getenv, "HOME, FANOUT_SURELY_*"));
 
     private TestDatabase database;
     private ConfigStore store;
@@ -73,8 +74,10 @@ class ConfigApplierIntegrationTests {
     void freshDatabase() {
         database = TestDatabase.createMigrated();
         store = new ConfigStore(database.connectionFactory());
-        listener = new ConfigChangeListener(database.connectionFactory(), new StoreProperties.Listener(
-                Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1)));
+        listener = new ConfigChangeListener(
+                database.connectionFactory(),
+                new StoreProperties.Listener(
+                        Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1)));
     }
 
     @AfterEach
@@ -96,7 +99,9 @@ class ConfigApplierIntegrationTests {
         var second = startup().initial(Path.of("/no/such/file.yaml"), compiler);
 
         assertThat(first.version()).isEqualTo(1);
-        assertThat(second.version()).as("the database wins; the file is not even read").isEqualTo(1);
+        assertThat(second.version())
+                .as("the database wins; the file is not even read")
+                .isEqualTo(1);
         StoredConfig stored = store.version(1).block(TIMEOUT);
         assertThat(stored.info().createdBy()).isEqualTo(ConfigStore.IMPORT_AUTHOR);
         assertThat(ConfigDocumentsView.section(stored.document(), "upstreams").keySet())
@@ -112,18 +117,20 @@ class ConfigApplierIntegrationTests {
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("upstreams.zeta.headers.Authorization: environment variable 'PATH' is not"
                         + " allowed in database mode");
-        assertThat(database.queryForLong("SELECT count(*) FROM config_versions")).isZero();
+        assertThat(database.queryForLong("SELECT count(*) FROM config_versions"))
+                .isZero();
     }
 
     @Test
     void shouldNeverImportAnInvalidFile() throws IOException {
-        Path file = Files.writeString(Files.createTempFile("fanout", ".yaml"), V1.replace("upstream: zeta",
-                "upstream: nope"));
+        Path file = Files.writeString(
+                Files.createTempFile("fanout", ".yaml"), V1.replace("upstream: zeta", "upstream: nope"));
 
         assertThatThrownBy(() -> startup().initial(file, compiler))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("endpoints.e.calls.x.upstream");
-        assertThat(database.queryForLong("SELECT count(*) FROM config_versions")).isZero();
+        assertThat(database.queryForLong("SELECT count(*) FROM config_versions"))
+                .isZero();
     }
 
     @Test
@@ -136,21 +143,31 @@ class ConfigApplierIntegrationTests {
         List<Object> outcomes = Flux.merge(
                         applier.store(one, 1, "one", "race").cast(Object.class).onErrorResume(Mono::just),
                         applier.store(two, 1, "two", "race").cast(Object.class).onErrorResume(Mono::just))
-                .collectList().block(TIMEOUT);
+                .collectList()
+                .block(TIMEOUT);
 
         assertThat(outcomes).hasSize(2);
         assertThat(outcomes).filteredOn(VersionConflict.class::isInstance).hasSize(1);
         assertThat(outcomes).filteredOn(StoredConfig.class::isInstance).hasSize(1);
         assertThat(applier.activeVersion()).isEqualTo(2);
-        String winner = ((StoredConfig) outcomes.stream().filter(StoredConfig.class::isInstance).findFirst()
-                .orElseThrow()).info().createdBy();
+        String winner = ((StoredConfig) outcomes.stream()
+                        .filter(StoredConfig.class::isInstance)
+                        .findFirst()
+                        .orElseThrow())
+                .info()
+                .createdBy();
         String losersUrl = winner.equals("one") ? "http://127.0.0.1:12" : "http://127.0.0.1:11";
         String winnersUrl = winner.equals("one") ? "http://127.0.0.1:11" : "http://127.0.0.1:12";
-        assertThat(clients).filteredOn(c -> c.url().equals(losersUrl)).allMatch(TrackedClient::closed)
+        assertThat(clients)
+                .filteredOn(c -> c.url().equals(losersUrl))
+                .allMatch(TrackedClient::closed)
                 .isNotEmpty();
         assertThat(clients).filteredOn(c -> c.url().equals(winnersUrl)).noneMatch(TrackedClient::closed);
-        assertThat(clients).as("the unchanged upstream keeps its one client").filteredOn(c -> c.url()
-                .equals("http://127.0.0.1:2")).hasSize(1).noneMatch(TrackedClient::closed);
+        assertThat(clients)
+                .as("the unchanged upstream keeps its one client")
+                .filteredOn(c -> c.url().equals("http://127.0.0.1:2"))
+                .hasSize(1)
+                .noneMatch(TrackedClient::closed);
     }
 
     @Test
@@ -162,20 +179,25 @@ class ConfigApplierIntegrationTests {
 
         // as another instance would: straight into the store, bypassing this instance's applier
         append(V1, 1);
-        Eventually.await(TIMEOUT, "version 2 applied", () -> applier.activeVersion() == 2,
-                applier::activeVersion);
+        Eventually.await(TIMEOUT, "version 2 applied", () -> applier.activeVersion() == 2, applier::activeVersion);
         append(V1.replace("${HOME}", "${FANOUT_SURELY_UNSET_VARIABLE}"), 2);
         append(V1.replace("/x", "/y"), 3);
-        Eventually.await(TIMEOUT, "version 4 applied", () -> applier.activeVersion() == 4,
-                applier::activeVersion);
+        Eventually.await(TIMEOUT, "version 4 applied", () -> applier.activeVersion() == 4, applier::activeVersion);
 
-        assertThat(active.current().definition().endpoints().get("e").calls().get("x").path()).isEqualTo("/y");
+        assertThat(active.current()
+                        .definition()
+                        .endpoints()
+                        .get("e")
+                        .calls()
+                        .get("x")
+                        .path())
+                .isEqualTo("/y");
         applier.stop();
     }
 
     private DatabaseStartup startup() {
-        return new DatabaseStartup(StartupConfigReader.forR2dbc(database.r2dbcUrl(), database.username(),
-                database.password()));
+        return new DatabaseStartup(
+                StartupConfigReader.forR2dbc(database.r2dbcUrl(), database.username(), database.password()));
     }
 
     private ConfigApplier applier(ActiveConfig active) {
@@ -183,8 +205,11 @@ class ConfigApplierIntegrationTests {
     }
 
     private void append(String yaml, long expected) {
-        store.append(document(yaml), expected, "elsewhere", "test").as(StepVerifier::create)
-                .expectNextCount(1).expectComplete().verify(TIMEOUT);
+        store.append(document(yaml), expected, "elsewhere", "test")
+                .as(StepVerifier::create)
+                .expectNextCount(1)
+                .expectComplete()
+                .verify(TIMEOUT);
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,12 @@ package io.fanout.reload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.FanoutApplication;
+import io.fanout.engine.ActiveConfig;
+import io.fanout.store.ConfigChangeListener;
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FakeUpstream;
+import io.fanout.testsupport.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,13 +30,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
-
-import io.fanout.FanoutApplication;
-import io.fanout.engine.ActiveConfig;
-import io.fanout.store.ConfigChangeListener;
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FakeUpstream;
-import io.fanout.testsupport.TestDatabase;
 
 /**
  * Two Fanout instances sharing one PostgreSQL database (SPEC §3), as two application contexts in this JVM: the
@@ -97,10 +95,14 @@ class TwoInstancesTests {
 
     @Test
     void shouldStartTheSecondInstanceFromTheDatabaseRatherThanItsOwnFile() {
-        assertThat(database.queryForLong("SELECT count(*) FROM config_versions WHERE document::text LIKE"
-                + " '%from-b-file%'")).isZero();
-        Eventually.await(PROPAGATION, "both instances on the same version",
-                () -> version(a) == version(b), () -> version(a) + " vs " + version(b));
+        assertThat(database.queryForLong(
+                        "SELECT count(*) FROM config_versions WHERE document::text LIKE" + " '%from-b-file%'"))
+                .isZero();
+        Eventually.await(
+                PROPAGATION,
+                "both instances on the same version",
+                () -> version(a) == version(b),
+                () -> version(a) + " vs " + version(b));
 
         clientB.get().uri("/one/1").exchange().expectStatus().isOk();
 
@@ -109,10 +111,17 @@ class TwoInstancesTests {
 
     @Test
     void shouldAnswer403OnAnInstanceWithoutAdminToken() {
-        clientB.get().uri("/admin/config").header("Authorization", "Bearer " + TOKEN).exchange()
-                .expectStatus().isForbidden()
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.detail").value(d -> assertThat(d.toString()).contains("FANOUT_ADMIN_TOKEN"));
+        clientB.get()
+                .uri("/admin/config")
+                .header("Authorization", "Bearer " + TOKEN)
+                .exchange()
+                .expectStatus()
+                .isForbidden()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.detail")
+                .value(d -> assertThat(d.toString()).contains("FANOUT_ADMIN_TOKEN"));
     }
 
     @Test
@@ -121,13 +130,24 @@ class TwoInstancesTests {
 
         long version = change(config(OLD, path));
         long started = System.nanoTime();
-        Eventually.await(PROPAGATION, "instance B on version " + version, () -> version(b) >= version,
+        Eventually.await(
+                PROPAGATION,
+                "instance B on version " + version,
+                () -> version(b) >= version,
                 () -> "version " + version(b));
-        log.info("instance B applied version {} {} ms after instance A answered the PUT", version,
+        log.info(
+                "instance B applied version {} {} ms after instance A answered the PUT",
+                version,
                 (System.nanoTime() - started) / 1_000_000);
 
-        clientB.get().uri("/one/7").exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.data.x.path").isEqualTo(path + "7");
+        clientB.get()
+                .uri("/one/7")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.data.x.path")
+                .isEqualTo(path + "7");
     }
 
     @Test
@@ -135,20 +155,37 @@ class TwoInstancesTests {
         // 15s: three times the 5s the swap may take to reach instance B on a loaded box, so "still running" holds
         OLD.on("/slow/1", FakeUpstream.json("{\"from\":\"old\"}").withDelay(Duration.ofSeconds(15)));
         long slowVersion = change(config(OLD, "/slow/"));
-        Eventually.await(PROPAGATION, "instance B on version " + slowVersion, () -> version(b) >= slowVersion,
+        Eventually.await(
+                PROPAGATION,
+                "instance B on version " + slowVersion,
+                () -> version(b) >= slowVersion,
                 () -> "version " + version(b));
-        CompletableFuture<ResponseEntity<String>> inFlight = WebClient.create(baseUrl(b)).get().uri("/one/1")
-                .retrieve().toEntity(String.class).toFuture();
-        Eventually.await(PROPAGATION, "the slow call to reach the upstream", () -> OLD.inFlight() == 1,
-                OLD::seen);
+        CompletableFuture<ResponseEntity<String>> inFlight = WebClient.create(baseUrl(b))
+                .get()
+                .uri("/one/1")
+                .retrieve()
+                .toEntity(String.class)
+                .toFuture();
+        Eventually.await(PROPAGATION, "the slow call to reach the upstream", () -> OLD.inFlight() == 1, OLD::seen);
 
         // another upstream URL: the new version gets a new client, and the old one must outlive this request
         long fastVersion = change(config(NEW, "/fast/"));
-        Eventually.await(PROPAGATION, "instance B on version " + fastVersion, () -> version(b) >= fastVersion,
+        Eventually.await(
+                PROPAGATION,
+                "instance B on version " + fastVersion,
+                () -> version(b) >= fastVersion,
                 () -> "version " + version(b));
-        assertThat(inFlight).as("the slow request is still running when instance B swaps").isNotDone();
-        clientB.get().uri("/one/2").exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.data.x.path").isEqualTo("/fast/2");
+        assertThat(inFlight)
+                .as("the slow request is still running when instance B swaps")
+                .isNotDone();
+        clientB.get()
+                .uri("/one/2")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.data.x.path")
+                .isEqualTo("/fast/2");
         ResponseEntity<String> old = inFlight.get(45, TimeUnit.SECONDS);
 
         assertThat(old.getStatusCode().value()).isEqualTo(200);
@@ -161,7 +198,10 @@ class TwoInstancesTests {
     void shouldReconnectTheListenerAfterItsSessionIsTerminatedWithoutMissingAChange() {
         String listeners = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 + " AND application_name = '" + ConfigChangeListener.APPLICATION_NAME + "'";
-        Eventually.await(PROPAGATION, "both listeners connected", () -> database.queryForLong(listeners) == 2,
+        Eventually.await(
+                PROPAGATION,
+                "both listeners connected",
+                () -> database.queryForLong(listeners) == 2,
                 () -> database.queryForLong(listeners) + " listener sessions");
 
         long terminated = database.queryForLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
@@ -171,23 +211,45 @@ class TwoInstancesTests {
         long missed = change(config(OLD, "/while-down/"));
 
         assertThat(terminated).isEqualTo(2);
-        Eventually.await(Duration.ofSeconds(15), "instance B on version " + missed, () -> version(b) >= missed,
+        Eventually.await(
+                Duration.ofSeconds(15),
+                "instance B on version " + missed,
+                () -> version(b) >= missed,
                 () -> "version " + version(b));
-        Eventually.await(Duration.ofSeconds(15), "both listeners reconnected",
-                () -> database.queryForLong(listeners) == 2, () -> database.queryForLong(listeners) + " sessions");
+        Eventually.await(
+                Duration.ofSeconds(15),
+                "both listeners reconnected",
+                () -> database.queryForLong(listeners) == 2,
+                () -> database.queryForLong(listeners) + " sessions");
         long after = change(config(OLD, "/after-reconnect/"));
-        Eventually.await(PROPAGATION, "instance B on version " + after + " through NOTIFY again",
-                () -> version(b) >= after, () -> "version " + version(b));
-        clientB.get().uri("/one/4").exchange().expectStatus().isOk()
-                .expectBody().jsonPath("$.data.x.path").isEqualTo("/after-reconnect/4");
+        Eventually.await(
+                PROPAGATION,
+                "instance B on version " + after + " through NOTIFY again",
+                () -> version(b) >= after,
+                () -> "version " + version(b));
+        clientB.get()
+                .uri("/one/4")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.data.x.path")
+                .isEqualTo("/after-reconnect/4");
     }
 
     /** Writes a whole config through instance A; answers the version it became. */
     private static long change(String yaml) {
-        String etag = clientA.put().uri("/admin/config").header("Authorization", "Bearer " + TOKEN)
-                .contentType(MediaType.parseMediaType("application/yaml")).bodyValue(yaml).exchange()
-                .expectStatus().isOk()
-                .returnResult(String.class).getResponseHeaders().getETag();
+        String etag = clientA.put()
+                .uri("/admin/config")
+                .header("Authorization", "Bearer " + TOKEN)
+                .contentType(MediaType.parseMediaType("application/yaml"))
+                .bodyValue(yaml)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .returnResult(String.class)
+                .getResponseHeaders()
+                .getETag();
         assertThat(etag).isNotNull();
         return Long.parseLong(etag.replace("\"", ""));
     }
@@ -232,7 +294,9 @@ class TwoInstancesTests {
     }
 
     private static WebTestClient client(ConfigurableApplicationContext context) {
-        return WebTestClient.bindToServer().baseUrl(baseUrl(context)).responseTimeout(Duration.ofSeconds(15))
+        return WebTestClient.bindToServer()
+                .baseUrl(baseUrl(context))
+                .responseTimeout(Duration.ofSeconds(15))
                 .build();
     }
 

@@ -2,13 +2,12 @@ package io.fanout.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.TestDatabase;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import io.fanout.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,8 +94,8 @@ class ConfigChangeListenerIntegrationTests {
     @Test
     void shouldReconnectAfterItsSessionIsTerminatedAndNotMissTheChangeMadeMeanwhile() throws InterruptedException {
         // No poll within the test, and a reconnect backoff long enough that the write below lands while it is down
-        start(new StoreProperties.Listener(Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMillis(600),
-                Duration.ofSeconds(1)));
+        start(new StoreProperties.Listener(
+                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMillis(600), Duration.ofSeconds(1)));
         awaitListening();
         append(0);
         assertThat(received.poll(NOTIFIED, TimeUnit.SECONDS)).isEqualTo(1L);
@@ -112,13 +111,15 @@ class ConfigChangeListenerIntegrationTests {
         append(2);
         assertThat(received.poll(NOTIFIED, TimeUnit.SECONDS)).isEqualTo(3L);
         // no version twice: a duplicate would follow within the same NOTIFY latency, so wait that long for it
-        assertThat(received.poll(NOTIFIED, TimeUnit.SECONDS)).as("a version reported twice").isNull();
+        assertThat(received.poll(NOTIFIED, TimeUnit.SECONDS))
+                .as("a version reported twice")
+                .isNull();
     }
 
     @Test
     void shouldFindAChangeByPollingWhenNoNotificationArrives() throws InterruptedException {
-        start(new StoreProperties.Listener(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(50),
-                Duration.ofMillis(200)));
+        start(new StoreProperties.Listener(
+                Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofMillis(200)));
         awaitListening();
         database.execute("ALTER TABLE config_versions DISABLE TRIGGER config_versions_notify");
         try {
@@ -163,7 +164,9 @@ class ConfigChangeListenerIntegrationTests {
     private void awaitListening() throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (database.queryForLong(LISTENER_SESSIONS + " AND state = 'idle' AND query NOT ILIKE 'SET %'") == 0) {
-            assertThat(System.nanoTime()).as("listener listening within %s", TIMEOUT).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("listener listening within %s", TIMEOUT)
+                    .isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(20);
         }
     }
@@ -177,6 +180,7 @@ class ConfigChangeListenerIntegrationTests {
     }
 
     private static void append(long expectedVersion) {
-        store.append(Map.of("version", expectedVersion + 1), expectedVersion, "test", "").block(TIMEOUT);
+        store.append(Map.of("version", expectedVersion + 1), expectedVersion, "test", "")
+                .block(TIMEOUT);
     }
 }

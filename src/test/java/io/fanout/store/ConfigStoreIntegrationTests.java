@@ -3,14 +3,13 @@ package io.fanout.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fanout.testsupport.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.fanout.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +48,11 @@ class ConfigStoreIntegrationTests {
     @Test
     void shouldBeEmptyBeforeAnythingIsStored() {
         store.latest().as(StepVerifier::create).expectComplete().verify(TIMEOUT);
-        store.latestVersion().as(StepVerifier::create).expectNext(0L).expectComplete().verify(TIMEOUT);
+        store.latestVersion()
+                .as(StepVerifier::create)
+                .expectNext(0L)
+                .expectComplete()
+                .verify(TIMEOUT);
         store.version(1).as(StepVerifier::create).expectComplete().verify(TIMEOUT);
         store.versions().as(StepVerifier::create).expectComplete().verify(TIMEOUT);
     }
@@ -68,8 +71,10 @@ class ConfigStoreIntegrationTests {
         assertThat(store.latest().block(TIMEOUT)).isEqualTo(third);
         assertThat(store.version(2).block(TIMEOUT).document()).isEqualTo(document("b"));
         assertThat(store.version(2).block(TIMEOUT).info().createdBy()).isEqualTo("bob");
-        assertThat(store.versions().map(VersionInfo::version).collectList().block(TIMEOUT)).containsExactly(3L, 2L, 1L);
-        assertThat(store.versions(3, 1).map(VersionInfo::version).collectList().block(TIMEOUT)).containsExactly(2L);
+        assertThat(store.versions().map(VersionInfo::version).collectList().block(TIMEOUT))
+                .containsExactly(3L, 2L, 1L);
+        assertThat(store.versions(3, 1).map(VersionInfo::version).collectList().block(TIMEOUT))
+                .containsExactly(2L);
         assertThat(store.versions().blockFirst(TIMEOUT)).isEqualTo(third.info());
     }
 
@@ -78,14 +83,16 @@ class ConfigStoreIntegrationTests {
         store.append(document("a"), 0, "alice", "").block(TIMEOUT);
         store.append(document("b"), 1, "alice", "").block(TIMEOUT);
 
-        store.append(document("stale"), 1, "bob", "").as(StepVerifier::create)
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(VersionConflict.class,
-                        conflict -> {
+        store.append(document("stale"), 1, "bob", "")
+                .as(StepVerifier::create)
+                .expectErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOfSatisfying(VersionConflict.class, conflict -> {
                             assertThat(conflict.expectedVersion()).isEqualTo(1);
                             assertThat(conflict.latestVersion()).isEqualTo(2);
                         }))
                 .verify(TIMEOUT);
-        store.append(document("future"), 5, "bob", "").as(StepVerifier::create)
+        store.append(document("future"), 5, "bob", "")
+                .as(StepVerifier::create)
                 .expectError(VersionConflict.class)
                 .verify(TIMEOUT);
 
@@ -106,7 +113,9 @@ class ConfigStoreIntegrationTests {
                     .block(TIMEOUT);
 
             assertThat(outcomes).filteredOn(Signal::isOnNext).hasSize(1);
-            assertThat(outcomes).filteredOn(Signal::isOnError).hasSize(writers - 1)
+            assertThat(outcomes)
+                    .filteredOn(Signal::isOnError)
+                    .hasSize(writers - 1)
                     .allSatisfy(signal -> assertThat(signal.getThrowable()).isInstanceOf(VersionConflict.class));
             assertThat(store.latestVersion().block(TIMEOUT)).isEqualTo(base + 1);
         }
@@ -122,7 +131,8 @@ class ConfigStoreIntegrationTests {
         assertThat(imported.info().createdBy()).isEqualTo(ConfigStore.IMPORT_AUTHOR);
         assertThat(again).isEqualTo(imported);
         store.append(document("edited"), 1, "alice", "").block(TIMEOUT);
-        assertThat(store.importIfEmpty(document("third-file")).block(TIMEOUT).version()).isEqualTo(2);
+        assertThat(store.importIfEmpty(document("third-file")).block(TIMEOUT).version())
+                .isEqualTo(2);
         assertThat(store.versions().count().block(TIMEOUT)).isEqualTo(2);
     }
 
@@ -137,7 +147,9 @@ class ConfigStoreIntegrationTests {
                     .collectList()
                     .block(TIMEOUT);
 
-            assertThat(results).hasSize(6).allSatisfy(result -> assertThat(result.version()).isEqualTo(1));
+            assertThat(results)
+                    .hasSize(6)
+                    .allSatisfy(result -> assertThat(result.version()).isEqualTo(1));
             assertThat(results.stream().map(StoredConfig::document).distinct()).hasSize(1);
             assertThat(store.versions().count().block(TIMEOUT)).isEqualTo(1);
         }

@@ -21,7 +21,9 @@ import org.springframework.test.context.ContextConfiguration;
  * {@code spring.r2dbc.url}. Runs on every machine against the test database; the real {@code @ServiceConnection}
  * is {@code DatabaseModeServiceConnectionContainerTests} (Docker).
  */
-@SpringBootTest(classes = FanoutApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
+        classes = FanoutApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "fanout.store.listener.poll-interval=10m")
 @ContextConfiguration(initializers = DatabaseModeFromConnectionDetailsTests.ConnectionDetailsOnly.class)
 @DirtiesContext // close the context (and its listener session) before the database is dropped at JVM exit
@@ -35,9 +37,12 @@ class DatabaseModeFromConnectionDetailsTests {
     @Test
     void shouldSwitchToDatabaseModeAndMigrateFromR2dbcConnectionDetailsWithoutAnyUrlProperty() {
         assertThat(context.getBeansOfType(StoreConfiguration.R2dbcDerivedJdbcConnectionDetails.class))
-                .as("Flyway's JDBC coordinates derived from the R2DBC details").hasSize(1);
+                .as("Flyway's JDBC coordinates derived from the R2DBC details")
+                .hasSize(1);
 
-        assertThat(context.getEnvironment().getProperty(DatabaseMode.URL_PROPERTY)).as("no spring.r2dbc.url").isNull();
+        assertThat(context.getEnvironment().getProperty(DatabaseMode.URL_PROPERTY))
+                .as("no spring.r2dbc.url")
+                .isNull();
         DatabaseModeAssertions.assertDatabaseModeServes(context);
     }
 
@@ -46,7 +51,8 @@ class DatabaseModeFromConnectionDetailsTests {
 
         @Override
         public void initialize(GenericApplicationContext context) {
-            ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.parse(database.r2dbcUrl()).mutate()
+            ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.parse(database.r2dbcUrl())
+                    .mutate()
                     .option(ConnectionFactoryOptions.USER, database.username());
             if (database.password() != null) {
                 options.option(ConnectionFactoryOptions.PASSWORD, database.password());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -13,26 +12,30 @@ class FlywayFromR2dbcUnitTests {
 
     @Test
     void shouldDeriveJdbcUrlAndCredentialsFromAPostgresqlR2dbcUrl() {
-        FlywayConnection derived = FlywayConnection.fromR2dbc("r2dbc:postgresql://fan:s3cret@db.internal:6543/fanout",
-                null, null);
+        FlywayConnection derived =
+                FlywayConnection.fromR2dbc("r2dbc:postgresql://fan:s3cret@db.internal:6543/fanout", null, null);
 
-        assertThat(derived).isEqualTo(new FlywayConnection("jdbc:postgresql://db.internal:6543/fanout", "fan", "s3cret"));
+        assertThat(derived)
+                .isEqualTo(new FlywayConnection("jdbc:postgresql://db.internal:6543/fanout", "fan", "s3cret"));
     }
 
     @Test
     void shouldUnderstandPoolAndSslForms() {
-        assertThat(FlywayConnection.fromR2dbc("r2dbc:pool:postgresql://db/fanout?maxSize=20", "u", "p").url())
+        assertThat(FlywayConnection.fromR2dbc("r2dbc:pool:postgresql://db/fanout?maxSize=20", "u", "p")
+                        .url())
                 .isEqualTo("jdbc:postgresql://db/fanout");
-        assertThat(FlywayConnection.fromR2dbc("r2dbcs:postgresql://db:5432/fanout", "u", "p").url())
+        assertThat(FlywayConnection.fromR2dbc("r2dbcs:postgresql://db:5432/fanout", "u", "p")
+                        .url())
                 .isEqualTo("jdbc:postgresql://db:5432/fanout?sslmode=require");
         assertThat(FlywayConnection.fromR2dbc("r2dbc:postgresql://db/fanout?sslMode=VERIFY_FULL&schema=gw", "u", "p")
-                .url()).isEqualTo("jdbc:postgresql://db/fanout?sslmode=verify-full&currentSchema=gw");
+                        .url())
+                .isEqualTo("jdbc:postgresql://db/fanout?sslmode=verify-full&currentSchema=gw");
     }
 
     @Test
     void shouldPreferExplicitCredentialsOverTheUrlsUserInfo() {
-        FlywayConnection derived = FlywayConnection.fromR2dbc("r2dbc:postgresql://url-user:url-pw@db/fanout",
-                "property-user", "property-pw");
+        FlywayConnection derived = FlywayConnection.fromR2dbc(
+                "r2dbc:postgresql://url-user:url-pw@db/fanout", "property-user", "property-pw");
 
         assertThat(derived.user()).isEqualTo("property-user");
         assertThat(derived.password()).isEqualTo("property-pw");
@@ -40,7 +43,8 @@ class FlywayFromR2dbcUnitTests {
 
     @Test
     void shouldDeriveNothingForOtherDatabasesOrMalformedUrls() {
-        assertThat(FlywayConnection.fromR2dbc("r2dbc:h2:mem:///test", null, null)).isNull();
+        assertThat(FlywayConnection.fromR2dbc("r2dbc:h2:mem:///test", null, null))
+                .isNull();
         assertThat(FlywayConnection.fromR2dbc("not a url", null, null)).isNull();
     }
 
@@ -60,7 +64,9 @@ class FlywayFromR2dbcUnitTests {
 
         properties.put("spring.flyway.url", "jdbc:postgresql://migrations/fanout");
         assertThat(environment.getProperty("spring.flyway.url")).isEqualTo("jdbc:postgresql://migrations/fanout");
-        assertThat(environment.getProperty("spring.flyway.user")).as("not the R2DBC user for another URL").isNull();
+        assertThat(environment.getProperty("spring.flyway.user"))
+                .as("not the R2DBC user for another URL")
+                .isNull();
         assertThat(environment.getProperty("spring.flyway.password")).isNull();
     }
 

@@ -2,10 +2,9 @@ package io.fanout.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import javax.sql.DataSource;
-
 import io.fanout.FanoutApplication;
 import io.r2dbc.spi.ConnectionFactory;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

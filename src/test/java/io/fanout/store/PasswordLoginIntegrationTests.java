@@ -2,14 +2,13 @@ package io.fanout.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
 import io.fanout.FanoutApplication;
 import io.fanout.testsupport.PrivatePostgres;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.R2dbcException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,7 +28,9 @@ import reactor.test.StepVerifier;
  * trust-auth PostgreSQL never asks for a password, which is how the SCRAM nonce read on the event loop went unseen
  * until Testcontainers ran (see {@code ScramNonceBlockHoundIntegration}).
  */
-@SpringBootTest(classes = FanoutApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(
+        classes = FanoutApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"fanout.store.listener.poll-interval=10m", "spring.r2dbc.pool.initial-size=2"})
 @DirtiesContext // close the pool and the listener session before the cluster stops at JVM exit
 class PasswordLoginIntegrationTests {
@@ -54,25 +55,35 @@ class PasswordLoginIntegrationTests {
 
     @Test
     void shouldMigrateStoreAndNotifyThroughPasswordLoginsWithBlockHoundOn() {
-        assertThat(blockingOnParallelThread()).as("BlockHound is installed, so a blocking login would fail")
+        assertThat(blockingOnParallelThread())
+                .as("BlockHound is installed, so a blocking login would fail")
                 .isInstanceOf(BlockingOperationError.class);
 
         DatabaseModeAssertions.assertDatabaseModeServes(context);
 
-        assertThat(flywaySuccessfulMigrations()).as("Flyway's JDBC login with the password").isGreaterThan(1);
-        assertThat(DatabaseModeAssertions.scalar(pool, "SELECT count(*) FROM pg_stat_activity WHERE usename = '"
-                + ROLE + "'")).as("pool and listener sessions as " + ROLE).isGreaterThanOrEqualTo(2);
+        assertThat(flywaySuccessfulMigrations())
+                .as("Flyway's JDBC login with the password")
+                .isGreaterThan(1);
+        assertThat(DatabaseModeAssertions.scalar(
+                        pool, "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + ROLE + "'"))
+                .as("pool and listener sessions as " + ROLE)
+                .isGreaterThanOrEqualTo(2);
     }
 
     @Test
     void shouldAnswerAWrongPasswordWithAnAuthenticationErrorNotABlockingCall() {
         PostgresqlConnectionFactory wrong = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration.builder()
-                .host(cluster.host()).port(cluster.port()).database("fanout")
-                .username(ROLE).password("not-" + PASSWORD).build());
+                .host(cluster.host())
+                .port(cluster.port())
+                .database("fanout")
+                .username(ROLE)
+                .password("not-" + PASSWORD)
+                .build());
 
         Mono.usingWhen(wrong.create(), connection -> Mono.just(true), connection -> connection.close())
                 .as(StepVerifier::create)
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(R2dbcException.class)
+                .expectErrorSatisfies(error -> assertThat(error)
+                        .isInstanceOf(R2dbcException.class)
                         .hasMessageContaining("password authentication failed")
                         .hasNoCause())
                 .verify(TIMEOUT);
@@ -98,12 +109,15 @@ class PasswordLoginIntegrationTests {
 
     private static Throwable blockingOnParallelThread() {
         return Mono.fromCallable(() -> {
-                    Thread.sleep(1);
-                    return "not detected";
-                })
-                .subscribeOn(Schedulers.parallel())
-                .map(Object.class::cast)
-                .onErrorResume(error -> Mono.just(error))
-                .block(TIMEOUT) instanceof Throwable error ? error : new AssertionError("BlockHound did not react");
+                                    Thread.sleep(1);
+                                    return "not detected";
+                                })
+                                .subscribeOn(Schedulers.parallel())
+                                .map(Object.class::cast)
+                                .onErrorResume(error -> Mono.just(error))
+                                .block(TIMEOUT)
+                        instanceof Throwable error
+                ? error
+                : new AssertionError("BlockHound did not react");
     }
 }

@@ -12,8 +12,7 @@ import java.util.function.Supplier;
  */
 public final class Eventually {
 
-    private Eventually() {
-    }
+    private Eventually() {}
 
     /** Waits until {@code condition} holds; fails with {@code what} and the last observed state otherwise. */
     public static void await(Duration timeout, String what, BooleanSupplier condition, Supplier<?> observed) {

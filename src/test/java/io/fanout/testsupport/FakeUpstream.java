@@ -1,5 +1,10 @@
 package io.fanout.testsupport;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -10,12 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -44,7 +43,14 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /** Ways to answer. */
-    public enum Mode { NORMAL, HANG, RESET_BEFORE_HEADERS, RESET_AFTER_HEADERS, TRICKLE, CHUNKED }
+    public enum Mode {
+        NORMAL,
+        HANG,
+        RESET_BEFORE_HEADERS,
+        RESET_AFTER_HEADERS,
+        TRICKLE,
+        CHUNKED
+    }
 
     /** One request as the upstream saw it. */
     public record Seen(String method, String uri, HttpHeaders headers, String body, long startedNanos) {
@@ -148,12 +154,17 @@ public final class FakeUpstream implements AutoCloseable {
             return res.status(200).send();
         }
         Function<HttpServerRequest, Behavior> route = routes.getOrDefault(path, routes.get("*"));
-        return req.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+        return req.receive()
+                .aggregate()
+                .asString(StandardCharsets.UTF_8)
+                .defaultIfEmpty("")
                 .flatMap(body -> {
-                    seen.add(new Seen(req.method().name(), uri, req.requestHeaders().copy(), body, System.nanoTime()));
+                    seen.add(new Seen(
+                            req.method().name(), uri, req.requestHeaders().copy(), body, System.nanoTime()));
                     int now = inFlight.incrementAndGet();
                     maxInFlight.accumulateAndGet(now, Math::max);
-                    Behavior b = route == null ? status(404, "{\"error\":\"no route " + path + "\"}") : route.apply(req);
+                    Behavior b =
+                            route == null ? status(404, "{\"error\":\"no route " + path + "\"}") : route.apply(req);
                     // Leaves "in flight" when the answer starts (or the request ends without one), not when the
                     // write has completed: a client may read the answer and send its next request before this
                     // side sees its write complete, which would count one request too many.
@@ -171,40 +182,51 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private Mono<Void> answer(HttpServerResponse res, Behavior b, Runnable answering) {
-        Mono<Void> delay = (b.delay().isZero() ? Mono.<Void>empty() : Mono.delay(b.delay()).then())
+        Mono<Void> delay = (b.delay().isZero()
+                        ? Mono.<Void>empty()
+                        : Mono.delay(b.delay()).then())
                 .then(Mono.fromRunnable(answering));
         b.headers().forEach(res::header);
         return switch (b.mode()) {
             case HANG -> Mono.never();
             case RESET_BEFORE_HEADERS ->
-                    delay.then(Mono.fromRunnable(() -> res.withConnection(c -> c.channel().close())));
-            case RESET_AFTER_HEADERS -> delay.then(Mono.defer(() -> {
-                // the channel is taken before sending: once the handler's send completes, Reactor Netty hands out a
-                // disposed placeholder instead of the real connection
-                AtomicReference<Channel> channel = new AtomicReference<>();
-                res.withConnection(c -> channel.set(c.channel()));
-                res.status(b.status()).header("content-type", "application/json")
-                        .header("content-length", Integer.toString(b.body().length() * 2));
-                // a Flux, not a Mono: Reactor Netty would otherwise write one full response with its own length
-                return res.sendString(Flux.just(b.body())).then()
-                        .then(Mono.fromRunnable(() -> channel.get().close()));
-            }));
-            case TRICKLE -> delay.then(Mono.defer(() -> {
-                res.status(b.status()).header("content-type", "application/json");
-                byte[] bytes = b.body().getBytes(StandardCharsets.UTF_8);
-                return res.sendObject(Flux.range(0, bytes.length)
-                        .delayElements(Duration.ofMillis(50))
-                        .map(i -> Unpooled.wrappedBuffer(bytes, i, 1))).then();
-            }));
-            case CHUNKED -> delay.then(Mono.defer(() -> {
-                res.status(b.status()).header("content-type", "application/json");
-                res.chunkedTransfer(true);
-                return res.sendString(Flux.just(b.body()).concatWith(Flux.just(b.body()))).then();
-            }));
-            case NORMAL -> delay.then(Mono.defer(() -> {
-                res.status(b.status()).header("content-type", "application/json");
-                return res.sendString(Mono.just(b.body())).then();
-            }));
+                delay.then(Mono.fromRunnable(
+                        () -> res.withConnection(c -> c.channel().close())));
+            case RESET_AFTER_HEADERS ->
+                delay.then(Mono.defer(() -> {
+                    // the channel is taken before sending: once the handler's send completes, Reactor Netty hands out a
+                    // disposed placeholder instead of the real connection
+                    AtomicReference<Channel> channel = new AtomicReference<>();
+                    res.withConnection(c -> channel.set(c.channel()));
+                    res.status(b.status())
+                            .header("content-type", "application/json")
+                            .header("content-length", Integer.toString(b.body().length() * 2));
+                    // a Flux, not a Mono: Reactor Netty would otherwise write one full response with its own length
+                    return res.sendString(Flux.just(b.body()))
+                            .then()
+                            .then(Mono.fromRunnable(() -> channel.get().close()));
+                }));
+            case TRICKLE ->
+                delay.then(Mono.defer(() -> {
+                    res.status(b.status()).header("content-type", "application/json");
+                    byte[] bytes = b.body().getBytes(StandardCharsets.UTF_8);
+                    return res.sendObject(Flux.range(0, bytes.length)
+                                    .delayElements(Duration.ofMillis(50))
+                                    .map(i -> Unpooled.wrappedBuffer(bytes, i, 1)))
+                            .then();
+                }));
+            case CHUNKED ->
+                delay.then(Mono.defer(() -> {
+                    res.status(b.status()).header("content-type", "application/json");
+                    res.chunkedTransfer(true);
+                    return res.sendString(Flux.just(b.body()).concatWith(Flux.just(b.body())))
+                            .then();
+                }));
+            case NORMAL ->
+                delay.then(Mono.defer(() -> {
+                    res.status(b.status()).header("content-type", "application/json");
+                    return res.sendString(Mono.just(b.body())).then();
+                }));
         };
     }
 

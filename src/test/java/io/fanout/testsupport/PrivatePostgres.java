@@ -22,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,8 +48,8 @@ public final class PrivatePostgres implements AutoCloseable {
     private static final Set<PrivatePostgres> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(PrivatePostgres::close),
-                "stop-private-postgres"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> RUNNING.forEach(PrivatePostgres::close), "stop-private-postgres"));
     }
 
     private final Path bin;
@@ -199,9 +198,18 @@ public final class PrivatePostgres implements AutoCloseable {
                 Files.setOwner(base, users.lookupPrincipalByName(SYSTEM_USER));
                 Files.setOwner(passwordFile, users.lookupPrincipalByName(SYSTEM_USER));
             }
-            List<String> command = asServerUser(List.of(bin.resolve("initdb").toString(), "-D", data.toString(),
-                    "-U", SUPERUSER, "--pwfile=" + passwordFile, "--auth=scram-sha-256", "-E", "UTF8",
-                    "--no-locale", "--no-sync"));
+            List<String> command = asServerUser(List.of(
+                    bin.resolve("initdb").toString(),
+                    "-D",
+                    data.toString(),
+                    "-U",
+                    SUPERUSER,
+                    "--pwfile=" + passwordFile,
+                    "--auth=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                    "--no-sync"));
             require(run(command), "initdb");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + base + " for initdb", e);
@@ -227,8 +235,8 @@ public final class PrivatePostgres implements AutoCloseable {
     }
 
     private List<String> pgCtlCommand(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-                "-w", "-t", "60"));
+        List<String> command =
+                new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60"));
         command.addAll(List.of(arguments));
         return asServerUser(command);
     }
@@ -251,8 +259,10 @@ public final class PrivatePostgres implements AutoCloseable {
     private Result run(List<String> command) {
         try {
             // in /tmp: the server user may not be allowed into the build's working directory
-            Process process = new ProcessBuilder(command).directory(new java.io.File("/tmp"))
-                    .redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(new java.io.File("/tmp"))
+                    .redirectErrorStream(true)
+                    .start();
             process.getOutputStream().close();
             byte[] output;
             try (InputStream stdout = process.getInputStream()) {
@@ -293,7 +303,8 @@ public final class PrivatePostgres implements AutoCloseable {
         if (Files.isDirectory(root)) {
             try (Stream<Path> versions = Files.list(root)) {
                 Path newest = versions.filter(p -> p.getFileName().toString().matches("\\d+"))
-                        .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString())))
+                        .max(Comparator.comparingInt(
+                                p -> Integer.parseInt(p.getFileName().toString())))
                         .map(p -> p.resolve("bin"))
                         .orElse(null);
                 if (newest != null) {
@@ -310,8 +321,8 @@ public final class PrivatePostgres implements AutoCloseable {
 
     private static Path requireInitdb(Path bin) {
         if (!Files.isExecutable(bin.resolve("initdb")) || !Files.isExecutable(bin.resolve("pg_ctl"))) {
-            throw new IllegalStateException("No initdb/pg_ctl in " + bin + " (" + BIN_VARIABLE
-                    + " or /usr/lib/postgresql/N/bin)");
+            throw new IllegalStateException(
+                    "No initdb/pg_ctl in " + bin + " (" + BIN_VARIABLE + " or /usr/lib/postgresql/N/bin)");
         }
         return bin;
     }
@@ -333,12 +344,12 @@ public final class PrivatePostgres implements AutoCloseable {
             return;
         }
         try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             // best effort: a leftover directory under /tmp is harmless and says where it came from by its name
         }
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 }

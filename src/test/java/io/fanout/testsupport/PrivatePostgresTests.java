@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,10 +41,12 @@ class PrivatePostgresTests {
             assertThat(scalar(connection, "SELECT 1")).isEqualTo(1);
         }
 
-        assertThatThrownBy(() -> cluster.connect("faults", cluster.username(), "wrong").close())
+        assertThatThrownBy(() ->
+                        cluster.connect("faults", cluster.username(), "wrong").close())
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("password authentication failed");
-        assertThatThrownBy(() -> cluster.connect("faults", cluster.username(), null).close())
+        assertThatThrownBy(() ->
+                        cluster.connect("faults", cluster.username(), null).close())
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("password");
         try (Connection connection = cluster.connect("faults", cluster.username(), cluster.password())) {
@@ -61,7 +62,8 @@ class PrivatePostgresTests {
         cluster.stop();
 
         assertThat(cluster.isRunning()).isFalse();
-        assertThatThrownBy(() -> cluster.connect("faults", cluster.username(), cluster.password()).close())
+        assertThatThrownBy(() -> cluster.connect("faults", cluster.username(), cluster.password())
+                        .close())
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("refused");
 
@@ -86,19 +88,22 @@ class PrivatePostgresTests {
         other.close();
 
         assertThat(Files.exists(directory)).isFalse();
-        assertThatThrownBy(() -> other.connect("postgres", other.username(), other.password()).close())
+        assertThatThrownBy(() -> other.connect("postgres", other.username(), other.password())
+                        .close())
                 .isInstanceOf(SQLException.class);
     }
 
     private static long scalar(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getLong(1);
         }
     }
 
     private static String text(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+        try (Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getString(1);
         }

@@ -3,8 +3,7 @@ package io.fanout.testsupport;
 /** Reads samples out of a {@code /actuator/prometheus} scrape. */
 public final class Prometheus {
 
-    private Prometheus() {
-    }
+    private Prometheus() {}
 
     /** The value of the first sample of {@code metric} whose labels include all {@code labels}, or -1. */
     public static double sample(String scrape, String metric, String... labels) {

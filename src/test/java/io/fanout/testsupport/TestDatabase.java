@@ -1,5 +1,8 @@
 package io.fanout.testsupport;
 
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -9,10 +12,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-
-import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
-import io.r2dbc.postgresql.PostgresqlConnectionFactory;
-import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -40,9 +39,11 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Which server the tests use: {@code auto} (default), {@code url}, {@code local}, {@code private}, {@code testcontainers}. */
     public static final String MODE_VARIABLE = "FANOUT_TEST_DB";
+
     public static final String MODE_PROPERTY = "fanout.test.db";
     /** {@code r2dbc:postgresql://user:password@host:port}: a server of your own, a role allowed to CREATE DATABASE. */
     public static final String URL_VARIABLE = "FANOUT_TEST_DB_URL";
+
     public static final String URL_PROPERTY = "fanout.test.db.url";
 
     /** Where the test databases live. */
@@ -80,13 +81,17 @@ public final class TestDatabase implements AutoCloseable {
     private static final Set<TestDatabase> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(database -> {
-            try {
-                database.close();
-            } catch (RuntimeException serverAlreadyGone) {
-                // at exit a private cluster or container may stop first (hooks run in no order); nothing to drop then
-            }
-        }), "drop-test-databases"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> OPEN.forEach(database -> {
+                            try {
+                                database.close();
+                            } catch (RuntimeException serverAlreadyGone) {
+                                // at exit a private cluster or container may stop first (hooks run in no order);
+                                // nothing to drop then
+                            }
+                        }),
+                        "drop-test-databases"));
     }
 
     private final Server server;
@@ -108,7 +113,8 @@ public final class TestDatabase implements AutoCloseable {
     /** A new, empty database. */
     public static TestDatabase create() {
         Server server = ServerHolder.server();
-        String name = "fanout_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String name =
+                "fanout_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         server.execute("CREATE DATABASE " + name);
         TestDatabase database = new TestDatabase(server, name);
         OPEN.add(database);
@@ -159,7 +165,8 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Runs SQL on this database over JDBC, blocking: for test set-up and for acting "from outside". */
     public void execute(String sql) {
-        try (Connection connection = server.connect(name); Statement statement = connection.createStatement()) {
+        try (Connection connection = server.connect(name);
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("Test database " + name + " refused: " + sql, e);
@@ -168,7 +175,8 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Runs a query that answers one number (a count, a pid) over JDBC, blocking. */
     public long queryForLong(String sql) {
-        try (Connection connection = server.connect(name); Statement statement = connection.createStatement();
+        try (Connection connection = server.connect(name);
+                Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {
             if (!result.next()) {
                 throw new IllegalStateException("No row from: " + sql);
@@ -243,7 +251,12 @@ public final class TestDatabase implements AutoCloseable {
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    private record Server(String host, int port, String user, @Nullable String password, String maintenanceDatabase,
+    private record Server(
+            String host,
+            int port,
+            String user,
+            @Nullable String password,
+            String maintenanceDatabase,
             String description) {
 
         private static final String OFFLINE_HINT = "Offline (no registry), Testcontainers also needs "
@@ -281,20 +294,20 @@ public final class TestDatabase implements AutoCloseable {
             try {
                 return privateCluster();
             } catch (IllegalStateException noBinaries) {
-                throw new IllegalStateException("""
+                throw new IllegalStateException(
+                        """
                         none found (never skipped: database tests need a real one). Either
                           - run PostgreSQL on 127.0.0.1:5432 accepting user postgres without a password, or
                           - set %s=r2dbc:postgresql://user:password@host:port (a role that may CREATE DATABASE), or
                           - start a Docker engine (Testcontainers then runs postgres:16-alpine), or
                           - install PostgreSQL's server binaries (a private cluster is then started).
-                        The local one said: %s; the private cluster: %s"""
-                        .formatted(URL_VARIABLE, localRefused.getMessage(), noBinaries.getMessage()));
+                        The local one said: %s; the private cluster: %s""".formatted(URL_VARIABLE, localRefused.getMessage(), noBinaries.getMessage()));
             }
         }
 
         private static Server localServer() {
-            return new Server("127.0.0.1", 5432, "postgres", null, "postgres",
-                    "local PostgreSQL (127.0.0.1:5432, trust auth)");
+            return new Server(
+                    "127.0.0.1", 5432, "postgres", null, "postgres", "local PostgreSQL (127.0.0.1:5432, trust auth)");
         }
 
         private static Server requireLocal() {
@@ -318,14 +331,23 @@ public final class TestDatabase implements AutoCloseable {
             Object port = options.getValue(ConnectionFactoryOptions.PORT);
             Object password = options.getValue(ConnectionFactoryOptions.PASSWORD);
             Object database = options.getValue(ConnectionFactoryOptions.DATABASE);
-            return new Server(host.toString(), port == null ? 5432 : (Integer) port, user.toString(),
-                    password == null ? null : password.toString(), database == null ? "postgres" : database.toString(),
+            return new Server(
+                    host.toString(),
+                    port == null ? 5432 : (Integer) port,
+                    user.toString(),
+                    password == null ? null : password.toString(),
+                    database == null ? "postgres" : database.toString(),
                     URL_VARIABLE + " server " + host);
         }
 
         private static Server privateCluster() {
             PrivatePostgres cluster = PrivatePostgres.create(); // stopped and deleted by its own JVM-exit hook
-            return new Server(cluster.host(), cluster.port(), cluster.username(), cluster.password(), "postgres",
+            return new Server(
+                    cluster.host(),
+                    cluster.port(),
+                    cluster.username(),
+                    cluster.password(),
+                    "postgres",
                     cluster + ", password auth");
         }
 
@@ -335,14 +357,20 @@ public final class TestDatabase implements AutoCloseable {
                 container.start();
             } catch (RuntimeException e) {
                 container.close();
-                throw new IllegalStateException("Testcontainers could not start " + CONTAINER_IMAGE + ": "
-                        + e.getMessage() + ". " + OFFLINE_HINT, e);
+                throw new IllegalStateException(
+                        "Testcontainers could not start " + CONTAINER_IMAGE + ": " + e.getMessage() + ". "
+                                + OFFLINE_HINT,
+                        e);
             }
             // Ryuk removes it at exit when it runs; offline it cannot (its image is not there), so stop it here too
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-test-container"));
-            return new Server(container.getHost(), container.getMappedPort(5432), container.getUsername(),
-                    container.getPassword(), container.getDatabaseName(), "Testcontainers " + CONTAINER_IMAGE
-                            + ", password auth");
+            return new Server(
+                    container.getHost(),
+                    container.getMappedPort(5432),
+                    container.getUsername(),
+                    container.getPassword(),
+                    container.getDatabaseName(),
+                    "Testcontainers " + CONTAINER_IMAGE + ", password auth");
         }
 
         String jdbcUrl(String database) {
@@ -359,7 +387,8 @@ public final class TestDatabase implements AutoCloseable {
             return DriverManager.getConnection(jdbcUrl(database), properties);
         }
 
-        @Nullable SQLException probe() {
+        @Nullable
+        SQLException probe() {
             try (Connection ignored = connect(maintenanceDatabase)) {
                 return null;
             } catch (SQLException e) {

@@ -2,20 +2,18 @@ package io.fanout.tooling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.json.JsonCodec;
+import io.fanout.testsupport.FanoutIntegrationTests;
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
-
-import io.fanout.json.JsonCodec;
-import io.fanout.testsupport.FanoutIntegrationTest;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The documentation routes over HTTP in file mode (BlockHound installed): the schema and the OpenAPI document without
  * a token, the composite endpoints of whatever config is active, Swagger UI.
  */
-class ApiDocsIntegrationTests extends FanoutIntegrationTest {
+class ApiDocsIntegrationTests extends FanoutIntegrationTests {
 
     private static final String OVERVIEW = """
             upstreams:
@@ -36,10 +34,16 @@ class ApiDocsIntegrationTests extends FanoutIntegrationTest {
 
     @Test
     void shouldServeTheConfigSchemaWithoutAToken() {
-        String body = client.get().uri(ConfigSchema.PATH).exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentType("application/schema+json")
-                .expectBody(String.class).returnResult().getResponseBody();
+        String body = client.get()
+                .uri(ConfigSchema.PATH)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentType("application/schema+json")
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
 
         assertThat(body).isEqualTo(ConfigSchema.json());
     }
@@ -57,20 +61,27 @@ class ApiDocsIntegrationTests extends FanoutIntegrationTest {
 
         assertThat(doc.get("openapi").asString()).isEqualTo("3.1.0");
         JsonNode get = doc.at("/paths/~1v1~1users~1{id}~1overview/get");
-        assertThat(get.isMissingNode()).as(doc.get("paths").propertyNames().toString()).isFalse();
-        assertThat(get.get("parameters").valueStream().map(p -> p.get("in").asString() + ":"
-                + p.get("name").asString()).toList())
-                .containsExactly("path:id", "query:limit", "header:x-tenant", "header:accept-language",
-                        "header:X-Request-Id");
+        assertThat(get.isMissingNode())
+                .as(doc.get("paths").propertyNames().toString())
+                .isFalse();
+        assertThat(get.get("parameters")
+                        .valueStream()
+                        .map(p -> p.get("in").asString() + ":" + p.get("name").asString())
+                        .toList())
+                .containsExactly(
+                        "path:id", "query:limit", "header:x-tenant", "header:accept-language", "header:X-Request-Id");
         JsonNode envelope = doc.at("/components/schemas/Envelope.user-overview/properties");
         assertThat(envelope.get("data").get("properties").propertyNames()).containsExactly("user", "orders");
         assertThat(envelope.has("errors")).isTrue();
         assertThat(envelope.has("meta")).isTrue();
         assertThat(get.get("responses").propertyNames()).contains("200", "404", "502", "503", "504");
-        assertThat(get.at("/responses/200/content").propertyNames()).contains("application/json",
-                "application/x-ndjson", "text/event-stream");
-        assertThat(doc.at("/components/schemas/CallError/properties/type/enum").valueStream()
-                .map(JsonNode::asString).toList()).contains("timeout", "deadline-exceeded", "cancelled");
+        assertThat(get.at("/responses/200/content").propertyNames())
+                .contains("application/json", "application/x-ndjson", "text/event-stream");
+        assertThat(doc.at("/components/schemas/CallError/properties/type/enum")
+                        .valueStream()
+                        .map(JsonNode::asString)
+                        .toList())
+                .contains("timeout", "deadline-exceeded", "cancelled");
     }
 
     @Test
@@ -79,16 +90,26 @@ class ApiDocsIntegrationTests extends FanoutIntegrationTest {
 
         JsonNode doc = apiDocs();
 
-        assertThat(doc.get("paths").propertyNames()).contains("/admin/config", "/admin/config/versions",
-                "/admin/upstreams/{name}", "/admin/endpoints/{name}", "/admin/upstreams/{name}/status", "/jobs",
-                "/jobs/{id}", "/jobs/{id}/results", "/jobs/{id}/events", ConfigSchema.PATH);
-        assertThat(doc.at("/paths/~1admin~1config/put/security/0").has("adminToken")).isTrue();
-        assertThat(doc.at("/paths/~1admin~1config/put/responses").propertyNames()).contains("200", "401", "403",
-                "409", "412", "422");
+        assertThat(doc.get("paths").propertyNames())
+                .contains(
+                        "/admin/config",
+                        "/admin/config/versions",
+                        "/admin/upstreams/{name}",
+                        "/admin/endpoints/{name}",
+                        "/admin/upstreams/{name}/status",
+                        "/jobs",
+                        "/jobs/{id}",
+                        "/jobs/{id}/results",
+                        "/jobs/{id}/events",
+                        ConfigSchema.PATH);
+        assertThat(doc.at("/paths/~1admin~1config/put/security/0").has("adminToken"))
+                .isTrue();
+        assertThat(doc.at("/paths/~1admin~1config/put/responses").propertyNames())
+                .contains("200", "401", "403", "409", "412", "422");
         assertThat(doc.at("/paths/~1jobs/post/security/0").has("jobsToken")).isTrue();
         assertThat(doc.at("/paths/~1admin~1config~1schema/get").has("security")).isFalse();
-        assertThat(doc.at("/components/schemas/Config/properties").propertyNames()).contains("upstreams",
-                "endpoints");
+        assertThat(doc.at("/components/schemas/Config/properties").propertyNames())
+                .contains("upstreams", "endpoints");
     }
 
     @Test
@@ -96,13 +117,15 @@ class ApiDocsIntegrationTests extends FanoutIntegrationTest {
         install(OVERVIEW);
         JsonNode before = apiDocs();
 
-        install(OVERVIEW.replace("user-overview:", "account:").replace("/v1/users/{id}/overview",
-                "/v2/accounts/{accountId}").replace("{path.id}", "{path.accountId}"));
+        install(OVERVIEW.replace("user-overview:", "account:")
+                .replace("/v1/users/{id}/overview", "/v2/accounts/{accountId}")
+                .replace("{path.id}", "{path.accountId}"));
         JsonNode after = apiDocs();
 
         assertThat(before.get("paths").has("/v1/users/{id}/overview")).isTrue();
         assertThat(after.get("paths").has("/v1/users/{id}/overview")).isFalse();
-        assertThat(after.at("/paths/~1v2~1accounts~1{accountId}/get/parameters/0/name").asString())
+        assertThat(after.at("/paths/~1v2~1accounts~1{accountId}/get/parameters/0/name")
+                        .asString())
                 .isEqualTo("accountId");
     }
 
@@ -110,9 +133,14 @@ class ApiDocsIntegrationTests extends FanoutIntegrationTest {
     void shouldServeTheDocumentAsYamlToo() {
         install(OVERVIEW);
 
-        String yaml = client.get().uri("/v3/api-docs.yaml").exchange()
-                .expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String yaml = client.get()
+                .uri("/v3/api-docs.yaml")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
 
         assertThat(yaml).contains("openapi: 3.1.0", "/v1/users/{id}/overview:");
     }
@@ -122,18 +150,30 @@ class ApiDocsIntegrationTests extends FanoutIntegrationTest {
         install(OVERVIEW);
 
         client.get().uri("/swagger-ui.html").exchange().expectStatus().is3xxRedirection();
-        String config = client.get().uri("/v3/api-docs/swagger-config").accept(MediaType.APPLICATION_JSON)
-                .exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        String config = client.get()
+                .uri("/v3/api-docs/swagger-config")
+                .accept(MediaType.APPLICATION_JSON)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
 
         assertThat(config).contains("/v3/api-docs");
     }
 
     private JsonNode apiDocs() {
-        byte[] body = client.get().uri("/v3/api-docs").exchange()
-                .expectStatus().isOk()
-                .expectHeader().contentType(MediaType.APPLICATION_JSON)
-                .expectBody().returnResult().getResponseBody();
+        byte[] body = client.get()
+                .uri("/v3/api-docs")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .returnResult()
+                .getResponseBody();
         assertThat(body).isNotNull();
         return JsonCodec.MAPPER.readTree(new String(body, StandardCharsets.UTF_8));
     }

@@ -2,6 +2,15 @@ package io.fanout.tooling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.fanout.definition.ConfigBinder;
+import io.fanout.definition.ConfigProblem;
+import io.fanout.definition.ConfigReader;
+import io.fanout.definition.ConfigSection;
+import io.fanout.json.JsonCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,19 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
-
-import com.networknt.schema.Error;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
-
-import io.fanout.definition.ConfigBinder;
-import io.fanout.definition.ConfigProblem;
-import io.fanout.definition.ConfigReader;
-import io.fanout.definition.ConfigSection;
-import io.fanout.json.JsonCodec;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,7 +29,8 @@ import tools.jackson.databind.JsonNode;
 class ConfigSchemaTests {
 
     private static final String UNKNOWN = "zz-not-a-key";
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry REGISTRY =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     @Test
     void shouldDescribeExactlyTheKeysTheBinderAcceptsInEverySection() {
@@ -47,23 +45,33 @@ class ConfigSchemaTests {
             assertThat(schemaKeys).as(section.location()).containsExactlyElementsOf(section.names());
             // clients.plans (SPEC §8) is the one section whose other keys are names: each a plan of its own
             boolean named = section == ConfigSection.PLANS;
-            assertThat(named ? object.get("additionalProperties").isObject()
-                    : !object.get("additionalProperties").asBoolean(true)).as(section.location()).isTrue();
+            assertThat(
+                            named
+                                    ? object.get("additionalProperties").isObject()
+                                    : !object.get("additionalProperties").asBoolean(true))
+                    .as(section.location())
+                    .isTrue();
             for (String key : schemaKeys) {
-                assertThat(unknownKeyProblems(section, key)).as("binder on " + section.location() + "." + key)
+                assertThat(unknownKeyProblems(section, key))
+                        .as("binder on " + section.location() + "." + key)
                         .isEmpty();
                 assertThat(schema.validate(JsonCodec.MAPPER.readTree("{\"" + key + "\": null}")))
                         .as("schema on " + section.location() + "." + key)
                         .noneMatch(e -> e.getKeyword().equals("additionalProperties"));
                 walked.add(section.location() + "." + key);
             }
-            assertThat(unknownKeyProblems(section, UNKNOWN)).as("binder on " + section.location()).hasSize(named ? 0 : 1);
+            assertThat(unknownKeyProblems(section, UNKNOWN))
+                    .as("binder on " + section.location())
+                    .hasSize(named ? 0 : 1);
             assertThat(schema.validate(JsonCodec.MAPPER.readTree("{\"" + UNKNOWN + "\": 1}")))
                     .as("schema on " + section.location())
                     .anyMatch(e -> e.getKeyword().equals(named ? "type" : "additionalProperties"));
         }
 
-        assertThat(walked).hasSize(Stream.of(ConfigSection.values()).mapToInt(s -> s.keys().size()).sum());
+        assertThat(walked)
+                .hasSize(Stream.of(ConfigSection.values())
+                        .mapToInt(s -> s.keys().size())
+                        .sum());
     }
 
     @Test
@@ -71,10 +79,12 @@ class ConfigSchemaTests {
         Schema schema = REGISTRY.getSchema(ConfigSchema.json());
         List<Path> configs = new ArrayList<>();
         try (Stream<Path> examples = Files.list(Path.of("examples"));
-             Stream<Path> resources = Files.walk(Path.of("src/test/resources"))) {
+                Stream<Path> resources = Files.walk(Path.of("src/test/resources"))) {
             // Spring's own application*.yml are not Fanout configs
-            Stream.concat(examples, resources).filter(p -> p.toString().matches(".*\\.ya?ml"))
-                    .filter(p -> !p.getFileName().toString().startsWith("application")).forEach(configs::add);
+            Stream.concat(examples, resources)
+                    .filter(p -> p.toString().matches(".*\\.ya?ml"))
+                    .filter(p -> !p.getFileName().toString().startsWith("application"))
+                    .forEach(configs::add);
         }
         configs.add(Path.of("deploy/k8s/base/fanout.yaml"));
 
@@ -88,7 +98,8 @@ class ConfigSchemaTests {
 
     @Test
     void shouldHaveASchemaForTheNotationOfEveryKey() {
-        assertThat(ConfigSchema.json()).as("add the notation to ConfigSchema.valueSchema")
+        assertThat(ConfigSchema.json())
+                .as("add the notation to ConfigSchema.valueSchema")
                 .doesNotContain(ConfigSchema.UNMAPPED);
     }
 
@@ -96,18 +107,23 @@ class ConfigSchemaTests {
     void shouldKeepTheCommittedSchemaFileEqualToTheGeneratedOne() throws IOException {
         String committed = Files.readString(Path.of("docs", ConfigSchema.FILE));
 
-        assertThat(committed.strip()).as("regenerate: java -jar target/fanout-*.jar schema > docs/"
-                + ConfigSchema.FILE).isEqualTo(ConfigSchema.json().strip());
+        assertThat(committed.strip())
+                .as("regenerate: java -jar target/fanout-*.jar schema > docs/" + ConfigSchema.FILE)
+                .isEqualTo(ConfigSchema.json().strip());
     }
 
     @Test
     void shouldPointEveryExampleAtTheSchemaOnItsFirstLine() throws IOException {
         try (Stream<Path> examples = Files.list(Path.of("examples"))) {
-            for (Path example : Stream.concat(examples.filter(p -> p.toString().endsWith(".yaml")),
-                    Stream.of(Path.of("deploy/k8s/base/fanout.yaml"))).toList()) {
+            for (Path example : Stream.concat(
+                            examples.filter(p -> p.toString().endsWith(".yaml")),
+                            Stream.of(Path.of("deploy/k8s/base/fanout.yaml")))
+                    .toList()) {
                 String first = Files.readAllLines(example).get(0);
 
-                assertThat(first).as(example.toString()).startsWith("# yaml-language-server: $schema=")
+                assertThat(first)
+                        .as(example.toString())
+                        .startsWith("# yaml-language-server: $schema=")
                         .endsWith(ConfigSchema.FILE);
             }
         }
@@ -123,9 +139,13 @@ class ConfigSchemaTests {
                  "endpoints": {"e": {"path": "/e", "method": "FETCH", "calls": {"a": {"upstream": "users"}}}}}
                 """));
 
-        assertThat(errors).extracting(e -> e.getInstanceLocation().toString())
-                .contains("/upstreams/users/timeout", "/upstreams/users/retry/budget",
-                        "/upstreams/users/bulkhead/max-concurrent", "/endpoints/e/method");
+        assertThat(errors)
+                .extracting(e -> e.getInstanceLocation().toString())
+                .contains(
+                        "/upstreams/users/timeout",
+                        "/upstreams/users/retry/budget",
+                        "/upstreams/users/bulkhead/max-concurrent",
+                        "/endpoints/e/method");
     }
 
     /** The binder's "unknown key" problems for {@code key} placed in {@code section}. */
@@ -133,7 +153,9 @@ class ConfigSchemaTests {
         Map<String, Object> leaf = new LinkedHashMap<>();
         leaf.put(key, "x");
         Object document = leaf;
-        String[] segments = section.location().isEmpty() ? new String[0] : section.location().split("\\.");
+        String[] segments = section.location().isEmpty()
+                ? new String[0]
+                : section.location().split("\\.");
         StringBuilder at = new StringBuilder();
         for (String segment : segments) {
             at.append(at.length() == 0 ? "" : ".").append(segment.startsWith("<") ? "n" : segment);
@@ -145,7 +167,8 @@ class ConfigSchemaTests {
         }
         String location = (at.length() == 0 ? "" : at + ".") + key;
         return ConfigBinder.bind(document).problems().stream()
-                .filter(p -> p.location().equals(location) && p.message().startsWith("unknown key")).toList();
+                .filter(p -> p.location().equals(location) && p.message().startsWith("unknown key"))
+                .toList();
     }
 
     /** Follows a section location through the schema: names go through properties, {@code <name>} through maps. */
@@ -153,7 +176,8 @@ class ConfigSchemaTests {
         JsonNode node = root;
         if (!location.isEmpty()) {
             for (String segment : location.split("\\.")) {
-                node = segment.startsWith("<") ? object(node).get("additionalProperties")
+                node = segment.startsWith("<")
+                        ? object(node).get("additionalProperties")
                         : object(node).get("properties").get(segment);
                 assertThat(node).as(location + " at " + segment).isNotNull();
             }

@@ -2,6 +2,11 @@ package io.fanout.tooling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.FanoutApplication;
+import io.fanout.compile.ConfigEnvironment;
+import io.fanout.compile.ConfigPipeline;
+import io.fanout.definition.InvalidConfigException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,16 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.fanout.FanoutApplication;
-import io.fanout.compile.ConfigEnvironment;
-import io.fanout.compile.ConfigPipeline;
-import io.fanout.definition.InvalidConfigException;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** {@code fanout.jar check} and {@code schema}: exit status and output, in-process and once in a child JVM. */
 class ToolCommandsTests {
@@ -55,8 +53,9 @@ class ToolCommandsTests {
         Run run = run(Map.of("USERS_TOKEN", "t"), "check", a.toString(), b.toString());
 
         assertThat(run.status()).isZero();
-        assertThat(run.out().lines()).containsExactly(a + ": OK (1 upstream, 1 endpoint, 2 calls)",
-                b + ": OK (0 upstreams, 0 endpoints, 0 calls)");
+        assertThat(run.out().lines())
+                .containsExactly(
+                        a + ": OK (1 upstream, 1 endpoint, 2 calls)", b + ": OK (0 upstreams, 0 endpoints, 0 calls)");
         assertThat(run.err()).isEmpty();
     }
 
@@ -69,8 +68,11 @@ class ToolCommandsTests {
 
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.out()).isEqualTo(bad + ": " + startUp + System.lineSeparator());
-        assertThat(run.out()).contains("upstreams.users.timeot: unknown key 'timeot'", "upstreams.users.url",
-                "endpoints.overview.calls.company.path: unknown");
+        assertThat(run.out())
+                .contains(
+                        "upstreams.users.timeot: unknown key 'timeot'",
+                        "upstreams.users.url",
+                        "endpoints.overview.calls.company.path: unknown");
     }
 
     @Test
@@ -82,7 +84,8 @@ class ToolCommandsTests {
         Run run = run(Map.of(), "check", missing.toString(), valid.toString(), broken.toString());
 
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.out()).contains(missing + ": invalid configuration (1 problem)", "cannot read the file: no such file");
+        assertThat(run.out())
+                .contains(missing + ": invalid configuration (1 problem)", "cannot read the file: no such file");
         assertThat(run.out()).contains(valid + ": invalid configuration (1 problem)", "USERS_TOKEN");
         assertThat(run.out()).contains(broken + ": invalid configuration (1 problem)", "line 3");
     }
@@ -122,7 +125,8 @@ class ToolCommandsTests {
     void shouldOnlyTreatCheckAndSchemaAsCommands() {
         assertThat(ToolCommands.isCommand(new String[] {"check", "a.yaml"})).isTrue();
         assertThat(ToolCommands.isCommand(new String[] {"schema"})).isTrue();
-        assertThat(ToolCommands.isCommand(new String[] {"--fanout.config=check"})).isFalse();
+        assertThat(ToolCommands.isCommand(new String[] {"--fanout.config=check"}))
+                .isFalse();
         assertThat(ToolCommands.isCommand(new String[0])).isFalse();
     }
 
@@ -131,8 +135,14 @@ class ToolCommandsTests {
         Path valid = write("valid.yaml", VALID.replace("${USERS_TOKEN}", "t"));
         Path bad = write("bad.yaml", INVALID);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                FanoutApplication.class.getName(), "check", valid.toString(), bad.toString())
+        ProcessBuilder builder = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        FanoutApplication.class.getName(),
+                        "check",
+                        valid.toString(),
+                        bad.toString())
                 .redirectErrorStream(true);
 
         Process process = builder.start();
@@ -144,16 +154,21 @@ class ToolCommandsTests {
 
         assertThat(exited).as(output).isTrue();
         assertThat(process.exitValue()).as(output).isEqualTo(1);
-        assertThat(output).contains(valid + ": OK (1 upstream, 1 endpoint, 2 calls)",
-                bad + ": invalid configuration (3 problems)").doesNotContain("Netty started", "Started Fanout");
+        assertThat(output)
+                .contains(
+                        valid + ": OK (1 upstream, 1 endpoint, 2 calls)", bad + ": invalid configuration (3 problems)")
+                .doesNotContain("Netty started", "Started Fanout");
     }
 
     private static String startUpMessage(String yaml) {
-        ConfigPipeline pipeline = new ConfigPipeline(u -> {
-            throw new IllegalStateException();
-        }, new SimpleMeterRegistry(), ConfigEnvironment.fileMode(name -> null));
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-                () -> pipeline.load(ConfigPipeline.read(yaml), 1, null));
+        ConfigPipeline pipeline = new ConfigPipeline(
+                u -> {
+                    throw new IllegalStateException();
+                },
+                new SimpleMeterRegistry(),
+                ConfigEnvironment.fileMode(name -> null));
+        Throwable thrown =
+                org.assertj.core.api.Assertions.catchThrowable(() -> pipeline.load(ConfigPipeline.read(yaml), 1, null));
         assertThat(thrown).isInstanceOf(InvalidConfigException.class);
         return thrown.getMessage();
     }
@@ -162,14 +177,16 @@ class ToolCommandsTests {
         return Files.writeString(dir.resolve(name), content);
     }
 
-    private record Run(int status, String out, String err) {
-    }
+    private record Run(int status, String out, String err) {}
 
     private static Run run(Map<String, String> env, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = ToolCommands.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), name -> lookup(env, name));
+        int status = ToolCommands.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                name -> lookup(env, name));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -2,11 +2,10 @@ package io.fanout.tooling;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import org.junit.jupiter.api.Test;
-
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
 
 /** The tools check configs only through the pipeline and describe the APIs without reaching into them. */
 class ToolingPackageRulesTests {
@@ -18,11 +17,23 @@ class ToolingPackageRulesTests {
 
     @Test
     void shouldValidateOnlyThroughThePipelineAndStayOutOfTheApisItDescribes() {
-        noClasses().that().resideInAPackage("io.fanout.tooling..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fanout.admin..", "io.fanout.jobs..",
-                        "io.fanout.store..", "io.fanout.reload..", "io.fanout.web..", "io.fanout.upstream.http..",
-                        "io.fanout.upstream.resilience..", "io.fanout.engine.Engine")
-                .orShould().dependOnClassesThat().haveSimpleNameEndingWith("Binder")
+        noClasses()
+                .that()
+                .resideInAPackage("io.fanout.tooling..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fanout.admin..",
+                        "io.fanout.jobs..",
+                        "io.fanout.store..",
+                        "io.fanout.reload..",
+                        "io.fanout.web..",
+                        "io.fanout.upstream.http..",
+                        "io.fanout.upstream.resilience..",
+                        "io.fanout.engine.Engine")
+                .orShould()
+                .dependOnClassesThat()
+                .haveSimpleNameEndingWith("Binder")
                 .because("check goes through ConfigPipeline (no second validator); the OpenAPI document is built"
                         + " from compiled plans, not from the route handlers")
                 .check(MAIN);
@@ -30,9 +41,14 @@ class ToolingPackageRulesTests {
 
     @Test
     void shouldNotBeUsedByTheLayersItDescribes() {
-        noClasses().that().resideOutsideOfPackage("io.fanout.tooling..")
-                .and().doNotHaveFullyQualifiedName("io.fanout.FanoutApplication")
-                .should().dependOnClassesThat().resideInAPackage("io.fanout.tooling..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.fanout.tooling..")
+                .and()
+                .doNotHaveFullyQualifiedName("io.fanout.FanoutApplication")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.fanout.tooling..")
                 .check(MAIN);
     }
 }

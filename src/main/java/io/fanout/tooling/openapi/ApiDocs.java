@@ -3,13 +3,6 @@ package io.fanout.tooling.openapi;
 import static io.fanout.tooling.openapi.Operations.object;
 import static io.fanout.tooling.openapi.Operations.schema;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-
 import io.fanout.engine.ActiveConfig;
 import io.fanout.json.JsonCodec;
 import io.fanout.plan.CompiledConfig;
@@ -25,6 +18,12 @@ import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.tags.Tag;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.node.ObjectNode;
@@ -57,14 +56,14 @@ public final class ApiDocs {
             return Mono.just(yaml ? rendered.yaml() : rendered.json());
         }
         return Mono.fromCallable(() -> {
-            Rendered next = render(config);
-            cache.set(next);
-            return yaml ? next.yaml() : next.json();
-        }).subscribeOn(Schedulers.boundedElastic());
+                    Rendered next = render(config);
+                    cache.set(next);
+                    return yaml ? next.yaml() : next.json();
+                })
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
-    private record Rendered(CompiledConfig config, byte[] json, byte[] yaml) {
-    }
+    private record Rendered(CompiledConfig config, byte[] json, byte[] yaml) {}
 
     private Rendered render(CompiledConfig config) {
         ObjectNode tree = tree(config);
@@ -74,7 +73,9 @@ public final class ApiDocs {
         if (yaml == null) {
             throw new IllegalStateException("the OpenAPI document could not be written as YAML");
         }
-        return new Rendered(config, JsonCodec.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree),
+        return new Rendered(
+                config,
+                JsonCodec.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree),
                 yaml.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -100,15 +101,21 @@ public final class ApiDocs {
                 .addSecuritySchemes(OwnApis.ADMIN_TOKEN, bearer("FANOUT_ADMIN_TOKEN (or fanout.admin.tokens.*)"))
                 .addSecuritySchemes(OwnApis.JOBS_TOKEN, bearer("FANOUT_JOBS_TOKEN or the admin token"))
                 .addSchemas(Operations.PROBLEM, problem());
-        CompositeApis.addShared(components, Arrays.stream(ErrorType.values()).map(ErrorType::wireName).toList());
+        CompositeApis.addShared(
+                components,
+                Arrays.stream(ErrorType.values()).map(ErrorType::wireName).toList());
         Paths paths = new Paths();
         OwnApis.addTo(paths);
         CompositeApis.addTo(paths, components, config);
-        return new OpenAPI(SpecVersion.V31).openapi("3.1.0")
-                .info(new Info().title("Fanout").version(version).description("Admin and jobs APIs, and the"
-                        + " composite endpoints of config version " + config.version() + "."))
-                .tags(List.of(new Tag().name(CompositeApis.TAG).description("Composite endpoints of the active"
-                                + " config"),
+        return new OpenAPI(SpecVersion.V31)
+                .openapi("3.1.0")
+                .info(new Info()
+                        .title("Fanout")
+                        .version(version)
+                        .description("Admin and jobs APIs, and the" + " composite endpoints of config version "
+                                + config.version() + "."))
+                .tags(List.of(
+                        new Tag().name(CompositeApis.TAG).description("Composite endpoints of the active" + " config"),
                         new Tag().name(OwnApis.ADMIN).description("Config and upstream administration (SPEC §4)"),
                         new Tag().name(OwnApis.JOBS).description("Batch jobs (SPEC §5)")))
                 .components(components)
@@ -116,17 +123,31 @@ public final class ApiDocs {
     }
 
     private static SecurityScheme bearer(String description) {
-        return new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").description(description);
+        return new SecurityScheme()
+                .type(SecurityScheme.Type.HTTP)
+                .scheme("bearer")
+                .description(description);
     }
 
     /** RFC 9457 problem as Fanout writes it: {@code errors} for a failed composite request. */
     private static io.swagger.v3.oas.models.media.Schema<Object> problem() {
-        List<Object> types = List.of(ProblemTypes.typeFor(400), ProblemTypes.typeFor(401),
-                ProblemTypes.typeFor(403), ProblemTypes.typeFor(404), ProblemTypes.typeFor(405),
-                ProblemTypes.typeFor(406), ProblemTypes.typeFor(409), ProblemTypes.typeFor(412),
-                ProblemTypes.typeFor(413), ProblemTypes.typeFor(415), ProblemTypes.typeFor(422),
-                ProblemTypes.UPSTREAM_REJECTED, ProblemTypes.typeFor(502), ProblemTypes.typeFor(503),
-                ProblemTypes.typeFor(504), ProblemTypes.typeFor(500));
+        List<Object> types = List.of(
+                ProblemTypes.typeFor(400),
+                ProblemTypes.typeFor(401),
+                ProblemTypes.typeFor(403),
+                ProblemTypes.typeFor(404),
+                ProblemTypes.typeFor(405),
+                ProblemTypes.typeFor(406),
+                ProblemTypes.typeFor(409),
+                ProblemTypes.typeFor(412),
+                ProblemTypes.typeFor(413),
+                ProblemTypes.typeFor(415),
+                ProblemTypes.typeFor(422),
+                ProblemTypes.UPSTREAM_REJECTED,
+                ProblemTypes.typeFor(502),
+                ProblemTypes.typeFor(503),
+                ProblemTypes.typeFor(504),
+                ProblemTypes.typeFor(500));
         io.swagger.v3.oas.models.media.Schema<Object> type = schema("string").format("uri");
         type.setExamples(types);
         return object().description("RFC 9457 problem details; types are described in docs/problems.md")

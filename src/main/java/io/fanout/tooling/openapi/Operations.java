@@ -1,7 +1,5 @@
 package io.fanout.tooling.openapi;
 
-import java.util.List;
-
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.media.Content;
@@ -13,6 +11,7 @@ import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
+import java.util.List;
 
 /** Small builders over swagger-core's models, so the API descriptions read as lists of what exists. */
 final class Operations {
@@ -20,8 +19,7 @@ final class Operations {
     static final String PROBLEM = "Problem";
     static final String PROBLEM_JSON = "application/problem+json";
 
-    private Operations() {
-    }
+    private Operations() {}
 
     static Operation operation(String tag, String id, String summary) {
         return new Operation().addTagsItem(tag).operationId(id).summary(summary).responses(new ApiResponses());
@@ -32,17 +30,29 @@ final class Operations {
     }
 
     static Parameter path(String name, String description) {
-        return new Parameter().in("path").name(name).required(true).description(description)
+        return new Parameter()
+                .in("path")
+                .name(name)
+                .required(true)
+                .description(description)
                 .schema(string());
     }
 
     static Parameter query(String name, String type, String description) {
-        return new Parameter().in("query").name(name).required(false).description(description)
+        return new Parameter()
+                .in("query")
+                .name(name)
+                .required(false)
+                .description(description)
                 .schema(schema(type));
     }
 
     static Parameter header(String name, String description) {
-        return new Parameter().in("header").name(name).required(false).description(description)
+        return new Parameter()
+                .in("header")
+                .name(name)
+                .required(false)
+                .description(description)
                 .schema(string());
     }
 
@@ -72,13 +82,13 @@ final class Operations {
     }
 
     static ApiResponse problem(String description) {
-        return new ApiResponse().description(description)
+        return new ApiResponse()
+                .description(description)
                 .content(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(ref(PROBLEM))));
     }
 
     static ApiResponse withHeader(ApiResponse response, String name, String description) {
-        response.addHeaderObject(name, new Header().description(description)
-                .schema(string()));
+        response.addHeaderObject(name, new Header().description(description).schema(string()));
         return response;
     }
 

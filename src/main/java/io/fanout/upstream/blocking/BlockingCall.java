@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,8 +23,15 @@ import org.jspecify.annotations.Nullable;
  * @param requestId the client request's id (also in log lines about it)
  * @param timeLeft  how long this attempt may take; the thread is interrupted when it runs out
  */
-public record BlockingCall(String upstream, String method, String path, Map<String, List<String>> query,
-                           Map<String, String> headers, byte @Nullable [] body, String requestId, Duration timeLeft) {
+public record BlockingCall(
+        String upstream,
+        String method,
+        String path,
+        Map<String, List<String>> query,
+        Map<String, String> headers,
+        byte @Nullable [] body,
+        String requestId,
+        Duration timeLeft) {
 
     public BlockingCall {
         Map<String, List<String>> q = new LinkedHashMap<>();
@@ -51,8 +57,14 @@ public record BlockingCall(String upstream, String method, String path, Map<Stri
     }
 
     /** Splits an encoded {@code /path?a=1&b=2} as Fanout renders it (values percent-encoded, never {@code +}). */
-    static BlockingCall parse(String upstream, String method, String pathAndQuery, List<String> headerPairs,
-                              byte @Nullable [] body, String requestId, Duration timeLeft) {
+    static BlockingCall parse(
+            String upstream,
+            String method,
+            String pathAndQuery,
+            List<String> headerPairs,
+            byte @Nullable [] body,
+            String requestId,
+            Duration timeLeft) {
         int q = pathAndQuery.indexOf('?');
         String path = decode(q < 0 ? pathAndQuery : pathAndQuery.substring(0, q));
         Map<String, List<String>> query = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package io.fanout.upstream.blocking;
 
+import io.fanout.upstream.CallFailure;
+import io.fanout.upstream.ErrorType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,13 +11,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.fanout.upstream.CallFailure;
-import io.fanout.upstream.ErrorType;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
@@ -73,12 +71,12 @@ public final class BlockingLane implements AutoCloseable {
         this.capacity = threads * 2;
         this.interrupt = interrupt;
         // a lock-free queue and prestarted threads: submitting never takes a lock, so it is safe on an event loop
-        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new LinkedTransferQueue<>(), daemonThreads(name));
+        this.executor = new ThreadPoolExecutor(
+                threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedTransferQueue<>(), daemonThreads(name));
         this.executor.prestartAllCoreThreads();
         // kept alive (no idle timeout) so that handing it a hook never has to start a thread under a lock
-        this.canceller = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedTransferQueue<>(),
-                daemonThreads(name + "-cancel"));
+        this.canceller = new ThreadPoolExecutor(
+                1, 1, 0, TimeUnit.MILLISECONDS, new LinkedTransferQueue<>(), daemonThreads(name + "-cancel"));
         this.canceller.prestartAllCoreThreads();
     }
 
@@ -94,21 +92,26 @@ public final class BlockingLane implements AutoCloseable {
     /** Runs {@code work} on one of this lane's threads; see the class comment for cancellation. */
     public <T> Mono<T> run(Work<T> work) {
         return Mono.<T>create(sink -> {
-            if (outstanding.incrementAndGet() > capacity) {
-                outstanding.decrementAndGet();
-                sink.error(new CallFailure(ErrorType.BULKHEAD_FULL, name + " has " + threads
-                        + " threads busy and " + (capacity - threads) + " calls queued", 0, Duration.ofSeconds(1)));
-                return;
-            }
-            Task<T> task = new Task<>(work, sink);
-            sink.onCancel(task::cancel);
-            try {
-                executor.execute(task);
-            } catch (RejectedExecutionException e) {
-                outstanding.decrementAndGet();
-                sink.error(new CallFailure(ErrorType.CONNECT_ERROR, name + " is shut down"));
-            }
-        }).publishOn(Schedulers.parallel());
+                    if (outstanding.incrementAndGet() > capacity) {
+                        outstanding.decrementAndGet();
+                        sink.error(new CallFailure(
+                                ErrorType.BULKHEAD_FULL,
+                                name + " has " + threads + " threads busy and " + (capacity - threads)
+                                        + " calls queued",
+                                0,
+                                Duration.ofSeconds(1)));
+                        return;
+                    }
+                    Task<T> task = new Task<>(work, sink);
+                    sink.onCancel(task::cancel);
+                    try {
+                        executor.execute(task);
+                    } catch (RejectedExecutionException e) {
+                        outstanding.decrementAndGet();
+                        sink.error(new CallFailure(ErrorType.CONNECT_ERROR, name + " is shut down"));
+                    }
+                })
+                .publishOn(Schedulers.parallel());
     }
 
     /** Runs a cleanup that may block (closing a pool) off the caller's thread, then stops this lane's threads. */
@@ -131,7 +134,7 @@ public final class BlockingLane implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAfter(() -> { });
+        closeAfter(() -> {});
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -143,7 +146,12 @@ public final class BlockingLane implements AutoCloseable {
         };
     }
 
-    private enum State { QUEUED, RUNNING, CANCELLED, DONE }
+    private enum State {
+        QUEUED,
+        RUNNING,
+        CANCELLED,
+        DONE
+    }
 
     /** One call: its state only changes under its own lock, so cancel and completion never race. */
     private final class Task<T> implements Runnable, Cancellation {

@@ -37,6 +37,5 @@ public interface BlockingSource extends AutoCloseable {
 
     /** Called once when the upstream is replaced or Fanout stops, on one of the upstream's threads. */
     @Override
-    default void close() throws Exception {
-    }
+    default void close() throws Exception {}
 }

@@ -1,11 +1,5 @@
 package io.fanout.upstream.blocking;
 
-import java.time.Duration;
-
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.json.JsonCodec;
 import io.fanout.upstream.CallBudget;
@@ -15,6 +9,10 @@ import io.fanout.upstream.TransportExchange;
 import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -41,7 +39,10 @@ public final class JavaUpstreamClient implements UpstreamClient {
         this.name = upstream.name();
         this.type = type;
         this.maxResponseSize = upstream.maxResponseSize();
-        this.preamble = new TransportExchange<>(name, UpstreamRequest.Http.class, ownTimeout,
+        this.preamble = new TransportExchange<>(
+                name,
+                UpstreamRequest.Http.class,
+                ownTimeout,
                 (error, limitMillis) -> new CallFailure(ErrorType.UPSTREAM_STATUS, name + " failed", 500, null));
         this.lane = new BlockingLane("fanout-java-" + name, upstream.poolSize(), true);
     }
@@ -80,8 +81,14 @@ public final class JavaUpstreamClient implements UpstreamClient {
     }
 
     private Mono<UpstreamResponse> send(UpstreamRequest.Http request, long limitMillis) {
-        BlockingCall call = BlockingCall.parse(name, request.method(), request.pathAndQuery(), request.headers(),
-                request.body(), request.requestId(), Duration.ofMillis(limitMillis));
+        BlockingCall call = BlockingCall.parse(
+                name,
+                request.method(),
+                request.pathAndQuery(),
+                request.headers(),
+                request.body(),
+                request.requestId(),
+                Duration.ofMillis(limitMillis));
         return lane.run(cancellation -> fetch(call, cancellation));
     }
 
@@ -107,7 +114,10 @@ public final class JavaUpstreamClient implements UpstreamClient {
         try {
             body = JsonCodec.MAPPER.writeValueAsBytes(answer);
         } catch (RuntimeException e) {
-            log.warn("[{}] {} answered a value that cannot be written as JSON: {}", call.requestId(), name,
+            log.warn(
+                    "[{}] {} answered a value that cannot be written as JSON: {}",
+                    call.requestId(),
+                    name,
                     e.getClass().getName());
             throw new CallFailure(ErrorType.INVALID_RESPONSE, name + " answered something that is not JSON");
         }

@@ -1,5 +1,6 @@
 package io.fanout.upstream.blocking;
 
+import io.fanout.json.JsonCodec;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.sql.Array;
@@ -13,10 +14,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Locale;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.json.JsonCodec;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -45,8 +43,7 @@ final class JdbcRows {
         }
     }
 
-    private JdbcRows() {
-    }
+    private JdbcRows() {}
 
     /**
      * The most rows an answer of {@code maxResponseSize} bytes can hold (each row is at least {@code {}} and a
@@ -144,8 +141,12 @@ final class JdbcRows {
             case Types.DATE -> writeText(gen, rows.getObject(column, LocalDate.class));
             case Types.TIME -> writeText(gen, rows.getObject(column, LocalTime.class));
             // pgjdbc reports timestamptz as TIMESTAMP: the type name tells them apart
-            case Types.TIMESTAMP -> writeText(gen, typeName.equals("timestamptz")
-                    ? rows.getObject(column, OffsetDateTime.class) : rows.getObject(column, LocalDateTime.class));
+            case Types.TIMESTAMP ->
+                writeText(
+                        gen,
+                        typeName.equals("timestamptz")
+                                ? rows.getObject(column, OffsetDateTime.class)
+                                : rows.getObject(column, LocalDateTime.class));
             case Types.TIMESTAMP_WITH_TIMEZONE -> writeText(gen, rows.getObject(column, OffsetDateTime.class));
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> {
                 byte[] bytes = rows.getBytes(column);

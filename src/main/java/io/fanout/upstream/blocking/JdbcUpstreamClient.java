@@ -1,5 +1,16 @@
 package io.fanout.upstream.blocking;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.fanout.definition.UpstreamDefinition;
+import io.fanout.upstream.CallBudget;
+import io.fanout.upstream.CallFailure;
+import io.fanout.upstream.ErrorType;
+import io.fanout.upstream.SqlQuery;
+import io.fanout.upstream.TransportExchange;
+import io.fanout.upstream.UpstreamClient;
+import io.fanout.upstream.UpstreamRequest;
+import io.fanout.upstream.UpstreamResponse;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,23 +22,9 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.List;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-
-import io.fanout.definition.UpstreamDefinition;
-import io.fanout.upstream.CallBudget;
-import io.fanout.upstream.CallFailure;
-import io.fanout.upstream.ErrorType;
-import io.fanout.upstream.SqlQuery;
-import io.fanout.upstream.TransportExchange;
-import io.fanout.upstream.UpstreamClient;
-import io.fanout.upstream.UpstreamRequest;
-import io.fanout.upstream.UpstreamResponse;
 import reactor.core.publisher.Mono;
 
 /**
@@ -62,9 +59,12 @@ public final class JdbcUpstreamClient implements UpstreamClient {
         this.maxResponseSize = upstream.maxResponseSize();
         this.rowCap = JdbcRows.rowCap(maxResponseSize);
         // only the driver's SQLExceptions carry meaning, and query() names them itself
-        this.preamble = new TransportExchange<>(name, UpstreamRequest.Query.class, ownTimeout,
-                (error, limitMillis) -> new CallFailure(ErrorType.UPSTREAM_STATUS, name + " failed the query", 500,
-                        null));
+        this.preamble = new TransportExchange<>(
+                name,
+                UpstreamRequest.Query.class,
+                ownTimeout,
+                (error, limitMillis) ->
+                        new CallFailure(ErrorType.UPSTREAM_STATUS, name + " failed the query", 500, null));
         this.postgres = upstream.url().startsWith("jdbc:postgresql:");
         HikariConfig config = new HikariConfig();
         config.setPoolName("fanout-" + name);
@@ -100,8 +100,8 @@ public final class JdbcUpstreamClient implements UpstreamClient {
         return lane.run(cancellation -> query(request, limitMillis, cancellation));
     }
 
-    private UpstreamResponse query(UpstreamRequest.Query request, long limitMillis,
-                                   BlockingLane.Cancellation cancellation) {
+    private UpstreamResponse query(
+            UpstreamRequest.Query request, long limitMillis, BlockingLane.Cancellation cancellation) {
         if (cancellation.isCancelled()) {
             throw new CallFailure(ErrorType.CANCELLED, name + ": cancelled before it started");
         }
@@ -114,8 +114,8 @@ public final class JdbcUpstreamClient implements UpstreamClient {
                         set.execute("SET LOCAL statement_timeout = " + limitMillis);
                     }
                 }
-                try (PreparedStatement statement = connection.prepareStatement(query.sql(),
-                        ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        query.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                     // pgjdbc only cancels a statement while it executes, and holds the connection until a cancel
                     // in progress is done, so a late cancel can never hit the next query on this connection
                     cancellation.onCancel(() -> cancel(statement, request.requestId()));
@@ -187,23 +187,29 @@ public final class JdbcUpstreamClient implements UpstreamClient {
         }
         if (state.startsWith("22")) {
             // data exception: a value the query cannot use (not a number, out of range, ...) is the input's fault
-            return new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, name + ": a parameter value does not fit the query"
-                    + " (SQLSTATE " + state + ")");
+            return new CallFailure(
+                    ErrorType.BAD_TEMPLATE_VALUE,
+                    name + ": a parameter value does not fit the query" + " (SQLSTATE " + state + ")");
         }
         // the SQLSTATE only: a driver's message can quote parameter values (client data), in logs as in answers
         log.warn("[{}] query on {} failed: SQLSTATE {}", requestId, name, state.isEmpty() ? "none" : state);
-        return new CallFailure(ErrorType.UPSTREAM_STATUS, name + " failed the query"
-                + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")"), 500, null);
+        return new CallFailure(
+                ErrorType.UPSTREAM_STATUS,
+                name + " failed the query" + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")"),
+                500,
+                null);
     }
 
     @Override
     public Mono<Void> warmUp() {
         return lane.run(cancellation -> {
-            try (Connection c = dataSource.getConnection()) {
-                c.rollback();
-            }
-            return Boolean.TRUE;
-        }).then().onErrorResume(e -> Mono.empty());
+                    try (Connection c = dataSource.getConnection()) {
+                        c.rollback();
+                    }
+                    return Boolean.TRUE;
+                })
+                .then()
+                .onErrorResume(e -> Mono.empty());
     }
 
     @Override

@@ -1,15 +1,13 @@
 package io.fanout.upstream.http;
 
-import java.util.concurrent.TimeoutException;
-
-import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
-
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import io.fanout.upstream.TransportExchange;
 import io.fanout.upstream.UpstreamResponse;
 import io.netty.buffer.ByteBuf;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -34,8 +32,13 @@ final class BodyReader extends Mono<UpstreamResponse> {
      * @param declared the {@code Content-Length}, or -1
      * @param preamble names the failure of a body past {@code limit}
      */
-    BodyReader(Flux<ByteBuf> content, int status, long declared, long limit, TransportExchange<?> preamble,
-               String upstream) {
+    BodyReader(
+            Flux<ByteBuf> content,
+            int status,
+            long declared,
+            long limit,
+            TransportExchange<?> preamble,
+            String upstream) {
         this.content = content;
         this.status = status;
         this.declared = declared;
@@ -93,9 +96,12 @@ final class BodyReader extends Mono<UpstreamResponse> {
             done = true;
             // a connection lost after the headers: still a connection failure (retryable as connect-error), but the
             // message must not claim the upstream never answered
-            actual.onError(error instanceof CallFailure || error instanceof TimeoutException ? error
-                    : new CallFailure(ErrorType.CONNECT_ERROR, upstream + " closed the connection in the middle of"
-                            + " its answer"));
+            actual.onError(
+                    error instanceof CallFailure || error instanceof TimeoutException
+                            ? error
+                            : new CallFailure(
+                                    ErrorType.CONNECT_ERROR,
+                                    upstream + " closed the connection in the middle of" + " its answer"));
         }
 
         @Override

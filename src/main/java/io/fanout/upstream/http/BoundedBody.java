@@ -1,8 +1,7 @@
 package io.fanout.upstream.http;
 
-import java.util.Arrays;
-
 import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
 
 /**
  * Accumulates an upstream body while refusing to grow beyond {@code max-response-size}. Memory follows the bytes

@@ -1,18 +1,5 @@
 package io.fanout.upstream.http;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiFunction;
-
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
@@ -27,6 +14,18 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -88,7 +87,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
         InetSocketAddress address = AddressUtils.createUnresolved(uri.getHost(), port);
         HttpClient c = HttpClient.create(pool)
                 .remoteAddress(() -> address)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, upstream.connectTimeout().toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.max(1, upstream.connectTimeout().toMillis()))
                 .followRedirect(false)
                 .keepAlive(true);
         this.client = https ? c.secure() : c;
@@ -137,9 +137,10 @@ public final class HttpUpstreamClient implements UpstreamClient {
                 })
                 .response(reader)
                 .next()
-                .switchIfEmpty(Mono.error(() -> new CallFailure(ErrorType.INVALID_RESPONSE,
-                        name + " closed the connection without answering")))
-                .onErrorMap(e -> e instanceof IllegalArgumentException && !sent.get(),
+                .switchIfEmpty(Mono.error(() ->
+                        new CallFailure(ErrorType.INVALID_RESPONSE, name + " closed the connection without answering")))
+                .onErrorMap(
+                        e -> e instanceof IllegalArgumentException && !sent.get(),
                         e -> new CallFailure(ErrorType.BAD_TEMPLATE_VALUE, name + ": the request could not be built"));
     }
 
@@ -154,8 +155,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
     private Mono<UpstreamResponse> read(HttpClientResponse response, ByteBufFlux content) {
         int status = response.status().code();
         if (status < 200 || status >= 300) {
-            return Mono.error(CallFailure.status(name, status,
-                    RetryAfter.parse(response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))));
+            return Mono.error(CallFailure.status(
+                    name, status, RetryAfter.parse(response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))));
         }
         String length = response.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
         long declared = -1;
@@ -163,7 +164,8 @@ public final class HttpUpstreamClient implements UpstreamClient {
             try {
                 declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
-                return Mono.error(new CallFailure(ErrorType.INVALID_RESPONSE, name + " sent an invalid Content-Length"));
+                return Mono.error(
+                        new CallFailure(ErrorType.INVALID_RESPONSE, name + " sent an invalid Content-Length"));
             }
             if (declared > maxResponseSize) {
                 return Mono.error(preamble.tooLarge(maxResponseSize));

@@ -1,12 +1,10 @@
 package io.fanout.upstream.http;
 
+import io.fanout.upstream.CallFailure;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.upstream.CallFailure;
 
 /**
  * Reads an upstream's {@code Retry-After} (RFC 9110 §10.2.3): delta-seconds or an HTTP-date. An absurd value (more
@@ -15,8 +13,7 @@ import io.fanout.upstream.CallFailure;
  */
 final class RetryAfter {
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /** The wait the header asks for, within {@code [0, MAX_RETRY_AFTER]}; null when absent or unreadable. */
     static @Nullable Duration parse(@Nullable String header) {
@@ -26,7 +23,9 @@ final class RetryAfter {
         String v = header.trim();
         if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
             // at most 6 digits fit in a day; anything longer is beyond the cap without parsing it
-            return v.length() > 6 ? CallFailure.MAX_RETRY_AFTER : CallFailure.clamp(Duration.ofSeconds(Long.parseLong(v)));
+            return v.length() > 6
+                    ? CallFailure.MAX_RETRY_AFTER
+                    : CallFailure.clamp(Duration.ofSeconds(Long.parseLong(v)));
         }
         try {
             ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);

@@ -1,5 +1,7 @@
 package io.fanout.upstream.resilience;
 
+import io.fanout.upstream.CallFailure;
+import io.fanout.upstream.ErrorType;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -7,9 +9,6 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
-
-import io.fanout.upstream.CallFailure;
-import io.fanout.upstream.ErrorType;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -129,12 +128,14 @@ public final class AsyncBulkhead {
             waiters.add(ticket);
         }
         // the timeout's scheduler is looked up per subscription, so virtual time applies
-        return ticket.granted.asMono().timeout(wait,
-                Mono.error(() -> cutByDeadline ? deadlineExceeded() : rejectedNow()));
+        return ticket.granted
+                .asMono()
+                .timeout(wait, Mono.error(() -> cutByDeadline ? deadlineExceeded() : rejectedNow()));
     }
 
     private CallFailure deadlineExceeded() {
-        return new CallFailure(ErrorType.DEADLINE_EXCEEDED,
+        return new CallFailure(
+                ErrorType.DEADLINE_EXCEEDED,
                 name + " was cut by the request's deadline while waiting for a bulkhead permit");
     }
 
@@ -144,8 +145,11 @@ public final class AsyncBulkhead {
     }
 
     private CallFailure full() {
-        return new CallFailure(ErrorType.BULKHEAD_FULL,
-                name + " has " + maxConcurrent + " calls in flight (bulkhead full)", 0, Duration.ofSeconds(1));
+        return new CallFailure(
+                ErrorType.BULKHEAD_FULL,
+                name + " has " + maxConcurrent + " calls in flight (bulkhead full)",
+                0,
+                Duration.ofSeconds(1));
     }
 
     private void release(Ticket ticket) {
@@ -250,7 +254,12 @@ public final class AsyncBulkhead {
         return rejected.sum();
     }
 
-    private enum State { NEW, WAITING, HOLDING, DONE }
+    private enum State {
+        NEW,
+        WAITING,
+        HOLDING,
+        DONE
+    }
 
     /** One caller's claim on a permit; its state is read and written under the bulkhead's lock only. */
     private static final class Ticket {

@@ -1,11 +1,10 @@
 package io.fanout.upstream.resilience;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.LongAdder;
-
 import io.fanout.definition.Rate;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
@@ -106,8 +105,11 @@ public final class AsyncRateLimiter {
 
     private CallFailure limited(long waitNanos) {
         Duration retryAfter = Duration.ofMillis(Math.max(1, (waitNanos + 999_999) / 1_000_000));
-        return new CallFailure(ErrorType.RATE_LIMITED,
-                name + " is rate limited; next permit in " + retryAfter.toMillis() + "ms", 0, retryAfter);
+        return new CallFailure(
+                ErrorType.RATE_LIMITED,
+                name + " is rate limited; next permit in " + retryAfter.toMillis() + "ms",
+                0,
+                retryAfter);
     }
 
     /** Whole tokens available right now (0 while callers wait for reserved ones). */

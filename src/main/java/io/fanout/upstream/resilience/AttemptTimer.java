@@ -1,13 +1,11 @@
 package io.fanout.upstream.resilience;
 
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-
-import org.jspecify.annotations.Nullable;
-
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -34,16 +32,21 @@ final class AttemptTimer {
     /** Resolution of the wheel: a timeout fires between its delay and its delay plus one tick. */
     static final long TICK_MILLIS = 10;
 
-    private AttemptTimer() {
-    }
+    private AttemptTimer() {}
 
     /** The wheel, started on first use. */
     private static final class Wheel {
-        static final HashedWheelTimer TIMER = new HashedWheelTimer(r -> {
-            Thread t = new Thread(r, "fanout-attempt-timer");
-            t.setDaemon(true);
-            return t;
-        }, TICK_MILLIS, TimeUnit.MILLISECONDS, 512, false, -1);
+        static final HashedWheelTimer TIMER = new HashedWheelTimer(
+                r -> {
+                    Thread t = new Thread(r, "fanout-attempt-timer");
+                    t.setDaemon(true);
+                    return t;
+                },
+                TICK_MILLIS,
+                TimeUnit.MILLISECONDS,
+                512,
+                false,
+                -1);
     }
 
     /** A task armed with {@link #schedule}: both a wheel task and a Reactor task. */
@@ -74,8 +77,10 @@ final class AttemptTimer {
             return true;
         }
         // Schedulers.parallel() answers a caching wrapper that supplies the scheduler it wraps
-        Scheduler inner = parallel instanceof Supplier<?> s && s.get() instanceof Scheduler wrapped ? wrapped : parallel;
-        boolean real = "reactor.core.scheduler.ParallelScheduler".equals(inner.getClass().getName());
+        Scheduler inner =
+                parallel instanceof Supplier<?> s && s.get() instanceof Scheduler wrapped ? wrapped : parallel;
+        boolean real = "reactor.core.scheduler.ParallelScheduler"
+                .equals(inner.getClass().getName());
         if (real) {
             knownReal = parallel;
         }

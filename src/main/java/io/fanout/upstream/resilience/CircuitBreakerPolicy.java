@@ -1,17 +1,15 @@
 package io.fanout.upstream.resilience;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.CircuitBreakerDefinition;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -44,7 +42,9 @@ final class CircuitBreakerPolicy implements AutoCloseable {
         this.name = name;
         this.openFor = definition.openFor();
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
-                .slidingWindow((int) Math.max(1, definition.window().toSeconds()), Math.max(1, definition.minCalls()),
+                .slidingWindow(
+                        (int) Math.max(1, definition.window().toSeconds()),
+                        Math.max(1, definition.minCalls()),
                         CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
                 .failureRateThreshold(percent(definition.failureRate()))
                 .slowCallDurationThreshold(definition.slowCall())
@@ -93,8 +93,8 @@ final class CircuitBreakerPolicy implements AutoCloseable {
             return;
         }
         // resilience4j's automatic transition uses its own thread and wall clock; this one follows Reactor's
-        halfOpenTimer = Schedulers.parallel().schedule(this::toHalfOpen, positive(openFor).toMillis(),
-                TimeUnit.MILLISECONDS);
+        halfOpenTimer = Schedulers.parallel()
+                .schedule(this::toHalfOpen, positive(openFor).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void toHalfOpen() {

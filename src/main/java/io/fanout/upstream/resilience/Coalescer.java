@@ -1,10 +1,9 @@
 package io.fanout.upstream.resilience;
 
+import io.fanout.upstream.UpstreamResponse;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-
-import io.fanout.upstream.UpstreamResponse;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
@@ -29,8 +28,8 @@ final class Coalescer {
      * @param asFollower applied to a follower's view of the shared call (counting it, bounding its wait by the
      *                   follower's own deadline: the shared call runs under the leader's); not applied to the leader
      */
-    Mono<UpstreamResponse> join(String key, Supplier<Mono<UpstreamResponse>> call,
-                                UnaryOperator<Mono<UpstreamResponse>> asFollower) {
+    Mono<UpstreamResponse> join(
+            String key, Supplier<Mono<UpstreamResponse>> call, UnaryOperator<Mono<UpstreamResponse>> asFollower) {
         return Mono.defer(() -> {
             boolean[] leader = {false};
             Shared shared = inFlight.compute(key, (k, current) -> {
@@ -62,8 +61,7 @@ final class Coalescer {
 
         Shared(String key, Mono<UpstreamResponse> call) {
             this.key = key;
-            this.mono = call
-                    .takeUntilOther(abort.asMono())
+            this.mono = call.takeUntilOther(abort.asMono())
                     .doFinally(signal -> close())
                     .cache();
         }

@@ -9,8 +9,7 @@ import java.util.Arrays;
 final class LatencyWindow {
 
     /** Recent percentiles and error rate over the attempts still in the ring. */
-    record Snapshot(long p50Millis, long p99Millis, double errorRate, int samples) {
-    }
+    record Snapshot(long p50Millis, long p99Millis, double errorRate, int samples) {}
 
     private final long[] nanos;
     private final boolean[] failed;
@@ -46,8 +45,8 @@ final class LatencyWindow {
             return new Snapshot(0, 0, 0, 0);
         }
         Arrays.sort(copy);
-        return new Snapshot(percentile(copy, 0.50), percentile(copy, 0.99), (double) failures / copy.length,
-                copy.length);
+        return new Snapshot(
+                percentile(copy, 0.50), percentile(copy, 0.99), (double) failures / copy.length, copy.length);
     }
 
     private static long percentile(long[] sorted, double p) {

@@ -1,18 +1,16 @@
 package io.fanout.upstream.resilience;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
-
-import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
-
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -82,8 +80,12 @@ final class PolicyCall extends Mono<UpstreamResponse> {
         private @Nullable Disposable retryTimer;
         private boolean finished;
 
-        Call(CoreSubscriber<? super UpstreamResponse> actual, ResilientUpstreamClient c, UpstreamRequest request,
-             CallBudget budget, boolean report) {
+        Call(
+                CoreSubscriber<? super UpstreamResponse> actual,
+                ResilientUpstreamClient c,
+                UpstreamRequest request,
+                CallBudget budget,
+                boolean report) {
             super(actual);
             this.c = c;
             this.request = request;
@@ -133,7 +135,8 @@ final class PolicyCall extends Mono<UpstreamResponse> {
                 failures = 0;
             }
             if (hedging) {
-                Object timer = AttemptTimer.schedule(new HedgeTimer(this, r), c.hedge.after().toMillis());
+                Object timer = AttemptTimer.schedule(
+                        new HedgeTimer(this, r), c.hedge.after().toMillis());
                 synchronized (this) {
                     if (finished || round != r) {
                         AttemptTimer.cancel(timer);
@@ -485,8 +488,8 @@ final class PolicyCall extends Mono<UpstreamResponse> {
                 AttemptTimer.cancel(timer);
                 ResilientUpstreamClient c = call.c;
                 if (startedNanos >= 0) {
-                    c.latency.record(ReactorClock.nowNanos() - startedNanos,
-                            CircuitBreakerPolicy.countsAsFailure(error));
+                    c.latency.record(
+                            ReactorClock.nowNanos() - startedNanos, CircuitBreakerPolicy.countsAsFailure(error));
                 }
                 releasePermit();
                 CircuitBreakerPolicy breaker = c.breaker;

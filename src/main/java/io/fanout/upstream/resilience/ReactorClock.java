@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
-
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -16,8 +15,7 @@ final class ReactorClock extends Clock {
 
     static final ReactorClock INSTANCE = new ReactorClock();
 
-    private ReactorClock() {
-    }
+    private ReactorClock() {}
 
     /** Nanoseconds on Reactor's parallel scheduler clock (looked up on every call: virtual time swaps it). */
     static long nowNanos() {

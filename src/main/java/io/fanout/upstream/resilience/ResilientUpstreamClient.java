@@ -1,12 +1,5 @@
 package io.fanout.upstream.resilience;
 
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.BulkheadDefinition;
 import io.fanout.definition.CacheDefinition;
 import io.fanout.definition.HedgeDefinition;
@@ -21,6 +14,11 @@ import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
 import io.fanout.upstream.UpstreamStatus;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -103,13 +101,17 @@ public final class ResilientUpstreamClient implements UpstreamClient {
     }
 
     /** As the public constructor, with the jitter source given (tests make backoff deterministic). */
-    ResilientUpstreamClient(UpstreamDefinition definition, UpstreamClient transport, MeterRegistry registry,
-                            Supplier<RandomGenerator> random) {
+    ResilientUpstreamClient(
+            UpstreamDefinition definition,
+            UpstreamClient transport,
+            MeterRegistry registry,
+            Supplier<RandomGenerator> random) {
         this.name = definition.name();
         this.transport = transport;
         this.random = random;
         CacheDefinition c = definition.cache();
-        this.cache = c == null || (c.ttl().isZero() && c.staleIfError().isZero()) ? null
+        this.cache = c == null || (c.ttl().isZero() && c.staleIfError().isZero())
+                ? null
                 : new ResponseCache(c.ttl(), c.staleIfError(), c.maxEntries(), c.maxBytes());
         this.coalescer = definition.coalesce() ? new Coalescer() : null;
         RetryDefinition r = definition.retry();
@@ -117,7 +119,8 @@ public final class ResilientUpstreamClient implements UpstreamClient {
         this.retryBudget = r == null ? null : RetryBudget.ofShare(r.budget());
         this.hedge = definition.hedge();
         this.hedgeBudget = hedge == null ? null : RetryBudget.ofShare(hedge.budget());
-        this.breaker = definition.circuitBreaker() == null ? null
+        this.breaker = definition.circuitBreaker() == null
+                ? null
                 : new CircuitBreakerPolicy(name, definition.circuitBreaker());
         RateLimitDefinition rl = definition.rateLimit();
         this.rateLimiter = rl == null ? null : new AsyncRateLimiter(name, rl.rate(), rl.burst(), rl.maxWait());
@@ -166,12 +169,13 @@ public final class ResilientUpstreamClient implements UpstreamClient {
         Supplier<Mono<UpstreamResponse>> network = cache == null
                 ? () -> retried(request, budget)
                 : () -> retried(request, budget).doOnNext(response -> cache.put(identity, response));
-        Mono<UpstreamResponse> answer = coalescer == null ? network.get()
+        Mono<UpstreamResponse> answer = coalescer == null
+                ? network.get()
                 : coalescer.join((budget.batch() ? "batch " : "live ") + identity, network, shared -> {
                     metrics.coalesced();
                     // a follower whose deadline comes before the leader's leaves the shared call in time
-                    return shared.timeout(Duration.ofMillis(budget.remainingMillis()),
-                            Mono.error(this::deadlineExceeded));
+                    return shared.timeout(
+                            Duration.ofMillis(budget.remainingMillis()), Mono.error(this::deadlineExceeded));
                 });
         if (cache == null || !cache.servesStale()) {
             return answer;
@@ -191,8 +195,13 @@ public final class ResilientUpstreamClient implements UpstreamClient {
             return false;
         }
         return switch (failure.type()) {
-            case TIMEOUT, DEADLINE_EXCEEDED, CONNECT_ERROR, INVALID_RESPONSE, CIRCUIT_OPEN, BULKHEAD_FULL,
-                 RATE_LIMITED -> true;
+            case TIMEOUT,
+                    DEADLINE_EXCEEDED,
+                    CONNECT_ERROR,
+                    INVALID_RESPONSE,
+                    CIRCUIT_OPEN,
+                    BULKHEAD_FULL,
+                    RATE_LIMITED -> true;
             case UPSTREAM_STATUS -> failure.status() >= 500;
             default -> false;
         };
@@ -207,23 +216,28 @@ public final class ResilientUpstreamClient implements UpstreamClient {
      * and/or a bulkhead permit ({@code useBulkhead}), as composed operators; the breaker's permission, if any, is
      * already taken and settled by the caller's {@code permit}.
      */
-    Mono<UpstreamResponse> gated(UpstreamRequest request, CallBudget budget,
-                                 CircuitBreakerPolicy.@Nullable Permit permit, boolean useLimiter,
-                                 boolean useBulkhead) {
+    Mono<UpstreamResponse> gated(
+            UpstreamRequest request,
+            CallBudget budget,
+            CircuitBreakerPolicy.@Nullable Permit permit,
+            boolean useLimiter,
+            boolean useBulkhead) {
         Mono<UpstreamResponse> network = Mono.defer(() -> timed(request, budget, permit));
         AsyncBulkhead bh = useBulkhead ? bulkhead : null;
         // the queue wait is bounded by the deadline too: nobody waits for a permit they could not use
-        Mono<UpstreamResponse> bulkheaded = bh == null ? network
+        Mono<UpstreamResponse> bulkheaded = bh == null
+                ? network
                 : Mono.defer(() -> bh.run(budget.batch(), Duration.ofMillis(budget.remainingMillis()), network));
         AsyncRateLimiter limiter = useLimiter ? rateLimiter : null;
         if (limiter == null) {
             return bulkheaded;
         }
-        return Mono.defer(() -> limiter.acquire(Duration.ofMillis(budget.remainingMillis()))).then(bulkheaded);
+        return Mono.defer(() -> limiter.acquire(Duration.ofMillis(budget.remainingMillis())))
+                .then(bulkheaded);
     }
 
-    private Mono<UpstreamResponse> timed(UpstreamRequest request, CallBudget budget,
-                                         CircuitBreakerPolicy.@Nullable Permit permit) {
+    private Mono<UpstreamResponse> timed(
+            UpstreamRequest request, CallBudget budget, CircuitBreakerPolicy.@Nullable Permit permit) {
         long remaining = budget.remainingMillis();
         if (remaining <= 0) {
             return Mono.error(deadlineExceeded());
@@ -238,11 +252,12 @@ public final class ResilientUpstreamClient implements UpstreamClient {
         long start = ReactorClock.nowNanos();
         return Mono.defer(() -> transport.exchange(request, budget))
                 .switchIfEmpty(Mono.error(() -> new CallFailure(ErrorType.INVALID_RESPONSE, name + " gave no answer")))
-                .timeout(Duration.ofMillis(bound),
+                .timeout(
+                        Duration.ofMillis(bound),
                         Mono.error(() -> cutByDeadline ? deadlineExceeded() : timedOut(bound)))
                 .doOnSuccess(r -> latency.record(ReactorClock.nowNanos() - start, false))
-                .doOnError(e -> latency.record(ReactorClock.nowNanos() - start,
-                        CircuitBreakerPolicy.countsAsFailure(e)));
+                .doOnError(
+                        e -> latency.record(ReactorClock.nowNanos() - start, CircuitBreakerPolicy.countsAsFailure(e)));
     }
 
     CallFailure timedOut(long millis) {
@@ -270,11 +285,19 @@ public final class ResilientUpstreamClient implements UpstreamClient {
         }
         AsyncBulkhead bh = bulkhead;
         AsyncRateLimiter rl = rateLimiter;
-        return new UpstreamStatus(name, state, failureRate,
-                bh == null ? null : bh.inUse(), bh == null ? null : bh.waiting(),
+        return new UpstreamStatus(
+                name,
+                state,
+                failureRate,
+                bh == null ? null : bh.inUse(),
+                bh == null ? null : bh.waiting(),
                 bh == null ? null : bh.maxConcurrent(),
-                rl == null ? null : rl.availableTokens(), rl == null ? null : rl.waiting(),
-                recent.p50Millis(), recent.p99Millis(), recent.errorRate(), recent.samples());
+                rl == null ? null : rl.availableTokens(),
+                rl == null ? null : rl.waiting(),
+                recent.p50Millis(),
+                recent.p99Millis(),
+                recent.errorRate(),
+                recent.samples());
     }
 
     @Override
@@ -292,19 +315,23 @@ public final class ResilientUpstreamClient implements UpstreamClient {
     }
 
     // for tests in this package
-    @Nullable CircuitBreakerPolicy breakerPolicy() {
+    @Nullable
+    CircuitBreakerPolicy breakerPolicy() {
         return breaker;
     }
 
-    @Nullable AsyncBulkhead bulkhead() {
+    @Nullable
+    AsyncBulkhead bulkhead() {
         return bulkhead;
     }
 
-    @Nullable AsyncRateLimiter rateLimiter() {
+    @Nullable
+    AsyncRateLimiter rateLimiter() {
         return rateLimiter;
     }
 
-    @Nullable Coalescer coalescer() {
+    @Nullable
+    Coalescer coalescer() {
         return coalescer;
     }
 }

@@ -1,12 +1,10 @@
 package io.fanout.upstream.resilience;
 
+import io.fanout.upstream.UpstreamResponse;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-
 import org.jspecify.annotations.Nullable;
-
-import io.fanout.upstream.UpstreamResponse;
 
 /**
  * A bounded LRU of the last good answer per request identity: fresh for {@code ttl}, then usable as a stale
@@ -24,8 +22,7 @@ final class ResponseCache {
     /** What an entry costs besides its body and key: the entry, its record, the map node, the array. */
     static final int ENTRY_OVERHEAD = 128;
 
-    private record Entry(UpstreamResponse response, long storedAtMillis, long weight) {
-    }
+    private record Entry(UpstreamResponse response, long storedAtMillis, long weight) {}
 
     private final long ttlMillis;
     private final long staleMillis;
@@ -54,8 +51,7 @@ final class ResponseCache {
             return;
         }
         long weight = weight(key, response);
-        Entry entry = new Entry(response.withSource(UpstreamResponse.Source.NETWORK), ReactorClock.nowMillis(),
-                weight);
+        Entry entry = new Entry(response.withSource(UpstreamResponse.Source.NETWORK), ReactorClock.nowMillis(), weight);
         synchronized (entries) {
             Entry old = entries.remove(key);
             if (old != null) {
@@ -75,12 +71,14 @@ final class ResponseCache {
     }
 
     /** The answer if it is younger than ttl. */
-    @Nullable UpstreamResponse fresh(String key) {
+    @Nullable
+    UpstreamResponse fresh(String key) {
         return ttlMillis == 0 ? null : youngerThan(key, ttlMillis);
     }
 
     /** The answer if it is younger than ttl + stale-if-error. */
-    @Nullable UpstreamResponse stale(String key) {
+    @Nullable
+    UpstreamResponse stale(String key) {
         return staleMillis == 0 ? null : youngerThan(key, ttlMillis + staleMillis);
     }
 

@@ -15,6 +15,7 @@ public final class RetryBudget {
 
     /** Extra attempts allowed per window whatever the share (see the class comment). */
     public static final int DEFAULT_FLOOR = 10;
+
     public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(10);
     private static final int BUCKETS = 10;
 

@@ -1,12 +1,10 @@
 package io.fanout.upstream.resilience;
 
-import java.time.Duration;
-import java.util.random.RandomGenerator;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.definition.RetryDefinition;
 import io.fanout.upstream.CallFailure;
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which failures a {@link RetryDefinition} retries and how long to wait before retry number n: exponential backoff

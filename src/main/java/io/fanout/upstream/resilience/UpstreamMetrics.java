@@ -1,14 +1,5 @@
 package io.fanout.upstream.resilience;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
-
-import org.jspecify.annotations.Nullable;
-
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.UpstreamResponse;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -18,6 +9,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Micrometer meters of one upstream's resilience layer, all tagged {@code upstream}.
@@ -48,13 +46,18 @@ final class UpstreamMetrics implements AutoCloseable {
     private final Counter staleServed;
     private volatile boolean owning = true;
 
-    UpstreamMetrics(MeterRegistry registry, String upstream, @Nullable AsyncBulkhead bulkhead,
-                    @Nullable AsyncRateLimiter rateLimiter, @Nullable CircuitBreakerPolicy breaker) {
+    UpstreamMetrics(
+            MeterRegistry registry,
+            String upstream,
+            @Nullable AsyncBulkhead bulkhead,
+            @Nullable AsyncRateLimiter rateLimiter,
+            @Nullable CircuitBreakerPolicy breaker) {
         this.registry = registry;
         this.upstream = upstream;
         this.tags = Tags.of("upstream", upstream);
         synchronized (OWNERS) {
-            UpstreamMetrics previous = OWNERS.computeIfAbsent(registry, r -> new HashMap<>()).put(upstream, this);
+            UpstreamMetrics previous =
+                    OWNERS.computeIfAbsent(registry, r -> new HashMap<>()).put(upstream, this);
             if (previous != null) {
                 previous.owning = false;
                 previous.removeMeters();
@@ -73,15 +76,20 @@ final class UpstreamMetrics implements AutoCloseable {
             gauge("bulkhead.waiting", bulkhead, AsyncBulkhead::waiting);
             gauge("bulkhead.max", bulkhead, AsyncBulkhead::maxConcurrent);
             meters.add(FunctionCounter.builder(PREFIX + "bulkhead.rejected", bulkhead, AsyncBulkhead::rejectedCount)
-                    .tags(tags).register(registry));
+                    .tags(tags)
+                    .register(registry));
         }
         if (rateLimiter != null) {
             gauge("ratelimiter.available", rateLimiter, AsyncRateLimiter::availableTokens);
             gauge("ratelimiter.waiting", rateLimiter, AsyncRateLimiter::waiting);
             meters.add(FunctionCounter.builder(PREFIX + "ratelimiter.waits", rateLimiter, AsyncRateLimiter::waitCount)
-                    .tags(tags).description("calls that waited for a rate-limit token").register(registry));
-            meters.add(FunctionCounter.builder(PREFIX + "ratelimiter.rejected", rateLimiter,
-                    AsyncRateLimiter::rejectedCount).tags(tags).register(registry));
+                    .tags(tags)
+                    .description("calls that waited for a rate-limit token")
+                    .register(registry));
+            meters.add(FunctionCounter.builder(
+                            PREFIX + "ratelimiter.rejected", rateLimiter, AsyncRateLimiter::rejectedCount)
+                    .tags(tags)
+                    .register(registry));
         }
         if (breaker != null) {
             // one gauge per state (1 when current), the shape Prometheus alerts are usually written against
@@ -99,7 +107,10 @@ final class UpstreamMetrics implements AutoCloseable {
     }
 
     private Counter counter(String name, String description) {
-        Counter c = Counter.builder(PREFIX + name).tags(tags).description(description).register(registry);
+        Counter c = Counter.builder(PREFIX + name)
+                .tags(tags)
+                .description(description)
+                .register(registry);
         meters.add(c);
         return c;
     }
@@ -132,8 +143,10 @@ final class UpstreamMetrics implements AutoCloseable {
 
     private Counter outcome(String outcome, String source) {
         return outcomes.computeIfAbsent(outcome + '/' + source, k -> {
-            Counter c = Counter.builder(PREFIX + "calls").tags(tags.and("outcome", outcome, "source", source))
-                    .description("calls by outcome").register(registry);
+            Counter c = Counter.builder(PREFIX + "calls")
+                    .tags(tags.and("outcome", outcome, "source", source))
+                    .description("calls by outcome")
+                    .register(registry);
             synchronized (meters) {
                 meters.add(c);
             }

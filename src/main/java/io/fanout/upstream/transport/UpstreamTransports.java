@@ -1,7 +1,5 @@
 package io.fanout.upstream.transport;
 
-import java.time.Duration;
-
 import io.fanout.definition.BulkheadDefinition;
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.upstream.UpstreamClient;
@@ -9,6 +7,7 @@ import io.fanout.upstream.blocking.BlockingSource;
 import io.fanout.upstream.blocking.JavaUpstreamClient;
 import io.fanout.upstream.blocking.JdbcUpstreamClient;
 import io.fanout.upstream.http.HttpUpstreamClient;
+import java.time.Duration;
 
 /**
  * Picks the transport of an upstream by its {@code kind}, and the policies a blocking kind always gets. The one
@@ -16,8 +15,7 @@ import io.fanout.upstream.http.HttpUpstreamClient;
  */
 public final class UpstreamTransports {
 
-    private UpstreamTransports() {
-    }
+    private UpstreamTransports() {}
 
     /**
      * The raw transport; {@code ownTimeout} false when the resilience layer bounds every attempt already.
@@ -42,8 +40,8 @@ public final class UpstreamTransports {
         if (!upstream.kind().blocking() || upstream.bulkhead() != null) {
             return upstream;
         }
-        return upstream.withBulkhead(new BulkheadDefinition(upstream.poolSize(), Duration.ZERO,
-                BulkheadDefinition.DEFAULT_BATCH_SHARE));
+        return upstream.withBulkhead(
+                new BulkheadDefinition(upstream.poolSize(), Duration.ZERO, BulkheadDefinition.DEFAULT_BATCH_SHARE));
     }
 
     private static Class<? extends BlockingSource> sourceClass(UpstreamDefinition upstream) {
@@ -55,8 +53,8 @@ public final class UpstreamTransports {
         try {
             return Class.forName(className, false, JavaUpstreamClient.loader()).asSubclass(BlockingSource.class);
         } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("upstream " + upstream.name() + ": class '" + className
-                    + "' is not on the classpath", e);
+            throw new IllegalArgumentException(
+                    "upstream " + upstream.name() + ": class '" + className + "' is not on the classpath", e);
         }
     }
 }

@@ -1,12 +1,11 @@
 package io.fanout.web.auth;
 
+import io.fanout.web.ProblemWriter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.server.HandlerFilterFunction;
 import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-
-import io.fanout.web.ProblemWriter;
 import reactor.core.publisher.Mono;
 
 /**
@@ -48,8 +47,13 @@ public final class AccessGuard implements HandlerFilterFunction<ServerResponse, 
             case MISSING, INVALID -> {
                 HttpHeaders h = new HttpHeaders();
                 h.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"" + realm + "\"");
-                yield ProblemWriter.response(request.exchange(), 401, verdict.status()
-                        == Authentication.Status.MISSING ? "missing bearer token" : "wrong bearer token", h);
+                yield ProblemWriter.response(
+                        request.exchange(),
+                        401,
+                        verdict.status() == Authentication.Status.MISSING
+                                ? "missing bearer token"
+                                : "wrong bearer token",
+                        h);
             }
         });
     }

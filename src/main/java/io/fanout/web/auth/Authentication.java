@@ -1,7 +1,6 @@
 package io.fanout.web.auth;
 
 import java.util.Objects;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,8 +27,8 @@ public record Authentication(Status status, @Nullable String principal) {
     public Authentication {
         Objects.requireNonNull(status, "status");
         if ((status == Status.AUTHENTICATED) != (principal != null)) {
-            throw new IllegalArgumentException("a principal exactly when authenticated, but was " + status + " and "
-                    + principal);
+            throw new IllegalArgumentException(
+                    "a principal exactly when authenticated, but was " + status + " and " + principal);
         }
     }
 

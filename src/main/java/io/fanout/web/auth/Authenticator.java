@@ -1,7 +1,6 @@
 package io.fanout.web.auth;
 
 import org.springframework.web.reactive.function.server.ServerRequest;
-
 import reactor.core.publisher.Mono;
 
 /**

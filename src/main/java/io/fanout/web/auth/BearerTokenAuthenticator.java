@@ -7,14 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.server.ServerRequest;
-
 import reactor.core.publisher.Mono;
 
 /**
@@ -71,7 +69,8 @@ public final class BearerTokenAuthenticator implements Authenticator {
         if (single != null && !single.isBlank()) {
             namesByToken.put(single, DEFAULT_NAME);
         }
-        Binder.get(environment).bind("fanout.admin.tokens", Bindable.mapOf(String.class, String.class))
+        Binder.get(environment)
+                .bind("fanout.admin.tokens", Bindable.mapOf(String.class, String.class))
                 .ifBound(named -> named.forEach((name, token) -> {
                     if (token != null && !token.isBlank()) {
                         namesByToken.put(token, name);
@@ -82,8 +81,8 @@ public final class BearerTokenAuthenticator implements Authenticator {
 
     /** The jobs API's tokens (SPEC §5): {@code FANOUT_JOBS_TOKEN} or the admin token. */
     public static BearerTokenAuthenticator jobs(Environment environment) {
-        return new BearerTokenAuthenticator(environment.getProperty("FANOUT_JOBS_TOKEN"),
-                environment.getProperty("FANOUT_ADMIN_TOKEN"));
+        return new BearerTokenAuthenticator(
+                environment.getProperty("FANOUT_JOBS_TOKEN"), environment.getProperty("FANOUT_ADMIN_TOKEN"));
     }
 
     /** Whether any token is configured. */

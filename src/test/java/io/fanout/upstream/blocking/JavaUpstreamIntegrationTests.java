@@ -3,18 +3,16 @@ package io.fanout.upstream.blocking;
 import static io.fanout.testsupport.FakeUpstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-
-import org.junit.jupiter.api.Test;
-
 import io.fanout.examples.InventorySource;
 import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FanoutIntegrationTest;
+import io.fanout.testsupport.FanoutIntegrationTests;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code kind: java} with the example {@link InventorySource}: answers, policies, threads and interruption. */
-class JavaUpstreamIntegrationTests extends FanoutIntegrationTest {
+class JavaUpstreamIntegrationTests extends FanoutIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -39,7 +37,12 @@ class JavaUpstreamIntegrationTests extends FanoutIntegrationTest {
             """;
 
     private JsonNode get(String uri) {
-        byte[] body = client.get().uri(uri).header("Accept-Language", "de").exchange().expectBody().returnResult()
+        byte[] body = client.get()
+                .uri(uri)
+                .header("Accept-Language", "de")
+                .exchange()
+                .expectBody()
+                .returnResult()
                 .getResponseBody();
         return JSON.readTree(body);
     }
@@ -55,7 +58,8 @@ class JavaUpstreamIntegrationTests extends FanoutIntegrationTest {
         assertThat(answer.at("/data/product/title").asString()).isEqualTo("Anvil");
         assertThat(answer.at("/data/stock/item/stock").asInt()).isEqualTo(3);
         assertThat(answer.at("/data/stock/lang").asString()).isEqualTo("de");
-        assertThat(answer.at("/data/stock/requestId").asString()).isEqualTo(answer.at("/meta/requestId").asString());
+        assertThat(answer.at("/data/stock/requestId").asString())
+                .isEqualTo(answer.at("/meta/requestId").asString());
         assertThat(InventorySource.THREADS.keySet()).allMatch(t -> t.startsWith("fanout-java-inventory-"));
     }
 
@@ -80,7 +84,10 @@ class JavaUpstreamIntegrationTests extends FanoutIntegrationTest {
 
         assertThat(answer.at("/errors/0/call").asString()).isEqualTo("stock");
         assertThat(answer.at("/errors/0/type").asString()).isEqualTo("timeout");
-        Eventually.await(Duration.ofSeconds(5), "the sleeping source thread was interrupted",
-                () -> InventorySource.INTERRUPTED.get() > before, () -> InventorySource.INTERRUPTED.get());
+        Eventually.await(
+                Duration.ofSeconds(5),
+                "the sleeping source thread was interrupted",
+                () -> InventorySource.INTERRUPTED.get() > before,
+                () -> InventorySource.INTERRUPTED.get());
     }
 }

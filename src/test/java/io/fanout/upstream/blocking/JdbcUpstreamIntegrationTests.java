@@ -4,18 +4,16 @@ import static io.fanout.testsupport.FakeUpstream.json;
 import static io.fanout.testsupport.FakeUpstream.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.Eventually;
+import io.fanout.testsupport.FanoutIntegrationTests;
+import io.fanout.testsupport.TestDatabase;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.fanout.testsupport.Eventually;
-import io.fanout.testsupport.FanoutIntegrationTest;
-import io.fanout.testsupport.TestDatabase;
 import reactor.core.publisher.Flux;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
@@ -25,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code kind: jdbc} against a real PostgreSQL playing the legacy database, through the whole server (BlockHound is
  * installed for every test, so any blocking call on an event loop or parallel thread fails the test).
  */
-class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
+class JdbcUpstreamIntegrationTests extends FanoutIntegrationTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration PATIENCE = Duration.ofSeconds(10);
@@ -57,16 +55,21 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
 
     private void installWithDb(String yaml) {
         // a test server that asks for a password (FANOUT_TEST_DB=private|testcontainers) gets it in the URL
-        String url = legacy.password() == null ? legacy.jdbcUrl()
-                : legacy.jdbcUrl() + "?password=" + java.net.URLEncoder.encode(legacy.password(),
-                        java.nio.charset.StandardCharsets.UTF_8);
+        String url = legacy.password() == null
+                ? legacy.jdbcUrl()
+                : legacy.jdbcUrl() + "?password="
+                        + java.net.URLEncoder.encode(legacy.password(), java.nio.charset.StandardCharsets.UTF_8);
         install(yaml.replace("${DB}", url).replace("${DB_USER}", legacy.username()));
     }
 
     private JsonNode get(String uri) {
         // already encoded: no second round of encoding
-        byte[] body = client.get().uri(java.net.URI.create("http://127.0.0.1:" + port + uri)).exchange()
-                .expectBody().returnResult().getResponseBody();
+        byte[] body = client.get()
+                .uri(java.net.URI.create("http://127.0.0.1:" + port + uri))
+                .exchange()
+                .expectBody()
+                .returnResult()
+                .getResponseBody();
         return JSON.readTree(body);
     }
 
@@ -143,7 +146,9 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
         assertThat(injected.at("/data/rows").toString()).isEqualTo("[]");
         assertThat(injectedNumber.at("/errors/0/type").asString()).isEqualTo("bad-template-value");
         assertThat(injectedNumber.toString()).doesNotContain("drop table");
-        assertThat(missing.at("/status").asInt()).as("no row for single: true is a 404").isEqualTo(404);
+        assertThat(missing.at("/status").asInt())
+                .as("no row for single: true is a 404")
+                .isEqualTo(404);
         assertThat(legacy.queryForLong("select count(*) from accounts")).isEqualTo(2);
     }
 
@@ -151,7 +156,8 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
     void shouldRunQueriesInAReadOnlyTransaction() {
         // a function that writes passes the load-time check (no writing keyword in the query): the transaction stops it
         legacy.execute("create table audit (n int)");
-        legacy.execute("create function sneaky_write() returns int language sql as 'insert into audit values (1) returning n'");
+        legacy.execute(
+                "create function sneaky_write() returns int language sql as 'insert into audit values (1) returning n'");
         installWithDb("""
                 upstreams:
                   legacy: { kind: jdbc, url: "${DB}", username: "${DB_USER}", pool-size: 2, timeout: 5s }
@@ -185,8 +191,11 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
 
         assertThat(answer.at("/status").asInt()).as(answer.toString()).isEqualTo(504);
         assertThat(answer.at("/errors/0/type").asString()).isEqualTo("timeout");
-        Eventually.await(PATIENCE, "the sleeping statement is gone from pg_stat_activity",
-                () -> activeQueries("slow-budget") == 0, () -> activeQueries("slow-budget") + " still active");
+        Eventually.await(
+                PATIENCE,
+                "the sleeping statement is gone from pg_stat_activity",
+                () -> activeQueries("slow-budget") == 0,
+                () -> activeQueries("slow-budget") + " still active");
     }
 
     @Test
@@ -212,8 +221,11 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
 
         assertThat(answer.at("/errors").toString()).contains("cancelled");
         // the statement timeout is 60s: only Statement.cancel() can end it this soon
-        Eventually.await(PATIENCE, "the cancelled statement is gone from pg_stat_activity",
-                () -> activeQueries("cancel-me") == 0, () -> activeQueries("cancel-me") + " still active");
+        Eventually.await(
+                PATIENCE,
+                "the cancelled statement is gone from pg_stat_activity",
+                () -> activeQueries("cancel-me") == 0,
+                () -> activeQueries("cancel-me") + " still active");
     }
 
     @Test
@@ -231,9 +243,17 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
         HttpClient http = HttpClient.create().baseUrl("http://127.0.0.1:" + port);
 
         List<String> outcomes = Flux.range(0, 8)
-                .flatMap(i -> http.get().uri("/busy").responseContent().aggregate().asString(), 8)
+                .flatMap(
+                        i -> http.get()
+                                .uri("/busy")
+                                .responseContent()
+                                .aggregate()
+                                .asString(),
+                        8)
                 .map(body -> JSON.readTree(body))
-                .map(a -> a.at("/errors").isEmpty() ? "ok" : a.at("/errors/0/type").asString())
+                .map(a -> a.at("/errors").isEmpty()
+                        ? "ok"
+                        : a.at("/errors/0/type").asString())
                 .collectList()
                 .block(Duration.ofSeconds(60));
 
@@ -242,7 +262,9 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
         assertThat(outcomes).hasSize(8);
         assertThat(outcomes).containsOnly("ok", "bulkhead-full");
         assertThat(outcomes.stream().filter("ok"::equals).count()).isBetween(1L, 2L);
-        assertThat(threadsNamed("fanout-jdbc-tiny-")).as("no thread beyond pool-size").isLessThanOrEqualTo(2);
+        assertThat(threadsNamed("fanout-jdbc-tiny-"))
+                .as("no thread beyond pool-size")
+                .isLessThanOrEqualTo(2);
     }
 
     @Test
@@ -269,9 +291,14 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
 
         assertThat(answer.at("/errors/0/type").asString()).as(answer.toString()).isEqualTo("invalid-response");
         assertThat(answer.at("/errors/0/message").asString()).contains("max-response-size");
-        assertThat(answer.at("/meta/calls/rows/durationMs").asLong()).as("not the 8s timeout").isLessThan(6000);
-        Eventually.await(PATIENCE, "the abandoned query is gone from pg_stat_activity",
-                () -> activeQueries("stream-stop") == 0, () -> activeQueries("stream-stop") + " still active");
+        assertThat(answer.at("/meta/calls/rows/durationMs").asLong())
+                .as("not the 8s timeout")
+                .isLessThan(6000);
+        Eventually.await(
+                PATIENCE,
+                "the abandoned query is gone from pg_stat_activity",
+                () -> activeQueries("stream-stop") == 0,
+                () -> activeQueries("stream-stop") + " still active");
     }
 
     @Test
@@ -310,7 +337,8 @@ class JdbcUpstreamIntegrationTests extends FanoutIntegrationTest {
 
     private static long threadsNamed(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(prefix) && !t.getName().contains("-cancel")).count();
+                .filter(t -> t.getName().startsWith(prefix) && !t.getName().contains("-cancel"))
+                .count();
     }
 
     private static String encode(String s) {

@@ -3,9 +3,8 @@ package io.fanout.upstream.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
 
 /** Memory follows the bytes that arrived, not what the upstream announced (hardening: no pre-allocation). */
 class BoundedBodyTests {

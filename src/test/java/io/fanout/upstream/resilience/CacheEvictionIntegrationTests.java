@@ -3,16 +3,15 @@ package io.fanout.upstream.resilience;
 import static io.fanout.testsupport.FakeUpstream.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fanout.testsupport.FanoutIntegrationTests;
 import org.junit.jupiter.api.Test;
-
-import io.fanout.testsupport.FanoutIntegrationTest;
 
 /**
  * The response cache's bounds seen from a client over loopback HTTP (docs/cache.md): past {@code max-entries} or
  * {@code max-bytes} the least recently used answer is fetched from the network again, and an answer larger than
  * {@code max-bytes} is never served from the cache.
  */
-class CacheEvictionIntegrationTests extends FanoutIntegrationTest {
+class CacheEvictionIntegrationTests extends FanoutIntegrationTests {
 
     @Test
     void shouldEvictTheLeastRecentlyUsedAnswerPastMaxEntries() {
@@ -72,9 +71,13 @@ class CacheEvictionIntegrationTests extends FanoutIntegrationTest {
     }
 
     private void expectSource(String uri, String source) {
-        client.get().uri(uri).exchange()
-                .expectStatus().isOk()
+        client.get()
+                .uri(uri)
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.meta.calls.x.source").isEqualTo(source);
+                .jsonPath("$.meta.calls.x.source")
+                .isEqualTo(source);
     }
 }

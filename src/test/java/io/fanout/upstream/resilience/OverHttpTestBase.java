@@ -2,16 +2,6 @@ package io.fanout.upstream.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.BooleanSupplier;
-import java.util.random.RandomGenerator;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.testsupport.Eventually;
 import io.fanout.testsupport.FakeUpstream;
@@ -24,6 +14,14 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
@@ -71,20 +69,24 @@ abstract class OverHttpTestBase {
 
     /** A client built like the application's: the real transport without its own timer, wrapped by the policies. */
     ResilientUpstreamClient client(UpstreamDefinition definition) {
-        ResilientUpstreamClient c = new ResilientUpstreamClient(definition, new HttpUpstreamClient(definition, false),
-                registry, () -> NO_JITTER);
+        ResilientUpstreamClient c = new ResilientUpstreamClient(
+                definition, new HttpUpstreamClient(definition, false), registry, () -> NO_JITTER);
         clients.add(c);
         return c;
     }
 
     double gauge(String name) {
-        Gauge g = registry.find(UpstreamMetrics.PREFIX + name).tag("upstream", "users").gauge();
+        Gauge g = registry.find(UpstreamMetrics.PREFIX + name)
+                .tag("upstream", "users")
+                .gauge();
         return g == null ? 0 : g.value();
     }
 
     /** A counter's count (plain or function counter), 0 when it was never registered. */
     double counter(String name, String... tags) {
-        Search search = registry.find(UpstreamMetrics.PREFIX + name).tag("upstream", "users").tags(tags);
+        Search search = registry.find(UpstreamMetrics.PREFIX + name)
+                .tag("upstream", "users")
+                .tags(tags);
         Counter c = search.counter();
         if (c != null) {
             return c.count();
@@ -100,7 +102,10 @@ abstract class OverHttpTestBase {
 
     /** Waits (real time) until the upstream has received {@code n} requests. */
     static void awaitSeen(int n) {
-        Eventually.await(Duration.ofSeconds(5), n + " requests at the upstream", () -> upstream.seen().size() >= n,
+        Eventually.await(
+                Duration.ofSeconds(5),
+                n + " requests at the upstream",
+                () -> upstream.seen().size() >= n,
                 () -> upstream.seen().size());
     }
 
@@ -133,7 +138,10 @@ abstract class OverHttpTestBase {
      * caller got its signal, on the event loop that delivered it.
      */
     void assertAtRest(ResilientUpstreamClient c) {
-        Eventually.await(Duration.ofSeconds(5), "every permit, waiter and gauge back to zero", () -> atRest(c),
+        Eventually.await(
+                Duration.ofSeconds(5),
+                "every permit, waiter and gauge back to zero",
+                () -> atRest(c),
                 () -> describe(c));
     }
 
@@ -146,9 +154,12 @@ abstract class OverHttpTestBase {
                 && (b == null || b.inUse() == 0 && b.waiting() == 0 && b.batchInUse() == 0)
                 && (r == null || r.waiting() == 0)
                 && (co == null || co.inFlight() == 0)
-                && gauge("bulkhead.in.use") == 0 && gauge("bulkhead.waiting") == 0
-                && gauge("bulkhead.batch.in.use") == 0 && gauge("ratelimiter.waiting") == 0
-                && zeroOrNull(s.bulkheadInUse()) && zeroOrNull(s.bulkheadWaiting())
+                && gauge("bulkhead.in.use") == 0
+                && gauge("bulkhead.waiting") == 0
+                && gauge("bulkhead.batch.in.use") == 0
+                && gauge("ratelimiter.waiting") == 0
+                && zeroOrNull(s.bulkheadInUse())
+                && zeroOrNull(s.bulkheadWaiting())
                 && zeroOrNull(s.rateLimiterWaiting());
     }
 

@@ -6,18 +6,16 @@ import static io.fanout.upstream.resilience.Upstreams.plain;
 import static io.fanout.upstream.resilience.Upstreams.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.junit.jupiter.api.Test;
-
 import io.fanout.definition.BulkheadDefinition;
 import io.fanout.definition.HedgeDefinition;
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -67,8 +65,8 @@ class PolicyCallTests {
     }
 
     private void virtualTimeHedgeAndTimeout() {
-        ScriptedTransport fake = new ScriptedTransport(n -> n == 1 ? ScriptedTransport.hang()
-                : ScriptedTransport.okAfter(Duration.ofMillis(20), "hedge"));
+        ScriptedTransport fake = new ScriptedTransport(
+                n -> n == 1 ? ScriptedTransport.hang() : ScriptedTransport.okAfter(Duration.ofMillis(20), "hedge"));
         ResilientUpstreamClient client = client(with(plain(), new HedgeDefinition(Duration.ofMillis(50), 1.0)), fake);
 
         // in virtual time nothing happens until the clock is moved: the hedge starts at 50 ms, answers at 70 ms
@@ -82,8 +80,8 @@ class PolicyCallTests {
 
         ScriptedTransport hanging = new ScriptedTransport(n -> ScriptedTransport.hang());
         ResilientUpstreamClient plainClient = client(plain(), hanging);
-        StepVerifier.withVirtualTime(() -> plainClient.exchange(get("/u/1"), budget(Duration.ofMinutes(10),
-                        Duration.ofHours(1))))
+        StepVerifier.withVirtualTime(
+                        () -> plainClient.exchange(get("/u/1"), budget(Duration.ofMinutes(10), Duration.ofHours(1))))
                 .expectSubscription()
                 .expectNoEvent(Duration.ofMinutes(10).minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
@@ -95,28 +93,37 @@ class PolicyCallTests {
     @Test
     void shouldReturnEveryPermitUnderConcurrentHedgesTimeoutsFailuresAndCancels() throws InterruptedException {
         AtomicInteger answers = new AtomicInteger();
-        ScriptedTransport fake = new ScriptedTransport(n -> switch (ThreadLocalRandom.current().nextInt(5)) {
+        ScriptedTransport fake = new ScriptedTransport(n -> switch (ThreadLocalRandom.current()
+                .nextInt(5)) {
             case 0 -> ScriptedTransport.hang(); // cut by the 30 ms timeout, or lost to a hedge
             case 1 -> ScriptedTransport.status(503);
-            default -> ScriptedTransport.okAfter(Duration.ofMillis(ThreadLocalRandom.current().nextInt(15)), "ok")
-                    .doOnNext(r -> answers.incrementAndGet());
+            default ->
+                ScriptedTransport.okAfter(
+                                Duration.ofMillis(ThreadLocalRandom.current().nextInt(15)), "ok")
+                        .doOnNext(r -> answers.incrementAndGet());
         });
         // no breaker here: resilience4j's time-based window takes a ReentrantLock per outcome, and under this much
         // contention on parallel() threads BlockHound reports its park (as it would for the composed operators)
-        UpstreamDefinition definition = with(with(plain(), new BulkheadDefinition(8, Duration.ofMillis(200), 1.0)),
+        UpstreamDefinition definition = with(
+                with(plain(), new BulkheadDefinition(8, Duration.ofMillis(200), 1.0)),
                 new HedgeDefinition(Duration.ofMillis(5), 1.0));
         ResilientUpstreamClient client = client(definition, fake);
 
         Long ended = Flux.range(0, 2000)
-                .flatMap(i -> {
-                    Mono<String> call = client.exchange(get("/u/" + i), budget(Duration.ofMillis(30), SECOND))
-                            .map(ScriptedTransport::body)
-                            .onErrorResume(e -> Mono.just(type(e).wireName()))
-                            .subscribeOn(Schedulers.parallel());
-                    // a third of the callers give up early, at any point of the call
-                    return i % 3 == 0 ? call.take(Duration.ofMillis(ThreadLocalRandom.current().nextInt(20)))
-                            .defaultIfEmpty("cancelled") : call;
-                }, 64)
+                .flatMap(
+                        i -> {
+                            Mono<String> call = client.exchange(get("/u/" + i), budget(Duration.ofMillis(30), SECOND))
+                                    .map(ScriptedTransport::body)
+                                    .onErrorResume(e -> Mono.just(type(e).wireName()))
+                                    .subscribeOn(Schedulers.parallel());
+                            // a third of the callers give up early, at any point of the call
+                            return i % 3 == 0
+                                    ? call.take(Duration.ofMillis(
+                                                    ThreadLocalRandom.current().nextInt(20)))
+                                            .defaultIfEmpty("cancelled")
+                                    : call;
+                        },
+                        64)
                 .count()
                 .block(Duration.ofSeconds(60));
 
@@ -130,6 +137,7 @@ class PolicyCallTests {
         assertThat(client.bulkhead().inUse()).isZero();
         assertThat(client.bulkhead().waiting()).isZero();
         assertThat(fake.inFlight).hasValue(0);
-        assertThat(registry.get("fanout.upstream.bulkhead.in.use").gauge().value()).isZero();
+        assertThat(registry.get("fanout.upstream.bulkhead.in.use").gauge().value())
+                .isZero();
     }
 }

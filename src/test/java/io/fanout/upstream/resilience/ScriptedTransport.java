@@ -1,11 +1,5 @@
 package io.fanout.upstream.resilience;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
-
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
@@ -13,6 +7,11 @@ import io.fanout.upstream.TransportExchange;
 import io.fanout.upstream.UpstreamClient;
 import io.fanout.upstream.UpstreamRequest;
 import io.fanout.upstream.UpstreamResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,13 +25,17 @@ final class ScriptedTransport implements UpstreamClient {
     final AtomicInteger subscriptions = new AtomicInteger();
     /** Attempts cancelled before they answered. */
     final AtomicInteger cancellations = new AtomicInteger();
+
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     final ConcurrentLinkedQueue<Long> startedAtMillis = new ConcurrentLinkedQueue<>();
     volatile boolean closed;
     private volatile IntFunction<Mono<UpstreamResponse>> script;
-    private final TransportExchange<UpstreamRequest> preamble = new TransportExchange<>("fake", UpstreamRequest.class,
-            false, (error, limitMillis) -> new CallFailure(ErrorType.INVALID_RESPONSE, "fake failed: " + error));
+    private final TransportExchange<UpstreamRequest> preamble = new TransportExchange<>(
+            "fake",
+            UpstreamRequest.class,
+            false,
+            (error, limitMillis) -> new CallFailure(ErrorType.INVALID_RESPONSE, "fake failed: " + error));
 
     ScriptedTransport(IntFunction<Mono<UpstreamResponse>> script) {
         this.script = script;
@@ -53,8 +56,8 @@ final class ScriptedTransport implements UpstreamClient {
 
     /** A 200 with exactly these body bytes, JSON or not. */
     static Mono<UpstreamResponse> raw(String body) {
-        return Mono.just(new UpstreamResponse(200, body.getBytes(StandardCharsets.UTF_8),
-                UpstreamResponse.Source.NETWORK));
+        return Mono.just(
+                new UpstreamResponse(200, body.getBytes(StandardCharsets.UTF_8), UpstreamResponse.Source.NETWORK));
     }
 
     static Mono<UpstreamResponse> okAfter(Duration delay, String body) {
@@ -80,22 +83,25 @@ final class ScriptedTransport implements UpstreamClient {
     @Override
     public Mono<UpstreamResponse> exchange(UpstreamRequest request, CallBudget budget) {
         // through the preamble every real transport uses: it counts the attempt and gives the JSON verdict
-        return preamble.exchange(request, budget, (r, limitMillis) -> Mono.defer(() -> {
-            int n = subscriptions.incrementAndGet();
-            startedAtMillis.add(CallBudget.now());
-            int now = inFlight.incrementAndGet();
-            maxInFlight.accumulateAndGet(now, Math::max);
-            // a cancel that reaches an attempt after its answer (first-wins operators do that) aborts nothing
-            boolean[] answered = {false};
-            return script.apply(n)
-                    .doOnNext(a -> answered[0] = true)
-                    .doOnCancel(() -> {
-                        if (!answered[0]) {
-                            cancellations.incrementAndGet();
-                        }
-                    })
-                    .doFinally(s -> inFlight.decrementAndGet());
-        }));
+        return preamble.exchange(
+                request,
+                budget,
+                (r, limitMillis) -> Mono.defer(() -> {
+                    int n = subscriptions.incrementAndGet();
+                    startedAtMillis.add(CallBudget.now());
+                    int now = inFlight.incrementAndGet();
+                    maxInFlight.accumulateAndGet(now, Math::max);
+                    // a cancel that reaches an attempt after its answer (first-wins operators do that) aborts nothing
+                    boolean[] answered = {false};
+                    return script.apply(n)
+                            .doOnNext(a -> answered[0] = true)
+                            .doOnCancel(() -> {
+                                if (!answered[0]) {
+                                    cancellations.incrementAndGet();
+                                }
+                            })
+                            .doFinally(s -> inFlight.decrementAndGet());
+                }));
     }
 
     @Override
@@ -106,7 +112,8 @@ final class ScriptedTransport implements UpstreamClient {
     /** The body as text: the text of a JSON string body, else the raw body. */
     static String body(UpstreamResponse response) {
         String raw = new String(response.body(), StandardCharsets.UTF_8);
-        return raw.length() >= 2 && raw.startsWith("\"") && raw.endsWith("\"") ? raw.substring(1, raw.length() - 1)
+        return raw.length() >= 2 && raw.startsWith("\"") && raw.endsWith("\"")
+                ? raw.substring(1, raw.length() - 1)
                 : raw;
     }
 }

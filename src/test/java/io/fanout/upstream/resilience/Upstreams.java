@@ -1,10 +1,5 @@
 package io.fanout.upstream.resilience;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import io.fanout.definition.BulkheadDefinition;
 import io.fanout.definition.CacheDefinition;
 import io.fanout.definition.CircuitBreakerDefinition;
@@ -15,12 +10,15 @@ import io.fanout.definition.RetryDefinition;
 import io.fanout.definition.UpstreamDefinition;
 import io.fanout.upstream.CallBudget;
 import io.fanout.upstream.UpstreamRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Test builders: upstream definitions with one policy changed at a time, requests and budgets. */
 final class Upstreams {
 
-    private Upstreams() {
-    }
+    private Upstreams() {}
 
     /** The upstream "users" at {@code url} with every default and no policies. */
     static UpstreamDefinition at(String url) {
@@ -32,45 +30,157 @@ final class Upstreams {
     }
 
     static UpstreamDefinition with(UpstreamDefinition d, BulkheadDefinition b) {
-        return new UpstreamDefinition(d.name(), d.kind(), d.url(), d.timeout(), d.connectTimeout(), d.maxConnections(),
-                d.maxResponseSize(), Map.of(), null, null, d.poolSize(), b, d.rateLimit(), d.retry(),
-                d.circuitBreaker(), d.hedge(), d.cache(), d.coalesce());
+        return new UpstreamDefinition(
+                d.name(),
+                d.kind(),
+                d.url(),
+                d.timeout(),
+                d.connectTimeout(),
+                d.maxConnections(),
+                d.maxResponseSize(),
+                Map.of(),
+                null,
+                null,
+                d.poolSize(),
+                b,
+                d.rateLimit(),
+                d.retry(),
+                d.circuitBreaker(),
+                d.hedge(),
+                d.cache(),
+                d.coalesce());
     }
 
     static UpstreamDefinition with(UpstreamDefinition d, RateLimitDefinition r) {
-        return new UpstreamDefinition(d.name(), d.kind(), d.url(), d.timeout(), d.connectTimeout(), d.maxConnections(),
-                d.maxResponseSize(), Map.of(), null, null, d.poolSize(), d.bulkhead(), r, d.retry(),
-                d.circuitBreaker(), d.hedge(), d.cache(), d.coalesce());
+        return new UpstreamDefinition(
+                d.name(),
+                d.kind(),
+                d.url(),
+                d.timeout(),
+                d.connectTimeout(),
+                d.maxConnections(),
+                d.maxResponseSize(),
+                Map.of(),
+                null,
+                null,
+                d.poolSize(),
+                d.bulkhead(),
+                r,
+                d.retry(),
+                d.circuitBreaker(),
+                d.hedge(),
+                d.cache(),
+                d.coalesce());
     }
 
     static UpstreamDefinition with(UpstreamDefinition d, RetryDefinition r) {
-        return new UpstreamDefinition(d.name(), d.kind(), d.url(), d.timeout(), d.connectTimeout(), d.maxConnections(),
-                d.maxResponseSize(), Map.of(), null, null, d.poolSize(), d.bulkhead(), d.rateLimit(), r,
-                d.circuitBreaker(), d.hedge(), d.cache(), d.coalesce());
+        return new UpstreamDefinition(
+                d.name(),
+                d.kind(),
+                d.url(),
+                d.timeout(),
+                d.connectTimeout(),
+                d.maxConnections(),
+                d.maxResponseSize(),
+                Map.of(),
+                null,
+                null,
+                d.poolSize(),
+                d.bulkhead(),
+                d.rateLimit(),
+                r,
+                d.circuitBreaker(),
+                d.hedge(),
+                d.cache(),
+                d.coalesce());
     }
 
     static UpstreamDefinition with(UpstreamDefinition d, CircuitBreakerDefinition c) {
-        return new UpstreamDefinition(d.name(), d.kind(), d.url(), d.timeout(), d.connectTimeout(), d.maxConnections(),
-                d.maxResponseSize(), Map.of(), null, null, d.poolSize(), d.bulkhead(), d.rateLimit(), d.retry(),
-                c, d.hedge(), d.cache(), d.coalesce());
+        return new UpstreamDefinition(
+                d.name(),
+                d.kind(),
+                d.url(),
+                d.timeout(),
+                d.connectTimeout(),
+                d.maxConnections(),
+                d.maxResponseSize(),
+                Map.of(),
+                null,
+                null,
+                d.poolSize(),
+                d.bulkhead(),
+                d.rateLimit(),
+                d.retry(),
+                c,
+                d.hedge(),
+                d.cache(),
+                d.coalesce());
     }
 
     static UpstreamDefinition with(UpstreamDefinition d, HedgeDefinition h) {
-        return new UpstreamDefinition(d.name(), d.kind(), d.url(), d.timeout(), d.connectTimeout(), d.maxConnections(),
-                d.maxResponseSize(), Map.of(), null, null, d.poolSize(), d.bulkhead(), d.rateLimit(), d.retry(),
-                d.circuitBreaker(), h, d.cache(), d.coalesce());
+        return new UpstreamDefinition(
+                d.name(),
+                d.kind(),
+                d.url(),
+                d.timeout(),
+                d.connectTimeout(),
+                d.maxConnections(),
+                d.maxResponseSize(),
+                Map.of(),
+                null,
+                null,
+                d.poolSize(),
+                d.bulkhead(),
+                d.rateLimit(),
+                d.retry(),
+                d.circuitBreaker(),
+                h,
+                d.cache(),
+                d.coalesce());
     }
 
     static UpstreamDefinition with(UpstreamDefinition d, CacheDefinition c) {
-        return new UpstreamDefinition(d.name(), d.kind(), d.url(), d.timeout(), d.connectTimeout(), d.maxConnections(),
-                d.maxResponseSize(), Map.of(), null, null, d.poolSize(), d.bulkhead(), d.rateLimit(), d.retry(),
-                d.circuitBreaker(), d.hedge(), c, d.coalesce());
+        return new UpstreamDefinition(
+                d.name(),
+                d.kind(),
+                d.url(),
+                d.timeout(),
+                d.connectTimeout(),
+                d.maxConnections(),
+                d.maxResponseSize(),
+                Map.of(),
+                null,
+                null,
+                d.poolSize(),
+                d.bulkhead(),
+                d.rateLimit(),
+                d.retry(),
+                d.circuitBreaker(),
+                d.hedge(),
+                c,
+                d.coalesce());
     }
 
     static UpstreamDefinition coalescing(UpstreamDefinition d) {
-        return new UpstreamDefinition(d.name(), d.kind(), d.url(), d.timeout(), d.connectTimeout(), d.maxConnections(),
-                d.maxResponseSize(), Map.of(), null, null, d.poolSize(), d.bulkhead(), d.rateLimit(), d.retry(),
-                d.circuitBreaker(), d.hedge(), d.cache(), true);
+        return new UpstreamDefinition(
+                d.name(),
+                d.kind(),
+                d.url(),
+                d.timeout(),
+                d.connectTimeout(),
+                d.maxConnections(),
+                d.maxResponseSize(),
+                Map.of(),
+                null,
+                null,
+                d.poolSize(),
+                d.bulkhead(),
+                d.rateLimit(),
+                d.retry(),
+                d.circuitBreaker(),
+                d.hedge(),
+                d.cache(),
+                true);
     }
 
     static RetryDefinition retry(int attempts, Duration backoff, double budget, Integer... statuses) {
@@ -78,8 +188,8 @@ final class Upstreams {
     }
 
     static CircuitBreakerDefinition breaker(int minCalls, Duration openFor) {
-        return new CircuitBreakerDefinition(0.5, Duration.ofSeconds(10), 1.0, Duration.ofSeconds(20), minCalls,
-                openFor);
+        return new CircuitBreakerDefinition(
+                0.5, Duration.ofSeconds(10), 1.0, Duration.ofSeconds(20), minCalls, openFor);
     }
 
     static RateLimitDefinition rateLimit(long perSecond, int burst, Duration maxWait) {

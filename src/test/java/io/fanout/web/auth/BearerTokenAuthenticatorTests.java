@@ -2,9 +2,8 @@ package io.fanout.web.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import io.fanout.web.auth.Authentication.Status;
+import org.junit.jupiter.api.Test;
 
 class BearerTokenAuthenticatorTests {
 
@@ -37,8 +36,8 @@ class BearerTokenAuthenticatorTests {
 
     @Test
     void shouldNameTheTokenThatMatched() {
-        BearerTokenAuthenticator auth = new BearerTokenAuthenticator(java.util.Map.of("t-alice", "alice",
-                "t-bob", "bob"));
+        BearerTokenAuthenticator auth =
+                new BearerTokenAuthenticator(java.util.Map.of("t-alice", "alice", "t-bob", "bob"));
 
         assertThat(auth.check("Bearer t-bob").principal()).isEqualTo("bob");
         assertThat(auth.check("Bearer t-alice").principal()).isEqualTo("alice");
