@@ -25,6 +25,8 @@
 #   PEERS [webflux-naive nginx-lua]    FANOUT_JARS ["fanout=<built jar>"]
 #   FANOUT_CONFIGS ["fanout=bench/fanout.yaml fanout-policies=bench/fanout-policies.yaml"]: NAME=FILE pairs; every
 #     jar runs every config, as target "<config name>" for a single jar named fanout, else "<jar>-<config name>"
+#   FANOUT_JARS entries may end in +--arg=value,--arg2=value2: application arguments for that jar only
+#   WRK_HEADERS [unset]: "Name: value;…" sent with every request (bench/fanout-auth.yaml wants "X-Api-Key: benchkey")
 #   FANOUT_CONFIG [unset]: one config file instead (the old knob; same as FANOUT_CONFIGS="fanout=FILE")
 #   PEER_BOOT [4.1.0]   UPSTREAM_CPUS [0]  PEER_CPUS [1]  LOADGEN_CPUS [0]  BASELINE [webflux-naive]
 #   and everything run.sh reads: WARMUP [60] WARMUP_MAX [150] WARMUP_TOL [8] ROUNDS [3] DURATION [10] CONNS [64]
@@ -72,6 +74,15 @@ mkdir -p "$BENCH_TMP"
 if [ ! -f "$H/run.sh" ] || [ -n "$(cd "$HARNESS" && find . -newer "$H/.copied" -type f 2>/dev/null | head -1)" ]; then
   rm -rf "$H"; cp -r "$HARNESS" "$H"; chmod -R u+w "$H"; touch "$H/.copied"
 fi
+# WRK_HEADERS="Name: value;Name2: value2" is sent with every request to every target (the peers ignore what
+# they do not know): set once in the wrk script's init, so no per-request Lua runs
+{
+  IFS=';' read -r -a wrk_headers <<< "${WRK_HEADERS:-}"
+  for h in "${wrk_headers[@]}"; do
+    [ -n "$h" ] && printf 'wrk.headers["%s"] = "%s"\n' "$(echo "${h%%:*}" | xargs)" "$(echo "${h#*:}" | xargs)"
+  done
+  cat "$HARNESS/lib/report.lua"
+} > "$H/lib/report.lua"
 for p in $PEERS; do
   [ "$p" = nginx-lua ] && continue
   if [ ! -f "$H/peers/$p/target/$p.jar" ]; then
@@ -116,6 +127,8 @@ port=9010
 jar_count=$(wc -w <<< "$FANOUT_JARS")
 for spec in $FANOUT_JARS; do
   jar_name=${spec%%=*}; jar=${spec#*=}
+  # NAME=JAR+--a=b,--c=d: extra application arguments for that jar only (e.g. tracing off, admission off)
+  extra=""; if [[ "$jar" == *+* ]]; then extra=${jar#*+}; extra=${extra//,/ }; jar=${jar%%+*}; fi
   [ -f "$jar" ] || { echo "no jar $jar for $jar_name" >&2; exit 1; }
   for cspec in $FANOUT_CONFIGS; do
   config_name=${cspec%%=*}; config=${cspec#*=}
@@ -127,7 +140,7 @@ for spec in $FANOUT_JARS; do
   log=$BENCH_TMP/$name-$port.log pidfile=$BENCH_TMP/$name-$port.pid
   # shellcheck disable=SC2086  # JAVA_OPTS is meant to split
   nohup taskset -c "$PEER_CPUS" "$JDK25/bin/java" $JAVA_OPTS ${FANOUT_JAVA_OPTS:-} -jar "$jar" \
-    --fanout.config="$config" --server.port="$port" --server.address=127.0.0.1 > "$log" 2>&1 < /dev/null &
+    --fanout.config="$config" --server.port="$port" --server.address=127.0.0.1 $extra > "$log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
   STOPS+=("kill \$(cat '$pidfile'); sleep 2; kill -9 \$(cat '$pidfile'); rm -f '$pidfile'")
   ok=no
