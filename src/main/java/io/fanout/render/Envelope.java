@@ -26,24 +26,28 @@ public final class Envelope {
     private Envelope() {}
 
     /**
-     * The whole answer, as {@link #render(CompositeResult)}, written into one buffer of {@code factory} of exactly
+     * The whole answer, as {@link #render(CompositeResult)}, copied by {@code into} into one buffer of exactly
      * the answer's size (so the {@code Content-Length} is known, and under Netty the buffer is pooled and direct):
      * the envelope is written into a per-thread scratch writer that is reused, then copied once into the buffer,
      * which is the copy Netty would otherwise make from a heap array to the socket. Per answer this allocates no
      * heap array. The caller owns the buffer (writing it to the response releases it).
      */
-    public static DataBuffer render(CompositeResult r, DataBufferFactory factory) {
+    public static <B> B render(CompositeResult r, Copier<B> into) {
         JsonBytes out = SCRATCH.get().clear();
         try {
             write(out, r);
-            DataBuffer buffer = factory.allocateBuffer(out.size());
-            buffer.write(out.buffer(), 0, out.size());
-            return buffer;
+            return into.copy(out.buffer(), out.size());
         } finally {
             if (out.buffer().length > SCRATCH_KEPT) {
                 SCRATCH.remove();
             }
         }
+    }
+
+    /** Copies the rendered bytes (valid only during the call) into a buffer of exactly {@code length} bytes. */
+    @FunctionalInterface
+    public interface Copier<B> {
+        B copy(byte[] bytes, int length);
     }
 
     private static JsonBytes write(JsonBytes out, CompositeResult r) {

@@ -176,7 +176,10 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         }
         // the envelope goes straight into one (pooled, under Netty) buffer of the answer's exact size
         return b.body((message, context) -> {
-            DataBuffer body = Envelope.render(result, message.bufferFactory());
+            DataBuffer body = Envelope.render(result, (bytes, length) -> {
+                DataBuffer copy = message.bufferFactory().allocateBuffer(length);
+                return copy.write(bytes, 0, length);
+            });
             message.getHeaders().setContentLength(body.readableByteCount());
             return message.writeWith(Mono.just(body));
         });
