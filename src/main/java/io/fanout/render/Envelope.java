@@ -6,8 +6,6 @@ import io.fanout.json.JsonBytes;
 import io.fanout.json.JsonCodec;
 import io.fanout.upstream.CallFailure;
 import io.fanout.upstream.ErrorType;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -164,8 +164,8 @@ public class EngineBenchmark {
     /** The envelope as the web layer writes it: into one pooled buffer of its exact size (released here). */
     @Benchmark
     public int envelopePooled() {
-        org.springframework.core.io.buffer.DataBuffer b = Envelope.render(rendered,
-                (bytes, length) -> pooled.allocateBuffer(length).write(bytes, 0, length));
+        org.springframework.core.io.buffer.DataBuffer b = Envelope.render(
+                rendered, (bytes, length) -> pooled.allocateBuffer(length).write(bytes, 0, length));
         int n = b.readableByteCount();
         org.springframework.core.io.buffer.DataBufferUtils.release(b);
         return n;
