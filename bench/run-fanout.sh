@@ -25,7 +25,8 @@
 #   PEERS [webflux-naive nginx-lua]    FANOUT_JARS ["fanout=<built jar>"]
 #   FANOUT_CONFIGS ["fanout=bench/fanout.yaml fanout-policies=bench/fanout-policies.yaml"]: NAME=FILE pairs; every
 #     jar runs every config, as target "<config name>" for a single jar named fanout, else "<jar>-<config name>"
-#   FANOUT_JARS entries may end in +--arg=value,--arg2=value2: application arguments for that jar only
+#   FANOUT_JARS entries may end in +--arg=value,--arg2=value2: application arguments for that jar only, and then
+#     in @CONFIG_NAME: that entry runs that one config of FANOUT_CONFIGS only
 #   WRK_HEADERS [unset]: "Name: value;…" sent with every request (bench/fanout-auth.yaml wants "X-Api-Key: benchkey")
 #   FANOUT_CONFIG [unset]: one config file instead (the old knob; same as FANOUT_CONFIGS="fanout=FILE")
 #   PEER_BOOT [4.1.0]   UPSTREAM_CPUS [0]  PEER_CPUS [1]  LOADGEN_CPUS [0]  BASELINE [webflux-naive]
@@ -128,10 +129,13 @@ jar_count=$(wc -w <<< "$FANOUT_JARS")
 for spec in $FANOUT_JARS; do
   jar_name=${spec%%=*}; jar=${spec#*=}
   # NAME=JAR+--a=b,--c=d: extra application arguments for that jar only (e.g. tracing off, admission off)
+  # NAME=JAR@CONFIG_NAME: that jar runs that config of FANOUT_CONFIGS only
+  only=""; if [[ "$jar" == *@* ]]; then only=${jar##*@}; jar=${jar%@*}; fi
   extra=""; if [[ "$jar" == *+* ]]; then extra=${jar#*+}; extra=${extra//,/ }; jar=${jar%%+*}; fi
   [ -f "$jar" ] || { echo "no jar $jar for $jar_name" >&2; exit 1; }
   for cspec in $FANOUT_CONFIGS; do
   config_name=${cspec%%=*}; config=${cspec#*=}
+  [ -z "$only" ] || [ "$only" = "$config_name" ] || continue
   [ -f "$config" ] || config=$REPO/$config
   [ -f "$config" ] || { echo "no config ${cspec#*=} for $config_name" >&2; exit 1; }
   if [ "$jar_count" = 1 ] && [ "$jar_name" = fanout ]; then name=$config_name
