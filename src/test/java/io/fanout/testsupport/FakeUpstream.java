@@ -21,6 +21,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 
 /**
  * A programmable upstream on a real loopback socket: answers by path with a status, body and delay, or
@@ -67,8 +68,16 @@ public final class FakeUpstream implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final DisposableServer server;
 
+    /**
+     * The fake upstreams' own event loops: never Reactor Netty's global ones, which a Spring context disposes when
+     * it closes (its ReactorResourceFactory), and with them every server still bound on them (a shared upstream of
+     * {@link FanoutIntegrationTests} then refuses connections for the rest of the JVM).
+     */
+    private static final LoopResources LOOPS = LoopResources.create("fake-upstream", 2, true);
+
     private FakeUpstream() {
         this.server = HttpServer.create()
+                .runOn(LOOPS)
                 .host("127.0.0.1")
                 .port(0)
                 .childOption(ChannelOption.SO_LINGER, 0)
