@@ -87,13 +87,17 @@ final class JwksCache {
             AtomicReference<@Nullable Mono<Keys>> self = new AtomicReference<>();
             Mono<Keys> created = download()
                     .map(set -> new Keys(set, clock.getAsLong()))
+                    // the slot is freed before the result is published: a caller woken by this fetch that asks
+                    // again (an unknown kid right after) must start a new fetch, not get this one's cached result
                     .doOnNext(keys -> {
                         current.set(keys);
                         failed = false;
+                        inflight.compareAndSet(self.get(), null);
                     })
                     .doOnError(e -> {
                         lastFailure = clock.getAsLong();
                         failed = true;
+                        inflight.compareAndSet(self.get(), null);
                     })
                     .doFinally(signal -> inflight.compareAndSet(self.get(), null))
                     .cache();

@@ -68,6 +68,9 @@ public final class Execution {
         this.forwarded = forwardedHeaders(plan, input);
         this.trace = observer.begin(
                 plan.name(), plan.method(), plan.route().text(), input.requestId(), batch, input.header());
+        if (input.client() != null) {
+            trace.client(input.client().id());
+        }
     }
 
     /**
@@ -222,17 +225,7 @@ public final class Execution {
         byte[] body = r.body();
         boolean keepTree = index < 0 && c.referenced();
         if (!keepTree && c.select() == null) {
-            return new CallOutcome(
-                    c,
-                    index,
-                    null,
-                    r.status(),
-                    r.source(),
-                    body,
-                    null,
-                    System.nanoTime() - start,
-                    budget.attempts(),
-                    null);
+            return embedded(c, index, r, body, start, budget);
         }
         JsonNode tree;
         try {
@@ -250,17 +243,7 @@ public final class Execution {
             scope.keep(c.index(), tree);
         }
         if (c.select() == null) {
-            return new CallOutcome(
-                    c,
-                    index,
-                    null,
-                    r.status(),
-                    r.source(),
-                    body,
-                    null,
-                    System.nanoTime() - start,
-                    budget.attempts(),
-                    null);
+            return embedded(c, index, r, body, start, budget);
         }
         JsonNode selected = tree.at(c.select());
         if (selected.isMissingNode()) {
@@ -473,5 +456,12 @@ public final class Execution {
 
     static RequestOutcome requestOutcome(boolean failed, boolean partial) {
         return RequestOutcome.of(failed, partial);
+    }
+
+    /** The outcome of a call whose body goes into the answer as it came (validated, not parsed into a tree). */
+    private static CallOutcome embedded(
+            CallPlan c, int index, UpstreamResponse r, byte[] body, long start, CallBudget budget) {
+        return new CallOutcome(
+                c, index, null, r.status(), r.source(), body, null, System.nanoTime() - start, budget.attempts(), null);
     }
 }

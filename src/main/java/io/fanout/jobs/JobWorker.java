@@ -227,6 +227,11 @@ final class JobWorker implements SmartLifecycle {
         }
         int free = properties.workers() - inFlight.get();
         if (free <= 0) {
+            if (!(trigger instanceof Boolean)) {
+                // a poll or a notification says the jobs may have changed (a new job was submitted): the next
+                // round of freed slots must read them again, or a long job keeps every slot and starves it
+                knownJobs = null;
+            }
             return Flux.empty();
         }
         List<ActiveJob> known = knownJobs;

@@ -22,6 +22,7 @@ final class ObservedRequest implements RequestTrace {
     private final boolean batch;
     private final @Nullable Span span;
     private final @Nullable String traceId;
+    private volatile @Nullable String clientId;
     private volatile int done;
 
     ObservedRequest(
@@ -62,6 +63,11 @@ final class ObservedRequest implements RequestTrace {
         if (parent != null && !parent.isNoop()) {
             observer.failedCallSpan(parent, call, upstream, errorType);
         }
+    }
+
+    @Override
+    public void client(String clientId) {
+        this.clientId = clientId;
     }
 
     @Override
@@ -118,6 +124,10 @@ final class ObservedRequest implements RequestTrace {
                 .addKeyValue(k.endpoint(), endpoint);
         if (traceId != null) {
             line = line.addKeyValue(k.traceId(), traceId);
+        }
+        String client = clientId;
+        if (client != null) {
+            line = line.addKeyValue(k.clientId(), client);
         }
         line.log("{} {} {} {}ms partial={} request={}", method, route, status, duration, partial, requestId);
     }

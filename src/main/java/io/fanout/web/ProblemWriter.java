@@ -38,15 +38,7 @@ public final class ProblemWriter {
             @Nullable HttpHeaders extraHeaders) {
         byte[] body =
                 ProblemDocument.of(ProblemTypes.typeFor(status), status, detail, RequestIds.of(exchange), members);
-        return ServerResponse.status(status)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .headers(h -> {
-                    if (extraHeaders != null) {
-                        h.addAll(extraHeaders);
-                    }
-                })
-                .body((message, context) ->
-                        message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
+        return answer(status, body, extraHeaders);
     }
 
     /**
@@ -56,15 +48,7 @@ public final class ProblemWriter {
     public static Mono<ServerResponse> response(
             ServerWebExchange exchange, String type, int status, String detail, @Nullable HttpHeaders extraHeaders) {
         byte[] body = ProblemDocument.of(type, status, detail, RequestIds.of(exchange), Map.of());
-        return ServerResponse.status(status)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .headers(h -> {
-                    if (extraHeaders != null) {
-                        h.addAll(extraHeaders);
-                    }
-                })
-                .body((message, context) ->
-                        message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
+        return answer(status, body, extraHeaders);
     }
 
     /** Writes a problem straight to a response (for exception handlers). */
@@ -80,5 +64,17 @@ public final class ProblemWriter {
             h.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
         }
         return response.writeWith(Mono.just(response.bufferFactory().wrap(ByteBuffer.wrap(body))));
+    }
+
+    private static Mono<ServerResponse> answer(int status, byte[] body, @Nullable HttpHeaders extraHeaders) {
+        return ServerResponse.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .headers(h -> {
+                    if (extraHeaders != null) {
+                        h.addAll(extraHeaders);
+                    }
+                })
+                .body((message, context) ->
+                        message.writeWith(Mono.just(message.bufferFactory().wrap(body))));
     }
 }

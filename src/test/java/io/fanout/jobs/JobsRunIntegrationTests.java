@@ -84,7 +84,9 @@ class JobsRunIntegrationTests extends JobsTestBase {
 
     @Test
     void shouldShareWorkersFairlyBetweenRunningJobs() {
-        usersAnswer(Duration.ofMillis(25));
+        // 400 items x 100 ms over 8 slots: at least 5 s alone, so the small job's submission (seconds on a loaded
+        // box) cannot come after the big one is done
+        usersAnswer(Duration.ofMillis(100));
         long big = submitIds(400, 8); // alone it would hold all 8 slots of this instance until it is done
         Eventually.await(
                 WAIT, "the first job running", () -> job(big).get("succeeded").asInt() >= 8, () -> job(big));
