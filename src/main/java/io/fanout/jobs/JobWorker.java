@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,6 +82,9 @@ final class JobWorker implements SmartLifecycle {
     private volatile @Nullable List<ActiveJob> knownJobs;
 
     private @Nullable Disposable pipeline;
+    /** Outcomes waiting for the next write (group commit). */
+    private final Queue<Outcome> unwritten = new ConcurrentLinkedQueue<>();
+
     private final Disposable.Composite background = Disposables.composite();
 
     /**
@@ -150,9 +155,14 @@ final class JobWorker implements SmartLifecycle {
                 // unbounded here: rounds never claim more than the free slots, and a bounded flatMap would ask
                 // for more items only after a quarter of its slots is free, leaving claimed items waiting
                 .flatMap(this::run, Integer.MAX_VALUE)
-                // group commit: while a write runs, outcomes gather and the next write takes them all (≤ 256)
-                .bufferTimeout(256, Duration.ofMillis(5), true)
-                .concatMap(this::write, 1)
+                // group commit: while a write runs, outcomes gather in `unwritten` and the next write takes them
+                // all. Each outcome's signal follows its offer, so a write started by a signal finds that outcome
+                // (or an earlier write took it); signals that arrive during a write are conflated into one. At most
+                // `workers` outcomes wait: a slot is freed only once its outcome is written. (No timed buffer: the
+                // fair-backpressure bufferTimeout stalled this pipeline now and then in JobsCrashIT.)
+                .doOnNext(unwritten::offer)
+                .onBackpressureLatest()
+                .concatMap(signal -> write(takeUnwritten()), 1)
                 .subscribe(
                         null,
                         error -> {
@@ -237,7 +247,11 @@ final class JobWorker implements SmartLifecycle {
         List<ActiveJob> known = knownJobs;
         Mono<List<ActiveJob>> jobs = trigger instanceof Boolean && known != null
                 ? Mono.just(known)
-                : store.activeJobs().collectList().doOnNext(list -> knownJobs = list);
+                : store.activeJobs()
+                        .collectList()
+                        // a round that never ends stops every later one: the read is bounded like the claim
+                        .timeout(stuck)
+                        .doOnNext(list -> knownJobs = list);
         return jobs.flatMapMany(list -> {
                     Map<ActiveJob, Integer> shares = share(list, free);
                     int asked =
@@ -359,8 +373,19 @@ final class JobWorker implements SmartLifecycle {
         return fields;
     }
 
+    private List<Outcome> takeUnwritten() {
+        List<Outcome> batch = new ArrayList<>();
+        for (Outcome o = unwritten.poll(); o != null; o = unwritten.poll()) {
+            batch.add(o);
+        }
+        return batch;
+    }
+
     /** Writes a batch of outcomes, job by job, then frees their slots; never fails. */
     private Mono<Void> write(List<Outcome> batch) {
+        if (batch.isEmpty()) {
+            return Mono.empty(); // an earlier write took them
+        }
         log.debug("writing {} outcomes", batch.size());
         long start = System.nanoTime();
         Map<Long, List<Outcome>> finals = new LinkedHashMap<>();
