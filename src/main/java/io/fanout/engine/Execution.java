@@ -32,6 +32,10 @@ import tools.jackson.databind.node.ArrayNode;
  * {@link Sinks.One} per referenced call signals completion), independent calls run concurrently, every call is
  * bounded by min(its timeout, time left before the deadline), and cancelling the outcome stream cancels every call
  * still in flight. Outcomes arrive in completion order; {@link #outcome(int)} gives them by call afterwards.
+ *
+ * <p>Why one class of ~470 lines: it is one request's state (the referenced trees, the done signals, the outcomes,
+ * the cancellation) and the steps that change it (start a call, fan out a {@code for-each}, turn an answer into an
+ * outcome); the rendering, the plans, templates and transports are in their own packages.
  */
 public final class Execution {
 

@@ -45,6 +45,10 @@ import tools.jackson.databind.JsonNode;
  * interval (fallback; it also gives back items whose lease expired on a crashed instance). Leases are renewed
  * every third of their length. {@link #stop(Runnable)} stops claiming, lets running items finish for the grace
  * period, then cancels the rest and gives their leases back so another instance continues at once.
+ *
+ * <p>Why one class of ~470 lines: rounds, runs, the group-commit writer, lease renewal and shutdown all read and
+ * change the same slot accounting ({@code inFlight}, {@code inFlightByJob}, {@code held}); kept in one place, every
+ * change to it is visible next to the others. Storage ({@link JobStore}), parsing and HTTP live elsewhere.
  */
 final class JobWorker implements SmartLifecycle {
 

@@ -44,14 +44,21 @@ class RequestLogIntegrationTests extends FanoutIntegrationTests {
     @Autowired
     private MeterRegistry registry;
 
+    /** A role of its own that logs in with {@link #PASSWORD}: a real password login on every kind of test server. */
+    private static final String ROLE = "log_test_" + Long.toHexString(System.nanoTime());
+
     @BeforeAll
     static void createDatabase() {
         legacy = TestDatabase.create();
+        legacy.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD + "'");
     }
 
     @AfterAll
     static void dropDatabase() {
         legacy.close();
+        try (TestDatabase other = TestDatabase.create()) {
+            other.execute("DROP ROLE IF EXISTS " + ROLE);
+        }
     }
 
     private static int closedPort() throws IOException {
@@ -78,7 +85,7 @@ class RequestLogIntegrationTests extends FanoutIntegrationTests {
                 """.replace("${A}", A.url())
                 .replace("PORT", Integer.toString(closedPort()))
                 .replace("DB", legacy.jdbcUrl())
-                .replace("USER", legacy.username());
+                .replace("USER", ROLE);
         Map<String, String> environment = Map.of("LOG_TEST_TOKEN", TOKEN, "LOG_TEST_PASSWORD", PASSWORD);
         ConfigPipeline withSecrets =
                 new ConfigPipeline(clients, registry, ConfigEnvironment.fileMode(environment::get));

@@ -269,11 +269,15 @@ class TracingIntegrationTests extends FanoutIntegrationTests {
                     """)
                     .replace(
                             "endpoints:\n",
-                            "  db: { kind: jdbc, url: \"DB\", username: \"USER\", pool-size: 1, timeout: 5s }\n"
+                            "  db: { kind: jdbc, url: \"DB\", username: \"USER\"PASSWORD, pool-size: 1, timeout: 5s }\n"
                                     + "  inventory: { kind: java, class: io.fanout.examples.InventorySource, pool-size: 1, timeout: 5s }\n"
                                     + "endpoints:\n")
                     .replace("DB", database.jdbcUrl())
-                    .replace("USER", database.username()));
+                    .replace("USER", database.username())
+                    // the test servers other than the local one log in with a password (SCRAM)
+                    .replace(
+                            "PASSWORD",
+                            database.password() == null ? "" : ", password: \"" + database.password() + "\""));
 
             JsonNode answer = get("/blocking", Map.of());
 
