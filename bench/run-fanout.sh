@@ -84,6 +84,11 @@ fi
   done
   cat "$HARNESS/lib/report.lua"
 } > "$H/lib/report.lua"
+curl_headers=() # the same headers for the start-up probe (an endpoint with auth answers 401 without them)
+IFS=';' read -r -a wrk_headers <<< "${WRK_HEADERS:-}"
+for h in "${wrk_headers[@]}"; do
+  [ -n "$h" ] && curl_headers+=(-H "$(echo "$h" | xargs)")
+done
 for p in $PEERS; do
   [ "$p" = nginx-lua ] && continue
   if [ ! -f "$H/peers/$p/target/$p.jar" ]; then
@@ -154,7 +159,8 @@ for spec in $FANOUT_JARS; do
     sleep 0.3
   done
   [ "$ok" = yes ] || { tail -30 "$log" >&2; echo "$name did not start" >&2; exit 1; }
-  curl -fsS -o /dev/null "http://127.0.0.1:$port$PATH_OF_ROUTE" || { echo "$name: $PATH_OF_ROUTE failed" >&2; exit 1; }
+  curl -fsS -o /dev/null "${curl_headers[@]}" "http://127.0.0.1:$port$PATH_OF_ROUTE" ||
+    { echo "$name: $PATH_OF_ROUTE failed" >&2; exit 1; }
   echo "$name up on $port pid=$(cat "$pidfile") cpus=$PEER_CPUS jar=$jar config=$config log=$log"
   TARGETS+=("$name=http://127.0.0.1:$port$PATH_OF_ROUTE")
   port=$((port + 1))
