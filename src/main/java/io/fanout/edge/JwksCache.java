@@ -85,21 +85,22 @@ final class JwksCache {
                 return running;
             }
             AtomicReference<@Nullable Mono<Keys>> self = new AtomicReference<>();
+            // the slot is freed before the result is published: a caller woken by this fetch that asks again (an
+            // unknown kid right after) must start a new fetch, not get this one's cached result
+            Runnable free = () -> inflight.compareAndSet(self.get(), null);
             Mono<Keys> created = download()
                     .map(set -> new Keys(set, clock.getAsLong()))
-                    // the slot is freed before the result is published: a caller woken by this fetch that asks
-                    // again (an unknown kid right after) must start a new fetch, not get this one's cached result
                     .doOnNext(keys -> {
                         current.set(keys);
                         failed = false;
-                        inflight.compareAndSet(self.get(), null);
+                        free.run();
                     })
                     .doOnError(e -> {
                         lastFailure = clock.getAsLong();
                         failed = true;
-                        inflight.compareAndSet(self.get(), null);
+                        free.run();
                     })
-                    .doFinally(signal -> inflight.compareAndSet(self.get(), null))
+                    .doFinally(signal -> free.run()) // also an empty answer or a cancel
                     .cache();
             self.set(created);
             if (inflight.compareAndSet(null, created)) {

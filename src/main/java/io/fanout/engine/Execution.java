@@ -71,10 +71,13 @@ public final class Execution {
         }
         this.forwarded = forwardedHeaders(plan, input);
         this.trace = observer.begin(
-                plan.name(), plan.method(), plan.route().text(), input.requestId(), batch, input.header());
-        if (input.client() != null) {
-            trace.client(input.client().id());
-        }
+                plan.name(),
+                plan.method(),
+                plan.route().text(),
+                input.requestId(),
+                input.client() == null ? null : input.client().id(),
+                batch,
+                input.header());
     }
 
     /**

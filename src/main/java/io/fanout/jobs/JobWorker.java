@@ -9,18 +9,14 @@ import io.fanout.json.JsonCodec;
 import io.fanout.plan.CompiledConfig;
 import io.fanout.plan.EndpointPlan;
 import io.fanout.render.JobResultLine;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,9 +42,8 @@ import tools.jackson.databind.JsonNode;
  * every third of their length. {@link #stop(Runnable)} stops claiming, lets running items finish for the grace
  * period, then cancels the rest and gives their leases back so another instance continues at once.
  *
- * <p>Why one class of ~470 lines: rounds, runs, the group-commit writer, lease renewal and shutdown all read and
- * change the same slot accounting ({@code inFlight}, {@code inFlightByJob}, {@code held}); kept in one place, every
- * change to it is visible next to the others. Storage ({@link JobStore}), parsing and HTTP live elsewhere.
+ * <p>Rounds, runs, lease renewal and shutdown share the slot accounting ({@code inFlight}, {@code inFlightByJob},
+ * {@code held}) and live here; writing results is {@link ResultWriter}'s, storage {@link JobStore}'s.
  */
 final class JobWorker implements SmartLifecycle {
 
@@ -69,11 +64,8 @@ final class JobWorker implements SmartLifecycle {
     private final Sinks.Many<Boolean> slotsFreed = Sinks.many().multicast().directBestEffort();
     private final Sinks.One<Boolean> stopping = Sinks.one();
     private final Sinks.Empty<Void> drained = Sinks.empty();
-    private final Counter succeeded;
-    private final Counter failed;
-    private final Counter retried;
+    private final ResultWriter results;
     private final Timer claimLatency;
-    private final Timer writeLatency;
     /**
      * How long a database call of the worker may take before it counts as stuck and is given up (its items run
      * again after their lease): without it, one statement that never answers would stop the poll, or hold its
@@ -86,9 +78,6 @@ final class JobWorker implements SmartLifecycle {
     private volatile @Nullable List<ActiveJob> knownJobs;
 
     private @Nullable Disposable pipeline;
-    /** Outcomes waiting for the next write (group commit). */
-    private final Queue<Outcome> unwritten = new ConcurrentLinkedQueue<>();
-
     private final Disposable.Composite background = Disposables.composite();
 
     /**
@@ -111,15 +100,9 @@ final class JobWorker implements SmartLifecycle {
         this.owner = owner;
         Duration threeLeases = properties.lease().multipliedBy(3);
         this.stuck = threeLeases.compareTo(Duration.ofSeconds(30)) > 0 ? threeLeases : Duration.ofSeconds(30);
-        this.succeeded = items(registry, "succeeded");
-        this.failed = items(registry, "failed");
-        this.retried = items(registry, "retried");
+        this.results = new ResultWriter(store, stuck, registry);
         this.claimLatency = Timer.builder("fanout.jobs.claim")
                 .description("time to claim a batch of items")
-                .publishPercentileHistogram()
-                .register(registry);
-        this.writeLatency = Timer.builder("fanout.jobs.write")
-                .description("time to write a batch of results")
                 .publishPercentileHistogram()
                 .register(registry);
         Gauge.builder("fanout.jobs.queue.depth", queueDepth, AtomicLong::get)
@@ -127,13 +110,6 @@ final class JobWorker implements SmartLifecycle {
                 .register(registry);
         Gauge.builder("fanout.jobs.in.flight", inFlight, AtomicInteger::get)
                 .description("items running on this instance")
-                .register(registry);
-    }
-
-    private static Counter items(MeterRegistry registry, String outcome) {
-        return Counter.builder("fanout.jobs.items")
-                .tag("outcome", outcome)
-                .description("item runs by outcome (retried: a retryable failure that will run again)")
                 .register(registry);
     }
 
@@ -159,14 +135,12 @@ final class JobWorker implements SmartLifecycle {
                 // unbounded here: rounds never claim more than the free slots, and a bounded flatMap would ask
                 // for more items only after a quarter of its slots is free, leaving claimed items waiting
                 .flatMap(this::run, Integer.MAX_VALUE)
-                // group commit: while a write runs, outcomes gather in `unwritten` and the next write takes them
-                // all. Each outcome's signal follows its offer, so a write started by a signal finds that outcome
-                // (or an earlier write took it); signals that arrive during a write are conflated into one. At most
-                // `workers` outcomes wait: a slot is freed only once its outcome is written. (No timed buffer: the
-                // fair-backpressure bufferTimeout stalled this pipeline now and then in JobsCrashIT.)
-                .doOnNext(unwritten::offer)
+                // group commit (ResultWriter): each outcome's signal follows its offer, so a write started by a
+                // signal finds that outcome (or an earlier write took it); signals that arrive during a write are
+                // conflated into one. At most `workers` outcomes wait: a slot is freed only once its outcome is written
+                .doOnNext(results::offer)
                 .onBackpressureLatest()
-                .concatMap(signal -> write(takeUnwritten()), 1)
+                .concatMap(signal -> results.writeOffered(this::freeSlots), 1)
                 .subscribe(
                         null,
                         error -> {
@@ -377,59 +351,17 @@ final class JobWorker implements SmartLifecycle {
         return fields;
     }
 
-    private List<Outcome> takeUnwritten() {
-        List<Outcome> batch = new ArrayList<>();
-        for (Outcome o = unwritten.poll(); o != null; o = unwritten.poll()) {
-            batch.add(o);
-        }
-        return batch;
-    }
-
-    /** Writes a batch of outcomes, job by job, then frees their slots; never fails. */
-    private Mono<Void> write(List<Outcome> batch) {
-        if (batch.isEmpty()) {
-            return Mono.empty(); // an earlier write took them
-        }
-        log.debug("writing {} outcomes", batch.size());
-        long start = System.nanoTime();
-        Map<Long, List<Outcome>> finals = new LinkedHashMap<>();
-        List<Outcome> retries = new ArrayList<>();
+    /** The slots of written outcomes are free again: the next round may claim that many items. */
+    private void freeSlots(List<Outcome> batch) {
         for (Outcome o : batch) {
-            if (o.retry()) {
-                retries.add(o);
-            } else {
-                finals.computeIfAbsent(o.claimed().jobId(), id -> new ArrayList<>())
-                        .add(o);
+            held.remove(o.claimed().claim());
+            AtomicInteger n = inFlightByJob.get(o.claimed().jobId());
+            if (n != null && n.decrementAndGet() <= 0) {
+                inFlightByJob.remove(o.claimed().jobId(), n);
             }
         }
-        // jobs in id order: two instances never wait on each other's job rows in opposite order
-        Mono<Void> writeFinals = Flux.fromIterable(new java.util.TreeMap<>(finals).entrySet())
-                .concatMap(e -> store.complete(e.getKey(), e.getValue()).doOnNext(written -> {
-                    // only what was written: a result refused as stale (lease taken over) is not counted
-                    succeeded.increment(written[0]);
-                    failed.increment(written[1]);
-                }))
-                .then();
-        Mono<Void> writeRetries = Flux.fromIterable(retries)
-                .concatMap(o -> store.retry(o).doOnNext(n -> retried.increment()))
-                .then();
-        return writeFinals
-                .then(writeRetries)
-                // a write that never answers must not hold its slots for good (the items run again after the lease)
-                .timeout(stuck)
-                .onErrorResume(e -> warn("writing results (the items run again when their lease expires)", e))
-                .doFinally(signal -> {
-                    writeLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                    for (Outcome o : batch) {
-                        held.remove(o.claimed().claim());
-                        AtomicInteger n = inFlightByJob.get(o.claimed().jobId());
-                        if (n != null && n.decrementAndGet() <= 0) {
-                            inFlightByJob.remove(o.claimed().jobId(), n);
-                        }
-                    }
-                    inFlight.addAndGet(-batch.size());
-                    slotsFreed.tryEmitNext(Boolean.TRUE); // dropped when a round is running: it sees the slots
-                });
+        inFlight.addAndGet(-batch.size());
+        slotsFreed.tryEmitNext(Boolean.TRUE); // dropped when a round is running: it sees the slots
     }
 
     @Override

@@ -52,6 +52,7 @@ public final class GatewayObserver implements RequestObserver {
             String method,
             String route,
             String requestId,
+            @Nullable String clientId,
             boolean batch,
             UnaryOperator<@Nullable String> header) {
         Span span = null;
@@ -71,7 +72,7 @@ public final class GatewayObserver implements RequestObserver {
                         .tag("http.route", route);
             }
         }
-        return new ObservedRequest(this, endpoint, method, route, requestId, batch, span);
+        return new ObservedRequest(this, endpoint, method, route, requestId, clientId, batch, span);
     }
 
     Timer overheadTimer(String endpoint) {

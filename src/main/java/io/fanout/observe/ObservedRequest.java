@@ -22,7 +22,7 @@ final class ObservedRequest implements RequestTrace {
     private final boolean batch;
     private final @Nullable Span span;
     private final @Nullable String traceId;
-    private volatile @Nullable String clientId;
+    private final @Nullable String clientId;
     private volatile int done;
 
     ObservedRequest(
@@ -31,6 +31,7 @@ final class ObservedRequest implements RequestTrace {
             String method,
             String route,
             String requestId,
+            @Nullable String clientId,
             boolean batch,
             @Nullable Span span) {
         this.observer = observer;
@@ -38,6 +39,7 @@ final class ObservedRequest implements RequestTrace {
         this.method = method;
         this.route = route;
         this.requestId = requestId;
+        this.clientId = clientId;
         this.batch = batch;
         this.span = span;
         this.traceId = span == null ? null : span.context().traceId();
@@ -63,11 +65,6 @@ final class ObservedRequest implements RequestTrace {
         if (parent != null && !parent.isNoop()) {
             observer.failedCallSpan(parent, call, upstream, errorType);
         }
-    }
-
-    @Override
-    public void client(String clientId) {
-        this.clientId = clientId;
     }
 
     @Override
@@ -125,9 +122,8 @@ final class ObservedRequest implements RequestTrace {
         if (traceId != null) {
             line = line.addKeyValue(k.traceId(), traceId);
         }
-        String client = clientId;
-        if (client != null) {
-            line = line.addKeyValue(k.clientId(), client);
+        if (clientId != null) {
+            line = line.addKeyValue(k.clientId(), clientId);
         }
         line.log("{} {} {} {}ms partial={} request={}", method, route, status, duration, partial, requestId);
     }

@@ -14,6 +14,7 @@ public interface RequestObserver {
                 String method,
                 String route,
                 String requestId,
+                @Nullable String clientId,
                 boolean batch,
                 UnaryOperator<@Nullable String> header) {
             return Unobserved.INSTANCE;
@@ -25,6 +26,7 @@ public interface RequestObserver {
      * @param method    its HTTP method
      * @param route     its route template ({@code /users/{id}})
      * @param requestId the request's id
+     * @param clientId  who is calling (SPEC §8: the client id of an endpoint with {@code auth}), else null
      * @param batch     true for a batch job item (never continues a client's trace; no access-log line)
      * @param header    the client's headers by lower-case name ({@code traceparent}, {@code tracestate})
      */
@@ -33,6 +35,7 @@ public interface RequestObserver {
             String method,
             String route,
             String requestId,
+            @Nullable String clientId,
             boolean batch,
             UnaryOperator<@Nullable String> header);
 

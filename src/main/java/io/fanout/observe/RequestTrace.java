@@ -12,9 +12,6 @@ public interface RequestTrace {
     @Nullable
     String traceId();
 
-    /** Who is calling (SPEC §8: the client id of an endpoint with {@code auth}), for the access log. */
-    default void client(String clientId) {}
-
     /**
      * The trace of one call.
      *

@@ -23,10 +23,9 @@ class AccessLogClientTests {
         lines.start();
         access.addAppender(lines);
         try {
-            RequestTrace withClient = observer.begin("me", "GET", "/v1/me", "req-1", false, name -> null);
-            withClient.client("mobile-app");
+            RequestTrace withClient = observer.begin("me", "GET", "/v1/me", "req-1", "mobile-app", false, name -> null);
             withClient.finished(200, false, null, 2_000_000, 1_000_000);
-            RequestTrace anonymous = observer.begin("open", "GET", "/v1/open", "req-2", false, name -> null);
+            RequestTrace anonymous = observer.begin("open", "GET", "/v1/open", "req-2", null, false, name -> null);
             anonymous.finished(200, false, null, 2_000_000, 1_000_000);
         } finally {
             access.detachAppender(lines);
