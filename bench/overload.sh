@@ -5,13 +5,14 @@
 #   bench/overload.sh                                   # builds nothing: uses target/fanout-*.jar
 #   JAR=/tmp/x.jar VARIANTS="adaptive=adaptive fixed=200 off=off" bench/overload.sh
 #
-# Per variant (everything on 127.0.0.1, Fanout pinned to PEER_CPUS=1 with the harness peers' JVM options, the
-# upstream simulator and hey on LOADGEN_CPUS=0, every step bounded):
-#  1. start the jar with bench/fanout.yaml and --fanout.server.max-in-flight=<value>; warm up WARMUP s at 64 conns;
-#  2. unloaded: UNLOADED_CONNS (16) connections for DURATION s: p50/p99 of the 200s;
-#  3. capacity: CAPACITY_CONNS (256) connections for DURATION s: req/s (the box's capacity for this route);
-#  4. overload: OVERLOAD_CONNS (10 x CAPACITY_CONNS) connections for DURATION s: admitted (200) and refused (503)
-#     separately: count, req/s, p50/p99 each, and the admission metrics at the end.
+# Everything on 127.0.0.1, Fanout pinned to PEER_CPUS=1 with the harness peers' JVM options, the upstream simulator
+# and hey on LOADGEN_CPUS=0, every step bounded; each JVM warmed up WARMUP s at 64 connections first.
+#  1. capacity probe (admission off): UNLOADED_CONNS (16) connections for DURATION s give the unloaded p50, then
+#     CAPACITY_CONNS (256, enough to saturate the CPU) the saturated req/s; capacity in requests held at once =
+#     req/s x unloaded p50 (Little's law), and the overload is 10x that many connections (or OVERLOAD_CONNS);
+#  2. per variant (--fanout.server.max-in-flight=<value>): unloaded (p50/p99 of the 200s), then the overload
+#     ("storm": that many hey connections, each sending again the moment it has an answer, Retry-After or not):
+#     admitted (200) and refused (503) counted and timed separately, and the admission metrics at the end.
 # Needs hey (apt-get install hey) and the load harness (../shared/bench) for its upstream simulator.
 set -euo pipefail
 
@@ -28,7 +29,6 @@ WARMUP=${WARMUP:-60}
 DURATION=${DURATION:-20}
 UNLOADED_CONNS=${UNLOADED_CONNS:-16}
 CAPACITY_CONNS=${CAPACITY_CONNS:-256}
-OVERLOAD_CONNS=${OVERLOAD_CONNS:-$((CAPACITY_CONNS * 10))}
 JDK25=${JDK25:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED}
 URL_PATH=/users/42/overview
@@ -72,33 +72,61 @@ for status, v in sorted(by.items()):
 EOF
 }
 
-echo "| variant / phase | status | requests | req/s | p50 ms | p99 ms |" > "$OUT/table.md"
-echo "|---|---|---:|---:|---:|---:|" >> "$OUT/table.md"
-for spec in $VARIANTS; do
-  name=${spec%%=*}; value=${spec#*=}
-  log=$OUT/$name.log
+start_jar() { # start_jar NAME MAX_IN_FLIGHT
+  log=$OUT/$1.log
   nohup taskset -c "$PEER_CPUS" "$JDK25/bin/java" $JAVA_OPTS -jar "$JAR" --fanout.config="$REPO/bench/fanout.yaml" \
-    --server.port=$PORT --server.address=127.0.0.1 --fanout.server.max-in-flight="$value" > "$log" 2>&1 < /dev/null &
+    --server.port=$PORT --server.address=127.0.0.1 --fanout.server.max-in-flight="$2" > "$log" 2>&1 < /dev/null &
   pid=$!
   for _ in $(seq 1 300); do
     curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/actuator/health" 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || { tail -30 "$log" >&2; exit 1; }
     sleep 0.3
   done
-  url=http://127.0.0.1:$PORT$URL_PATH
-  echo "== $name: warm-up ${WARMUP}s"
+  echo "== $1: warm-up ${WARMUP}s"
   timeout $((WARMUP + 30)) taskset -c "$LOADGEN_CPUS" hey -z "${WARMUP}s" -c 64 "$url" > /dev/null
-  for phase in unloaded:$UNLOADED_CONNS capacity:$CAPACITY_CONNS overload:$OVERLOAD_CONNS; do
-    label=${phase%%:*}; conns=${phase#*:}
-    echo "== $name: $label, $conns connections, ${DURATION}s"
-    timeout $((DURATION + 60)) taskset -c "$LOADGEN_CPUS" hey -z "${DURATION}s" -c "$conns" -t 30 -o csv "$url" \
-      > "$OUT/$name-$label.csv" || true
-    summarize "$OUT/$name-$label.csv" "$name / $label ($conns conns)" "$DURATION" | tee -a "$OUT/table.md"
-    sleep 5
-  done
-  curl -fsS "http://127.0.0.1:$PORT/actuator/prometheus" | grep -E '^fanout_admission' > "$OUT/$name-admission.txt" || true
+}
+stop_jar() {
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   sleep 3
+}
+run_phase() { # run_phase NAME LABEL CONNS
+  echo "== $1: $2, $3 connections, ${DURATION}s"
+  timeout $((DURATION + 60)) taskset -c "$LOADGEN_CPUS" hey -z "${DURATION}s" -c "$3" -t 30 -o csv "$url" \
+    > "$OUT/$1-$2.csv" || true
+  summarize "$OUT/$1-$2.csv" "$1 / $2 ($3 conns)" "$DURATION" | tee -a "$OUT/table.md"
+  sleep 5
+}
+url=http://127.0.0.1:$PORT$URL_PATH
+
+echo "| variant / phase | status | requests | req/s | p50 ms | p99 ms |" > "$OUT/table.md"
+echo "|---|---|---:|---:|---:|---:|" >> "$OUT/table.md"
+if [ -z "${OVERLOAD_CONNS:-}" ]; then
+  # Capacity, measured with admission off: the req/s it serves when saturated (CAPACITY_CONNS) times the unloaded
+  # p50 is how many requests it holds at full speed without queueing (Little's law); 10x that is the overload.
+  start_jar probe off
+  run_phase probe unloaded "$UNLOADED_CONNS"
+  run_phase probe capacity "$CAPACITY_CONNS"
+  stop_jar
+  OVERLOAD_CONNS=$(python3 - "$OUT/probe-unloaded.csv" "$OUT/probe-capacity.csv" "$DURATION" <<'EOF'
+import csv, math, sys
+def ok(path):
+    return sorted(float(r[0]) for r in csv.reader(open(path)) if r and r[0] != "response-time" and r[6] == "200")
+unloaded, saturated = ok(sys.argv[1]), ok(sys.argv[2])
+rate = len(saturated) / float(sys.argv[3])
+p50 = unloaded[len(unloaded) // 2]
+print(f"capacity: {rate:.0f} req/s saturated x unloaded p50 {p50 * 1000:.1f} ms = {rate * p50:.0f} in flight", file=sys.stderr)
+print(max(1, math.ceil(rate * p50)) * 10)
+EOF
+  )
+  echo "== overload = $OVERLOAD_CONNS connections (10x capacity)" | tee "$OUT/capacity.txt"
+fi
+for spec in $VARIANTS; do
+  name=${spec%%=*}; value=${spec#*=}
+  start_jar "$name" "$value"
+  run_phase "$name" unloaded "$UNLOADED_CONNS"
+  run_phase "$name" storm "$OVERLOAD_CONNS"
+  curl -fsS "http://127.0.0.1:$PORT/actuator/prometheus" | grep -E '^fanout_admission' > "$OUT/$name-admission.txt" || true
+  stop_jar
 done
 echo
 cat "$OUT/table.md"

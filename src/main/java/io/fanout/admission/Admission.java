@@ -19,6 +19,11 @@ import reactor.core.publisher.Mono;
  */
 public final class Admission {
 
+    /** The request id header (SPEC §2); the web layer's {@code RequestIds.HEADER}. */
+    static final String REQUEST_ID = "X-Request-Id";
+
+    static final String PROBLEM_JSON = "application/problem+json";
+
     private static final Admission OFF = new Admission();
 
     private final @Nullable AdmissionLimit limit;
@@ -60,12 +65,19 @@ public final class Admission {
         return handler.get();
     }
 
+    /** The refusal's {@code detail}, the same from the route and from {@link AdmissionGate}. */
+    static String detail(int max, String retryAfterSeconds) {
+        return "overloaded: " + max + " composite requests are in flight on this instance "
+                + "(fanout.server.max-in-flight); retry after " + retryAfterSeconds + " s";
+    }
+
+    /** The {@code Retry-After} of a refusal, in whole seconds. */
+    long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
     private Mono<ServerResponse> refuse(int max, String requestId) {
-        byte[] body = ProblemDocument.of(
-                503,
-                "overloaded: " + max + " composite requests are in flight on this "
-                        + "instance (fanout.server.max-in-flight); retry after " + retryAfterSeconds + " s",
-                requestId);
+        byte[] body = ProblemDocument.of(503, detail(max, Long.toString(retryAfterSeconds)), requestId);
         return ServerResponse.status(503)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds))

@@ -3,12 +3,16 @@ package io.fanout.admission;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.server.WebFilter;
+import reactor.netty.http.server.HttpServer;
 
 /**
  * The {@link Admission} of the composite path from {@code fanout.server.max-in-flight}, its metrics
@@ -44,6 +48,44 @@ public class AdmissionConfiguration {
                 limit.isAdaptive() ? "adaptive" : "fixed",
                 limit.limit());
         return new Admission(limit, properties.retryAfter());
+    }
+
+    /**
+     * Refuses over the limit in the Netty pipeline, before WebFlux ({@link AdmissionGate}); nothing is added when
+     * admission control is off or no web layer says which requests are composite.
+     */
+    @Bean
+    GateCustomizer admissionGate(Admission admission, ObjectProvider<AdmissionGate.Requests> requests) {
+        AdmissionLimit limit = admission.limit();
+        AdmissionGate.Requests gated = requests.getIfAvailable();
+        return new GateCustomizer(
+                limit == null || gated == null
+                        ? null
+                        : new AdmissionGate.Shared(limit, gated, admission.retryAfterSeconds()));
+    }
+
+    /** Installs the gate on every new connection (plain HTTP/1.1; h2c and TLS are not configured). */
+    static final class GateCustomizer implements NettyServerCustomizer {
+
+        private final AdmissionGate.@Nullable Shared shared;
+
+        GateCustomizer(AdmissionGate.@Nullable Shared shared) {
+            this.shared = shared;
+        }
+
+        @Override
+        public HttpServer apply(HttpServer server) {
+            AdmissionGate.Shared s = shared;
+            return s == null
+                    ? server
+                    : server.doOnChannelInit((observer, channel, address) -> s.install(channel.pipeline()));
+        }
+
+        /** Requests the gate refused; 0 when there is no gate. */
+        long refusals() {
+            AdmissionGate.Shared s = shared;
+            return s == null ? 0 : s.refusals();
+        }
     }
 
     /** Ends admitted requests; a bare pass-through when admission control is off. */

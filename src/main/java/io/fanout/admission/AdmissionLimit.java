@@ -74,6 +74,18 @@ public final class AdmissionLimit {
         }
     }
 
+    /**
+     * Counts a refusal and returns {@code true} when the limit is reached now; {@code false} (nothing counted) when
+     * there is room. For {@link AdmissionGate}, which refuses but never takes a place.
+     */
+    boolean refuseIfFull() {
+        if (inFlight.get() < limit.getLimit()) {
+            return false;
+        }
+        refused.incrementAndGet();
+        return true;
+    }
+
     /** The limit now (moves with latency when adaptive). */
     public int limit() {
         return limit.getLimit();

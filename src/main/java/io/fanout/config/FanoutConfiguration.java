@@ -2,6 +2,7 @@ package io.fanout.config;
 
 import io.fanout.admin.AdminRoutes;
 import io.fanout.admission.Admission;
+import io.fanout.admission.AdmissionGate;
 import io.fanout.compile.ConfigEnvironment;
 import io.fanout.compile.ConfigPipeline;
 import io.fanout.compile.UpstreamClientFactory;
@@ -131,6 +132,12 @@ class FanoutConfiguration {
                 .routes()
                 .and(WebRoutes.create(
                         active, engine, properties.maxRequestBody().toBytes(), admission, edge.getIfAvailable()));
+    }
+
+    /** Tells the admission gate (in the Netty pipeline) which requests are composite requests that meet it first. */
+    @Bean
+    AdmissionGate.Requests admissionGateRequests(ActiveConfig active, ObjectProvider<CompositeGuard> edge) {
+        return WebRoutes.admissionGate(active, edge.getIfAvailable());
     }
 
     /** File mode's start and config source: the file's config, dry runs only (database mode's are in {@code reload}). */

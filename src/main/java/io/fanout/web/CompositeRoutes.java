@@ -98,6 +98,19 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         return Mono.just(r -> ProblemWriter.response(r.exchange(), 404, "no endpoint at " + path, null));
     }
 
+    /**
+     * Whether {@link #route} would hand this request straight to admission: a composite endpoint (no 404/405) that
+     * has no {@code auth}, or any endpoint when no edge is configured. Endpoints with {@code auth} check the
+     * client's quota before admission (SPEC §11).
+     */
+    static boolean admitsFirst(ActiveConfig active, @Nullable CompositeGuard edge, String method, String rawPath) {
+        if (isReserved(rawPath)) {
+            return false;
+        }
+        return active.current().routes().find(method, rawPath) instanceof RouteTable.Found found
+                && (found.endpoint().auth() == null || edge == null);
+    }
+
     static boolean isReserved(String path) {
         return startsWithSegment(path, "/actuator")
                 || startsWithSegment(path, "/admin")

@@ -1,6 +1,7 @@
 package io.fanout.web;
 
 import io.fanout.admission.Admission;
+import io.fanout.admission.AdmissionGate;
 import io.fanout.engine.ActiveConfig;
 import io.fanout.engine.Engine;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +35,24 @@ public final class WebRoutes {
                 r -> ProblemWriter.response(
                         r.exchange(), 503, "jobs need a database: configure spring.r2dbc.url", null));
         return jobs.and(new CompositeRoutes(active, engine, maxRequestBody, admission, edge));
+    }
+
+    /**
+     * What the admission gate asks of a request before WebFlux sees it: a composite request that meets admission
+     * first (the route would call {@code admission.admit} before anything else), and its request id.
+     */
+    public static AdmissionGate.Requests admissionGate(ActiveConfig active, @Nullable CompositeGuard edge) {
+        return new AdmissionGate.Requests() {
+            @Override
+            public boolean gated(String method, String rawPath) {
+                return CompositeRoutes.admitsFirst(active, edge, method, rawPath);
+            }
+
+            @Override
+            public String requestId(@Nullable String header) {
+                return RequestIds.acceptOrGenerate(header);
+            }
+        };
     }
 
     /** Paths of Fanout's own APIs ({@code /actuator}, {@code /admin}, {@code /jobs}): never a composite endpoint. */

@@ -31,6 +31,9 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
     @Autowired
     private Admission admission;
 
+    @Autowired
+    private AdmissionConfiguration.GateCustomizer gate;
+
     record Answer(int status, String contentType, String retryAfter, String requestId, String body, long millis) {}
 
     @BeforeEach
@@ -91,11 +94,15 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
             Eventually.await(
                     Duration.ofSeconds(15), "3 requests held at the upstream", () -> A.inFlight() == 3, A::inFlight);
 
+            long atTheGate = gate.refusals();
             for (int i = 0; i < 4; i++) {
                 Answer refused = get("/adm/fast", "over-" + i).block(Duration.ofSeconds(30));
                 assertWellFormedRefusal(refused);
                 assertThat(refused.requestId()).isEqualTo("over-" + i);
             }
+            assertThat(gate.refusals() - atTheGate)
+                    .as("bodiless requests on idle connections are refused in the Netty pipeline, before WebFlux")
+                    .isEqualTo(4);
             assertThat(A.seen("/fast"))
                     .as("no upstream call for a refused request")
                     .isEmpty();

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Where a request's CPU and allocation go (issue 16): async-profiler on the packaged jar under the harness's load.
+#
+#   bench/profile.sh                                   # target/fanout-*.jar with bench/fanout-policies.yaml
+#   JAR=/tmp/x.jar CONFIG=bench/fanout.yaml ROUTE_PATH=/proxy/users/42 bench/profile.sh
+#
+# Same set-up as the harness (everything on 127.0.0.1): upstream simulator at DELAY_MS (0) and wrk (CONNS=64) on
+# LOADGEN_CPUS=0, the jar on PEER_CPUS=1 with the peers' JVM options (JDK 25, -Xms512m -Xmx512m -XX:+UseSerialGC).
+# After WARMUP (90) s of load, async-profiler (tools.profiler:async-profiler from Maven Central, loaded into the
+# running JVM with jcmd JVMTI.agent_load) samples CPU (event=cpu, 1 ms) for SECONDS (30), then allocations
+# (event=alloc) for SECONDS. Writes collapsed stacks and flame graphs (HTML) to $OUT, and prints the CPU by layer
+# (the frame nearest the leaf that belongs to a known layer) and the top self frames; bench/profile-summary.py
+# does the summing.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+HARNESS=${HARNESS:-$REPO/../shared/bench}
+export BENCH_TMP=${BENCH_TMP:-/tmp/gwbench-profile}
+export DELAY_MS=${DELAY_MS:-0}
+export UPSTREAM_CPUS=${UPSTREAM_CPUS:-0}
+PEER_CPUS=${PEER_CPUS:-1}
+LOADGEN_CPUS=${LOADGEN_CPUS:-0}
+JAR=${JAR:-$(ls "$REPO"/target/fanout-*.jar 2>/dev/null | grep -v original | head -1)}
+CONFIG=${CONFIG:-$REPO/bench/fanout-policies.yaml}
+ROUTE_PATH=${ROUTE_PATH:-/users/42/overview}
+WARMUP=${WARMUP:-90}
+SECONDS_PROFILED=${SECONDS:-30}
+CONNS=${CONNS:-64}
+PORT=${PORT:-9030}
+AP_VERSION=${AP_VERSION:-4.2}
+JDK25=${JDK25:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
+JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -XX:+EnableDynamicAgentLoading}
+
+[ -f "$JAR" ] || { echo "no jar (./mvnw package -DskipTests, or JAR=...)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
+AP_JAR=$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION-linux-x64.jar
+if [ ! -f "$AP_JAR" ]; then
+  (cd "$REPO" && ./mvnw -q -B -ntp dependency:get -Dartifact="tools.profiler:async-profiler:$AP_VERSION:jar:linux-x64")
+fi
+OUT=$BENCH_TMP/results/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT/ap"
+(cd "$OUT/ap" && unzip -q -o "$AP_JAR")
+LIB=$OUT/ap/linux-x64/libasyncProfiler.so
+H=$BENCH_TMP/harness
+rm -rf "$H"; cp -r "$HARNESS" "$H"; chmod -R u+w "$H"
+
+pid=""
+cleanup() {
+  [ -n "$pid" ] && { kill "$pid" 2>/dev/null; sleep 2; kill -9 "$pid" 2>/dev/null; } || true
+  "$H/upstreams/down.sh" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT INT TERM
+"$H/upstreams/up.sh"
+
+nohup taskset -c "$PEER_CPUS" "$JDK25/bin/java" $JAVA_OPTS -jar "$JAR" --fanout.config="$CONFIG" \
+  --server.port=$PORT --server.address=127.0.0.1 > "$OUT/fanout.log" 2>&1 < /dev/null &
+pid=$!
+for _ in $(seq 1 300); do
+  curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/actuator/health" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || { tail -30 "$OUT/fanout.log" >&2; exit 1; }
+  sleep 0.3
+done
+url=http://127.0.0.1:$PORT$ROUTE_PATH
+curl -fsS -o /dev/null "$url"
+echo "== warm-up ${WARMUP}s"
+timeout $((WARMUP + 30)) taskset -c "$LOADGEN_CPUS" wrk -t1 -c"$CONNS" -d"${WARMUP}s" "$url" > /dev/null
+
+profile() { # profile EVENT NAME
+  echo "== $2: ${SECONDS_PROFILED}s"
+  "$JDK25/bin/jcmd" "$pid" JVMTI.agent_load "$LIB" "start,event=$1,interval=$3" > /dev/null
+  timeout $((SECONDS_PROFILED + 30)) taskset -c "$LOADGEN_CPUS" wrk -t1 -c"$CONNS" -d"${SECONDS_PROFILED}s" "$url" \
+    > "$OUT/$2-wrk.txt"
+  "$JDK25/bin/jcmd" "$pid" JVMTI.agent_load "$LIB" "dump,file=$OUT/$2.html$4" > /dev/null
+  "$JDK25/bin/jcmd" "$pid" JVMTI.agent_load "$LIB" "stop,file=$OUT/$2.collapsed,collapsed$4" > /dev/null
+  grep -E "Requests/sec" "$OUT/$2-wrk.txt" || true
+}
+profile cpu cpu 1ms ""
+profile alloc alloc 512k ",total"
+python3 "$REPO/bench/profile-summary.py" "$OUT/cpu.collapsed" "$OUT/alloc.collapsed" \
+  "$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$OUT/alloc-wrk.txt")" | tee "$OUT/summary.md"
+echo "== summary: $OUT/summary.md  raw: $OUT/*.collapsed"
