@@ -26,12 +26,18 @@ JDK = ("java.", "jdk.", "sun.", "javax.")
 
 
 def frames(line):
+    # Java frames are written with the package path in slashes (java/lang/Thread.run); they are marked with a
+    # leading "J:" here, so native frames with dots in them (clock_gettime@@GLIBC_2.17) are not taken for Java
     stack, _, count = line.rstrip("\n").rpartition(" ")
-    return [f.replace("/", ".") for f in stack.split(";")], int(count)
+    return ["J:" + f.replace("/", ".") if "/" in f and " " not in f.split("(")[0] else f for f in stack.split(";")], int(count)
 
 
 def is_java(frame):
-    return "." in frame and not frame.startswith("[") and "::" not in frame and " " not in frame
+    return frame.startswith("J:")
+
+
+def name(frame):
+    return frame[2:] if frame.startswith("J:") else frame
 
 
 def layer(stack, skip_leaf=False):
@@ -44,12 +50,13 @@ def layer(stack, skip_leaf=False):
             if frame.endswith("_[k]"):
                 return "kernel (syscalls, TCP/IP)"
             continue
-        if frame.startswith(JDK):
+        java = name(frame)
+        if java.startswith(JDK):
             continue
-        for prefix, name in LAYERS:
-            if frame.startswith(prefix):
-                return name
-        return "other libraries (" + ".".join(frame.split(".")[:2]) + ")"
+        for prefix, layer_name in LAYERS:
+            if java.startswith(prefix):
+                return layer_name
+        return "other libraries (" + ".".join(java.split(".")[:2]) + ")"
     if any(is_java(f) for f in rest):
         return "JDK only (threads, NIO, no library frame)"
     if any(f.endswith("_[k]") for f in rest):
@@ -60,9 +67,9 @@ def layer(stack, skip_leaf=False):
 def self_frame(stack, skip_leaf=False):
     rest = stack[:-1] if skip_leaf else stack
     for frame in reversed(rest):
-        if is_java(frame) and not frame.startswith(JDK):
-            return frame.split("_[")[0]
-    return (rest[-1] if rest else "?").split("_[")[0]
+        if is_java(frame) and not name(frame).startswith(JDK):
+            return name(frame).split("_[")[0]
+    return name(rest[-1] if rest else "?").split("_[")[0]
 
 
 def summarize(path, title, unit, skip_leaf, per=None):
@@ -76,18 +83,18 @@ def summarize(path, title, unit, skip_leaf, per=None):
             by_layer[layer(stack, skip_leaf)] += count
             key = self_frame(stack, skip_leaf)
             if skip_leaf:
-                key += "  → " + stack[-1].split("_[")[0]
+                key += "  → " + name(stack[-1]).split("_[")[0]
             by_frame[key] += count
     print(f"### {title}\n")
     if per:
         print(f"{total:,} {unit} in total, {per:,} requests: {total / per:,.0f} {unit} per request\n")
     print("| layer | share |\n|---|---:|")
-    for name, c in by_layer.most_common():
-        print(f"| {name} | {100.0 * c / total:.1f} % |")
+    for layer_name, c in by_layer.most_common():
+        print(f"| {layer_name} | {100.0 * c / total:.1f} % |")
     print(f"\nTop 25 {'allocation sites (first non-JDK frame → type)' if skip_leaf else 'self frames (nearest non-JDK frame)'}:\n")
     print("| frame | share |\n|---|---:|")
-    for name, c in by_frame.most_common(25):
-        print(f"| `{name}` | {100.0 * c / total:.1f} % |")
+    for frame_name, c in by_frame.most_common(25):
+        print(f"| `{frame_name}` | {100.0 * c / total:.1f} % |")
     print()
 
 

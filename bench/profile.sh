@@ -7,8 +7,8 @@
 # Same set-up as the harness (everything on 127.0.0.1): upstream simulator at DELAY_MS (0) and wrk (CONNS=64) on
 # LOADGEN_CPUS=0, the jar on PEER_CPUS=1 with the peers' JVM options (JDK 25, -Xms512m -Xmx512m -XX:+UseSerialGC).
 # After WARMUP (90) s of load, async-profiler (tools.profiler:async-profiler from Maven Central, loaded into the
-# running JVM with jcmd JVMTI.agent_load) samples CPU (event=cpu, 1 ms) for SECONDS (30), then allocations
-# (event=alloc) for SECONDS. Writes collapsed stacks and flame graphs (HTML) to $OUT, and prints the CPU by layer
+# running JVM with jcmd JVMTI.agent_load) samples CPU (event=cpu, 1 ms) for PROFILE_SECONDS (30), then allocations
+# (event=alloc) for as long. Writes collapsed stacks and flame graphs (HTML) to $OUT, and prints the CPU by layer
 # (the frame nearest the leaf that belongs to a known layer) and the top self frames; bench/profile-summary.py
 # does the summing.
 set -euo pipefail
@@ -24,7 +24,7 @@ JAR=${JAR:-$(ls "$REPO"/target/fanout-*.jar 2>/dev/null | grep -v original | hea
 CONFIG=${CONFIG:-$REPO/bench/fanout-policies.yaml}
 ROUTE_PATH=${ROUTE_PATH:-/users/42/overview}
 WARMUP=${WARMUP:-90}
-SECONDS_PROFILED=${SECONDS:-30}
+SECONDS_PROFILED=${PROFILE_SECONDS:-30}
 CONNS=${CONNS:-64}
 PORT=${PORT:-9030}
 AP_VERSION=${AP_VERSION:-4.2}
@@ -65,13 +65,14 @@ curl -fsS -o /dev/null "$url"
 echo "== warm-up ${WARMUP}s"
 timeout $((WARMUP + 30)) taskset -c "$LOADGEN_CPUS" wrk -t1 -c"$CONNS" -d"${WARMUP}s" "$url" > /dev/null
 
-profile() { # profile EVENT NAME
+# jcmd's argument parser splits at '=' unless the agent's options are one quoted string
+profile() { # profile EVENT NAME INTERVAL EXTRA
   echo "== $2: ${SECONDS_PROFILED}s"
-  "$JDK25/bin/jcmd" "$pid" JVMTI.agent_load "$LIB" "start,event=$1,interval=$3" > /dev/null
+  "$JDK25/bin/jcmd" "$pid" JVMTI.agent_load "$LIB" "\"start,event=$1,interval=$3\"" > /dev/null
   timeout $((SECONDS_PROFILED + 30)) taskset -c "$LOADGEN_CPUS" wrk -t1 -c"$CONNS" -d"${SECONDS_PROFILED}s" "$url" \
     > "$OUT/$2-wrk.txt"
-  "$JDK25/bin/jcmd" "$pid" JVMTI.agent_load "$LIB" "dump,file=$OUT/$2.html$4" > /dev/null
-  "$JDK25/bin/jcmd" "$pid" JVMTI.agent_load "$LIB" "stop,file=$OUT/$2.collapsed,collapsed$4" > /dev/null
+  "$JDK25/bin/jcmd" "$pid" JVMTI.agent_load "$LIB" "\"dump,file=$OUT/$2.html$4\"" > /dev/null
+  "$JDK25/bin/jcmd" "$pid" JVMTI.agent_load "$LIB" "\"stop,file=$OUT/$2.collapsed,collapsed$4\"" > /dev/null
   grep -E "Requests/sec" "$OUT/$2-wrk.txt" || true
 }
 profile cpu cpu 1ms ""

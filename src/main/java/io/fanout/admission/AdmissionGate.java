@@ -28,7 +28,7 @@ import reactor.netty.NettyPipeline;
  * Refuses composite requests over the limit in the connection's Netty pipeline, right after the HTTP codec: no
  * WebFlux exchange, no routing through Spring, no span, no filter chain, one 503 problem written straight back
  * (docs/reliability.md). Under overload most requests are refusals, so their cost is what is left for the admitted
- * ones: through WebFlux a refusal cost ~85 µs of CPU, here it is the codec's work plus one write.
+ * ones: through WebFlux a refusal cost ~47 µs of CPU, here ~22 µs (docs/benchmarks.md, run G).
  *
  * <p>The gate only refuses; it never admits. A request it lets pass goes on to WebFlux, where {@link Admission}
  * takes (or, if the count moved in between, refuses) its place as before. It refuses only when all of these hold,
