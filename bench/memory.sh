@@ -9,45 +9,24 @@
 # per target to $OUT and prints a table of the committed sizes by NMT category beside the RSS.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-HARNESS=${HARNESS:-$REPO/../shared/bench}
-export BENCH_TMP=${BENCH_TMP:-/tmp/gwbench-memory}
-export DELAY_MS=${DELAY_MS:-0}
-export UPSTREAM_CPUS=${UPSTREAM_CPUS:-0}
-JAR=${JAR:-$(ls "$REPO"/target/fanout-*.jar 2>/dev/null | grep -v original | head -1)}
+source "$(dirname "$0")/lib-jvm-bench.sh"
+bench_defaults memory 0
 CONFIG=${CONFIG:-$REPO/bench/fanout-policies.yaml}
 WEBFLUX_JAR=${WEBFLUX_JAR:?the harness peer jar: bench/run-fanout.sh builds it under BENCH_TMP/harness/peers}
 LOAD=${LOAD:-60}
-JDK25=${JDK25:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
 JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -XX:NativeMemoryTracking=summary"
-OUT=$BENCH_TMP/results/$(date +%Y%m%d-%H%M%S)
-mkdir -p "$OUT"
-H=$BENCH_TMP/harness
-rm -rf "$H"; cp -r "$HARNESS" "$H"; chmod -R u+w "$H"
-
-pid=""
-cleanup() {
-  [ -n "$pid" ] && { kill "$pid" 2>/dev/null; sleep 2; kill -9 "$pid" 2>/dev/null; } || true
-  "$H/upstreams/down.sh" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT INT TERM
-"$H/upstreams/up.sh"
+bench_start_upstreams
 
 measure() { # measure NAME PATH -- java args
   local name=$1 path=$2; shift 3
-  nohup taskset -c 1 "$JDK25/bin/java" $JAVA_OPTS "$@" --server.port=9040 --server.address=127.0.0.1 \
-    > "$OUT/$name.log" 2>&1 < /dev/null &
-  pid=$!
-  for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:9040$path" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { tail -30 "$OUT/$name.log" >&2; exit 1; }
-    sleep 0.3
-  done
-  timeout $((LOAD + 30)) taskset -c 0 wrk -t1 -c64 -d"${LOAD}s" "http://127.0.0.1:9040$path" > "$OUT/$name-wrk.txt"
+  # shellcheck disable=SC2086  # JAVA_OPTS is meant to split
+  bench_start_jvm "$OUT/$name.log" "http://127.0.0.1:9040$path" $JAVA_OPTS "$@" --server.port=9040 \
+    --server.address=127.0.0.1
+  timeout $((LOAD + 30)) taskset -c "$LOADGEN_CPUS" wrk -t1 -c64 -d"${LOAD}s" "http://127.0.0.1:9040$path" \
+    > "$OUT/$name-wrk.txt"
   "$JDK25/bin/jcmd" "$pid" VM.native_memory summary > "$OUT/$name-nmt.txt"
   awk '/VmRSS/ {print $2}' "/proc/$pid/status" > "$OUT/$name-rss.txt"
-  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
-  sleep 2
+  bench_stop_jvm 2
 }
 measure fanout /users/42/overview -- -jar "$JAR" --fanout.config="$CONFIG"
 measure webflux-naive /users/42/overview -- -jar "$WEBFLUX_JAR" \

@@ -16,43 +16,19 @@
 # Needs hey (apt-get install hey) and the load harness (../shared/bench) for its upstream simulator.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-HARNESS=${HARNESS:-$REPO/../shared/bench}
-export BENCH_TMP=${BENCH_TMP:-/tmp/gwbench-overload}
-export DELAY_MS=${DELAY_MS:-20}
-export UPSTREAM_CPUS=${UPSTREAM_CPUS:-0}
-PEER_CPUS=${PEER_CPUS:-1}
-LOADGEN_CPUS=${LOADGEN_CPUS:-0}
-JAR=${JAR:-$(ls "$REPO"/target/fanout-*.jar 2>/dev/null | grep -v original | head -1)}
+source "$(dirname "$0")/lib-jvm-bench.sh"
+bench_defaults overload 20
 VARIANTS=${VARIANTS:-adaptive=adaptive off=off}
 WARMUP=${WARMUP:-60}
 DURATION=${DURATION:-20}
 UNLOADED_CONNS=${UNLOADED_CONNS:-16}
 CAPACITY_CONNS=${CAPACITY_CONNS:-256}
-JDK25=${JDK25:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED}
 URL_PATH=/users/42/overview
 PORT=${PORT:-9020}
-
-[ -f "$JAR" ] || { echo "no jar (./mvnw package -DskipTests, or JAR=...)" >&2; exit 1; }
-[ -x "$JDK25/bin/java" ] || { echo "JDK 25 not found; set JDK25" >&2; exit 1; }
 command -v hey >/dev/null || { echo "hey missing: apt-get install -y hey" >&2; exit 1; }
-[ -f "$HARNESS/upstreams/up.sh" ] || { echo "no harness at $HARNESS" >&2; exit 1; }
 ulimit -n 65536 2>/dev/null || true
-
-H=$BENCH_TMP/harness
-mkdir -p "$BENCH_TMP"
-rm -rf "$H"; cp -r "$HARNESS" "$H"; chmod -R u+w "$H"
-OUT=$BENCH_TMP/results/$(date +%Y%m%d-%H%M%S)
-mkdir -p "$OUT"
-
-pid=""
-cleanup() {
-  [ -n "$pid" ] && { kill "$pid" 2>/dev/null; sleep 2; kill -9 "$pid" 2>/dev/null; } || true
-  "$H/upstreams/down.sh" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT INT TERM
-"$H/upstreams/up.sh"
+bench_start_upstreams
 
 # hey -o csv: response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset
 summarize() { # summarize CSV LABEL SECONDS
@@ -73,21 +49,15 @@ EOF
 }
 
 start_jar() { # start_jar NAME MAX_IN_FLIGHT
-  log=$OUT/$1.log
-  nohup taskset -c "$PEER_CPUS" "$JDK25/bin/java" $JAVA_OPTS -jar "$JAR" --fanout.config="$REPO/bench/fanout.yaml" \
-    --server.port=$PORT --server.address=127.0.0.1 --fanout.server.max-in-flight="$2" > "$log" 2>&1 < /dev/null &
-  pid=$!
-  for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/actuator/health" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { tail -30 "$log" >&2; exit 1; }
-    sleep 0.3
-  done
+  # shellcheck disable=SC2086  # JAVA_OPTS is meant to split
+  bench_start_jvm "$OUT/$1.log" "http://127.0.0.1:$PORT/actuator/health" $JAVA_OPTS -jar "$JAR" \
+    --fanout.config="$REPO/bench/fanout.yaml" --server.port=$PORT --server.address=127.0.0.1 \
+    --fanout.server.max-in-flight="$2"
   echo "== $1: warm-up ${WARMUP}s"
   timeout $((WARMUP + 30)) taskset -c "$LOADGEN_CPUS" hey -z "${WARMUP}s" -c 64 "$url" > /dev/null
 }
 stop_jar() {
-  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
-  sleep 3
+  bench_stop_jvm 3
 }
 run_phase() { # run_phase NAME LABEL CONNS
   echo "== $1: $2, $3 connections, ${DURATION}s"

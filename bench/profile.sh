@@ -13,14 +13,8 @@
 # does the summing.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-HARNESS=${HARNESS:-$REPO/../shared/bench}
-export BENCH_TMP=${BENCH_TMP:-/tmp/gwbench-profile}
-export DELAY_MS=${DELAY_MS:-0}
-export UPSTREAM_CPUS=${UPSTREAM_CPUS:-0}
-PEER_CPUS=${PEER_CPUS:-1}
-LOADGEN_CPUS=${LOADGEN_CPUS:-0}
-JAR=${JAR:-$(ls "$REPO"/target/fanout-*.jar 2>/dev/null | grep -v original | head -1)}
+source "$(dirname "$0")/lib-jvm-bench.sh"
+bench_defaults profile 0
 CONFIG=${CONFIG:-$REPO/bench/fanout-policies.yaml}
 ROUTE_PATH=${ROUTE_PATH:-/users/42/overview}
 WARMUP=${WARMUP:-90}
@@ -28,38 +22,20 @@ SECONDS_PROFILED=${PROFILE_SECONDS:-30}
 CONNS=${CONNS:-64}
 PORT=${PORT:-9030}
 AP_VERSION=${AP_VERSION:-4.2}
-JDK25=${JDK25:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -XX:+EnableDynamicAgentLoading}
-
-[ -f "$JAR" ] || { echo "no jar (./mvnw package -DskipTests, or JAR=...)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 AP_JAR=$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION-linux-x64.jar
 if [ ! -f "$AP_JAR" ]; then
   (cd "$REPO" && ./mvnw -q -B -ntp dependency:get -Dartifact="tools.profiler:async-profiler:$AP_VERSION:jar:linux-x64")
 fi
-OUT=$BENCH_TMP/results/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT/ap"
 (cd "$OUT/ap" && unzip -q -o "$AP_JAR")
 LIB=$OUT/ap/linux-x64/libasyncProfiler.so
-H=$BENCH_TMP/harness
-rm -rf "$H"; cp -r "$HARNESS" "$H"; chmod -R u+w "$H"
+bench_start_upstreams
 
-pid=""
-cleanup() {
-  [ -n "$pid" ] && { kill "$pid" 2>/dev/null; sleep 2; kill -9 "$pid" 2>/dev/null; } || true
-  "$H/upstreams/down.sh" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT INT TERM
-"$H/upstreams/up.sh"
-
-nohup taskset -c "$PEER_CPUS" "$JDK25/bin/java" $JAVA_OPTS -jar "$JAR" --fanout.config="$CONFIG" \
-  --server.port=$PORT --server.address=127.0.0.1 > "$OUT/fanout.log" 2>&1 < /dev/null &
-pid=$!
-for _ in $(seq 1 300); do
-  curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/actuator/health" 2>/dev/null && break
-  kill -0 "$pid" 2>/dev/null || { tail -30 "$OUT/fanout.log" >&2; exit 1; }
-  sleep 0.3
-done
+# shellcheck disable=SC2086  # JAVA_OPTS is meant to split
+bench_start_jvm "$OUT/fanout.log" "http://127.0.0.1:$PORT/actuator/health" $JAVA_OPTS -jar "$JAR" \
+  --fanout.config="$CONFIG" --server.port=$PORT --server.address=127.0.0.1
 url=http://127.0.0.1:$PORT$ROUTE_PATH
 curl -fsS -o /dev/null "$url"
 echo "== warm-up ${WARMUP}s"

@@ -134,6 +134,83 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
     }
 
     @Test
+    void shouldCheckAClientsQuotaBeforeAdmissionSoAnOverQuotaClientGets429EvenWhenOverloaded() throws Exception {
+        String key = "adm-key";
+        String digest = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        install("""
+                clients:
+                  api-keys:
+                    header: X-Api-Key
+                    keys:
+                      adm: { sha256: %s, plan: tiny }
+                  plans:
+                    default: { rate: 10/s, burst: 10 }
+                    tiny: { rate: 1/s, burst: 1 }
+                upstreams:
+                  adm:
+                    url: "${A}"
+                    timeout: 30s
+                endpoints:
+                  adm:
+                    path: /adm/{what}
+                    deadline: 60s
+                    calls:
+                      x: { upstream: adm, path: "/{path.what}" }
+                  guarded:
+                    path: /guarded/{what}
+                    deadline: 60s
+                    auth: required
+                    calls:
+                      x: { upstream: adm, path: "/{path.what}" }
+                """.formatted(digest));
+        List<Disposable> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                held.add(get("/adm/hang", "quota-held-" + i).subscribe());
+            }
+            Eventually.await(
+                    Duration.ofSeconds(15), "3 requests held at the upstream", () -> A.inFlight() == 3, A::inFlight);
+            long atTheGate = gate.refusals();
+
+            // within its quota: the client passes the edge, then meets admission in the route (not the gate)
+            Answer first = guarded(key, "quota-1");
+            assertWellFormedRefusal(first);
+            assertThat(gate.refusals())
+                    .as("an endpoint with auth is left to the route")
+                    .isEqualTo(atTheGate);
+            // over its quota: 429 from the edge, never 503, although the instance is full
+            Answer second = guarded(key, "quota-2");
+            assertThat(second.status()).as(second.body()).isEqualTo(429);
+            assertThat(second.retryAfter()).isNotBlank();
+            // an endpoint without auth is still refused at the gate
+            assertWellFormedRefusal(get("/adm/fast", "quota-open").block(Duration.ofSeconds(30)));
+            assertThat(gate.refusals()).isEqualTo(atTheGate + 1);
+            assertThat(A.seen("/fast")).as("no upstream call for any of them").isEmpty();
+        } finally {
+            held.forEach(Disposable::dispose);
+        }
+    }
+
+    private Answer guarded(String key, String requestId) {
+        return HttpClient.create()
+                .headers(h -> h.set("X-Request-Id", requestId).set("X-Api-Key", key))
+                .get()
+                .uri("http://127.0.0.1:" + port + "/guarded/fast")
+                .responseSingle((response, body) -> body.asString()
+                        .defaultIfEmpty("")
+                        .map(text -> new Answer(
+                                response.status().code(),
+                                response.responseHeaders().get("Content-Type"),
+                                response.responseHeaders().get("Retry-After"),
+                                response.responseHeaders().get("X-Request-Id"),
+                                text,
+                                0)))
+                .block(Duration.ofSeconds(30));
+    }
+
+    @Test
     void shouldCountAStreamUntilItsLastLine() {
         List<Disposable> streams = new ArrayList<>();
         try {
