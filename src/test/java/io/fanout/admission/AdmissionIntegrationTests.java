@@ -36,20 +36,23 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
 
     record Answer(int status, String contentType, String retryAfter, String requestId, String body, long millis) {}
 
+    /** One upstream and one open endpoint; tests may add endpoints after it and sections before it. */
+    private static final String CONFIG = """
+            upstreams:
+              adm:
+                url: "${A}"
+                timeout: 30s
+            endpoints:
+              adm:
+                path: /adm/{what}
+                deadline: 60s
+                calls:
+                  x: { upstream: adm, path: "/{path.what}" }
+            """;
+
     @BeforeEach
     void config() {
-        install("""
-                upstreams:
-                  adm:
-                    url: "${A}"
-                    timeout: 30s
-                endpoints:
-                  adm:
-                    path: /adm/{what}
-                    deadline: 60s
-                    calls:
-                      x: { upstream: adm, path: "/{path.what}" }
-                """);
+        install(CONFIG);
         A.on("/slow", json("{\"ok\": true}").withDelay(SLOW));
         A.on("/hang", json("{}").withDelay(Duration.ofSeconds(60)));
         A.on("/fast", json("{\"ok\": true}"));
@@ -148,23 +151,14 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
                   plans:
                     default: { rate: 10/s, burst: 10 }
                     tiny: { rate: 1/s, burst: 1 }
-                upstreams:
-                  adm:
-                    url: "${A}"
-                    timeout: 30s
-                endpoints:
-                  adm:
-                    path: /adm/{what}
-                    deadline: 60s
-                    calls:
-                      x: { upstream: adm, path: "/{path.what}" }
+                """.formatted(digest) + CONFIG + """
                   guarded:
                     path: /guarded/{what}
                     deadline: 60s
                     auth: required
                     calls:
                       x: { upstream: adm, path: "/{path.what}" }
-                """.formatted(digest));
+                """);
         List<Disposable> held = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -194,20 +188,7 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
     }
 
     private Answer guarded(String key, String requestId) {
-        return HttpClient.create()
-                .headers(h -> h.set("X-Request-Id", requestId).set("X-Api-Key", key))
-                .get()
-                .uri("http://127.0.0.1:" + port + "/guarded/fast")
-                .responseSingle((response, body) -> body.asString()
-                        .defaultIfEmpty("")
-                        .map(text -> new Answer(
-                                response.status().code(),
-                                response.responseHeaders().get("Content-Type"),
-                                response.responseHeaders().get("Retry-After"),
-                                response.responseHeaders().get("X-Request-Id"),
-                                text,
-                                0)))
-                .block(Duration.ofSeconds(30));
+        return get("/guarded/fast", requestId, key).block(Duration.ofSeconds(30));
     }
 
     @Test
@@ -252,10 +233,19 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
     }
 
     private Mono<Answer> get(String path, String requestId) {
+        return get(path, requestId, null);
+    }
+
+    private Mono<Answer> get(String path, String requestId, String apiKey) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
             return HttpClient.create()
-                    .headers(h -> h.set("X-Request-Id", requestId))
+                    .headers(h -> {
+                        h.set("X-Request-Id", requestId);
+                        if (apiKey != null) {
+                            h.set("X-Api-Key", apiKey);
+                        }
+                    })
                     .get()
                     .uri("http://127.0.0.1:" + port + path)
                     .responseSingle((response, body) -> body.asString()
