@@ -10,9 +10,11 @@
 #  1. capacity probe (admission off): UNLOADED_CONNS (16) connections for DURATION s give the unloaded p50, then
 #     CAPACITY_CONNS (256, enough to saturate the CPU) the saturated req/s; capacity in requests held at once =
 #     req/s x unloaded p50 (Little's law), and the overload is 10x that many connections (or OVERLOAD_CONNS);
-#  2. per variant (--fanout.server.max-in-flight=<value>): unloaded (p50/p99 of the 200s), then the overload
-#     ("storm": that many hey connections, each sending again the moment it has an answer, Retry-After or not):
-#     admitted (200) and refused (503) counted and timed separately, and the admission metrics at the end.
+#  2. per variant (--fanout.server.max-in-flight=<value>): unloaded (p50/p99 of the 200s), then the overload twice,
+#     admitted (200) and refused (503) counted and timed separately, and the admission metrics at the end:
+#     - paced: that many clients that each wait what a refusal's Retry-After says before sending again
+#       (bench/retry-after-client, Go; left out when Go is not installed);
+#     - storm: that many hey connections, each sending again the moment it has an answer, Retry-After or not.
 # Needs hey (apt-get install hey) and the load harness (../shared/bench) for its upstream simulator.
 set -euo pipefail
 
@@ -27,6 +29,14 @@ JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC --enable-native-access
 URL_PATH=/users/42/overview
 PORT=${PORT:-9020}
 command -v hey >/dev/null || { echo "hey missing: apt-get install -y hey" >&2; exit 1; }
+# the paced phase's client population (bench/retry-after-client, Go): built here when Go is installed
+PACED=$OUT/retry-after-client
+if command -v go >/dev/null; then
+  (cd "$REPO/bench/retry-after-client" && GOFLAGS=-mod=mod go build -o "$PACED" .)
+else
+  echo "go missing (apt-get install -y golang-go): the paced phase is left out" >&2
+  PACED=""
+fi
 ulimit -n 65536 2>/dev/null || true
 bench_start_upstreams
 
@@ -66,6 +76,16 @@ run_phase() { # run_phase NAME LABEL CONNS
   summarize "$OUT/$1-$2.csv" "$1 / $2 ($3 conns)" "$DURATION" | tee -a "$OUT/table.md"
   sleep 5
 }
+run_paced() { # run_paced NAME CLIENTS
+  [ -n "$PACED" ] || return 0
+  echo "== $1: paced, $2 clients honouring Retry-After, $((DURATION + 3))s (the first 3 s not counted)"
+  timeout $((DURATION + 90)) taskset -c "$LOADGEN_CPUS" "$PACED" -c "$2" -z "$((DURATION + 3))s" -skip 3s "$url" \
+    > "$OUT/$1-paced.tsv" || true
+  while IFS=$'\t' read -r status count rate p50 p99 _max; do
+    echo "| $1 / paced ($2 clients) | $status | $count | $rate | $p50 | $p99 |"
+  done < "$OUT/$1-paced.tsv" | tee -a "$OUT/table.md"
+  sleep 5
+}
 url=http://127.0.0.1:$PORT$URL_PATH
 
 echo "| variant / phase | status | requests | req/s | p50 ms | p99 ms |" > "$OUT/table.md"
@@ -94,6 +114,7 @@ for spec in $VARIANTS; do
   name=${spec%%=*}; value=${spec#*=}
   start_jar "$name" "$value"
   run_phase "$name" unloaded "$UNLOADED_CONNS"
+  run_paced "$name" "$OVERLOAD_CONNS"
   run_phase "$name" storm "$OVERLOAD_CONNS"
   curl -fsS "http://127.0.0.1:$PORT/actuator/prometheus" | grep -E '^fanout_admission' > "$OUT/$name-admission.txt" || true
   stop_jar

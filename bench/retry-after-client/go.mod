@@ -1,0 +1,3 @@
+module fanout.io/bench/retryafterclient
+
+go 1.19
