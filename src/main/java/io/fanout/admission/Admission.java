@@ -22,8 +22,6 @@ public final class Admission {
     /** The request id header (SPEC §2); the web layer's {@code RequestIds.HEADER}. */
     static final String REQUEST_ID = "X-Request-Id";
 
-    static final String PROBLEM_JSON = "application/problem+json";
-
     private static final Admission OFF = new Admission();
 
     private final @Nullable AdmissionLimit limit;

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
 import reactor.netty.NettyPipeline;
 
 /**
@@ -149,7 +150,7 @@ public final class AdmissionGate extends ChannelDuplexHandler {
 
     private boolean refuses(HttpRequest request) {
         AdmissionLimit limit = shared.limit;
-        if (limit.inFlight() < limit.limit()) {
+        if (!limit.isFull()) {
             return false;
         }
         String uri = request.uri();
@@ -173,7 +174,7 @@ public final class AdmissionGate extends ChannelDuplexHandler {
         DefaultFullHttpResponse response = new DefaultFullHttpResponse(
                 request.protocolVersion(), HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.wrappedBuffer(body));
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, Admission.PROBLEM_JSON)
+                .set(HttpHeaderNames.CONTENT_TYPE, MediaType.APPLICATION_PROBLEM_JSON_VALUE)
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.RETRY_AFTER, shared.retryAfter)
                 .set(Admission.REQUEST_ID, requestId);

@@ -79,11 +79,16 @@ public final class AdmissionLimit {
      * there is room. For {@link AdmissionGate}, which refuses but never takes a place.
      */
     boolean refuseIfFull() {
-        if (inFlight.get() < limit.getLimit()) {
+        if (!isFull()) {
             return false;
         }
         refused.incrementAndGet();
         return true;
+    }
+
+    /** Whether the in-flight count is at the limit now (a request arriving now would be refused). */
+    boolean isFull() {
+        return inFlight.get() >= limit.getLimit();
     }
 
     /** The limit now (moves with latency when adaptive). */

@@ -70,9 +70,8 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
         RouteTable.Lookup lookup = config.routes().find(request.method().name(), path);
         if (lookup instanceof RouteTable.Found found) {
             CompositeGuard guard = edge;
-            // SPEC §8: only endpoints with auth meet the edge (identity, quota, scopes); the rest pay nothing.
             // SPEC §11: over the in-flight limit the request is refused before any upstream call, after the quota.
-            if (found.endpoint().auth() == null || guard == null) {
+            if (guard == null || !meetsEdgeFirst(found.endpoint(), guard)) {
                 return Mono.just(
                         r -> admission.admit(r.exchange(), RequestIds.of(r.exchange()), () -> handle(r, found)));
             }
@@ -108,7 +107,15 @@ final class CompositeRoutes implements RouterFunction<ServerResponse> {
             return false;
         }
         return active.current().routes().find(method, rawPath) instanceof RouteTable.Found found
-                && (found.endpoint().auth() == null || edge == null);
+                && !meetsEdgeFirst(found.endpoint(), edge);
+    }
+
+    /**
+     * SPEC §8: only endpoints with {@code auth} meet the edge (identity, quota, scopes), and only when an edge is
+     * configured; the rest pay nothing and go straight to admission.
+     */
+    private static boolean meetsEdgeFirst(EndpointPlan endpoint, @Nullable CompositeGuard edge) {
+        return endpoint.auth() != null && edge != null;
     }
 
     static boolean isReserved(String path) {

@@ -89,13 +89,8 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
 
     @Test
     void shouldRefuseWhileTheLimitIsHeldAndServeOwnApisAndAdmitAgainAfterwards() {
-        List<Disposable> held = new ArrayList<>();
+        List<Disposable> held = holdTheLimit("held-");
         try {
-            for (int i = 0; i < 3; i++) {
-                held.add(get("/adm/hang", "held-" + i).subscribe());
-            }
-            Eventually.await(
-                    Duration.ofSeconds(15), "3 requests held at the upstream", () -> A.inFlight() == 3, A::inFlight);
 
             long atTheGate = gate.refusals();
             for (int i = 0; i < 4; i++) {
@@ -159,13 +154,8 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
                     calls:
                       x: { upstream: adm, path: "/{path.what}" }
                 """);
-        List<Disposable> held = new ArrayList<>();
+        List<Disposable> held = holdTheLimit("quota-held-");
         try {
-            for (int i = 0; i < 3; i++) {
-                held.add(get("/adm/hang", "quota-held-" + i).subscribe());
-            }
-            Eventually.await(
-                    Duration.ofSeconds(15), "3 requests held at the upstream", () -> A.inFlight() == 3, A::inFlight);
             long atTheGate = gate.refusals();
 
             // within its quota: the client passes the edge, then meets admission in the route (not the gate)
@@ -185,6 +175,17 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
         } finally {
             held.forEach(Disposable::dispose);
         }
+    }
+
+    /** Fills the limit of 3 with requests that hang at the upstream; dispose them to give the places back. */
+    private List<Disposable> holdTheLimit(String requestIdPrefix) {
+        List<Disposable> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(get("/adm/hang", requestIdPrefix + i).subscribe());
+        }
+        Eventually.await(
+                Duration.ofSeconds(15), "3 requests held at the upstream", () -> A.inFlight() == 3, A::inFlight);
+        return held;
     }
 
     private Answer guarded(String key, String requestId) {
