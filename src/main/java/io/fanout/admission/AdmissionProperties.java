@@ -27,11 +27,18 @@ public record AdmissionProperties(
      * @param initialLimit the limit before any latency was measured
      * @param minLimit     the adaptive limit never goes below this (a latency spike must not starve the instance)
      * @param maxLimit     the adaptive limit never goes above this
+     * @param algorithm    how the limit follows latency: {@code vegas} (the default: the limit grows while the
+     *                     latency stays near the lowest measured, so only a few requests ever queue) or
+     *                     {@code gradient2} (grows until the latency exceeds its long-term average by half)
+     * @param window       how often the limit is updated from the latencies measured since the last update (at
+     *                     least 10 requests per update)
      */
     public record Adaptive(
             @DefaultValue("100") int initialLimit,
             @DefaultValue("20") int minLimit,
-            @DefaultValue("1000") int maxLimit) {
+            @DefaultValue("1000") int maxLimit,
+            @DefaultValue("vegas") Algorithm algorithm,
+            @DefaultValue("1s") Duration window) {
 
         public Adaptive {
             if (minLimit < 1 || maxLimit < minLimit || initialLimit < minLimit || initialLimit > maxLimit) {
@@ -39,7 +46,19 @@ public record AdmissionProperties(
                         + "max-limit but was min-limit=" + minLimit + ", initial-limit=" + initialLimit
                         + ", max-limit=" + maxLimit);
             }
+            if (window.toMillis() < 10 || window.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException(
+                        "fanout.server.adaptive.window must be between 10ms and 1m but was " + window);
+            }
         }
+    }
+
+    /** The adaptive limit's algorithm (Netflix {@code concurrency-limits}). */
+    public enum Algorithm {
+        /** TCP Vegas applied to requests: estimates the queue from the lowest latency seen and keeps it small. */
+        VEGAS,
+        /** Gradient2: the ratio of the long-term to the recent latency, with a tolerance of 1.5. */
+        GRADIENT2
     }
 
     public AdmissionProperties {
