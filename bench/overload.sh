@@ -4,6 +4,7 @@
 #
 #   bench/overload.sh                                   # builds nothing: uses target/fanout-*.jar
 #   JAR=/tmp/x.jar VARIANTS="adaptive=adaptive fixed=200 off=off" bench/overload.sh
+#   VARIANTS="t12=adaptive,--fanout.server.adaptive.rtt-tolerance=1.2" bench/overload.sh   # more options after commas
 #
 # Everything on 127.0.0.1, Fanout pinned to PEER_CPUS=1 with the harness peers' JVM options, the upstream simulator
 # and hey on LOADGEN_CPUS=0, every step bounded; each JVM warmed up WARMUP s at 64 connections first.
@@ -15,6 +16,8 @@
 #     - paced: that many clients that each wait what a refusal's Retry-After says before sending again
 #       (bench/retry-after-client, Go; left out when Go is not installed);
 #     - storm: that many hey connections, each sending again the moment it has an answer, Retry-After or not.
+# PHASES (default "paced storm") picks the overload phases; JITTER (default 0) makes the paced clients wait
+# Retry-After x (1 + JITTER x random) instead of exactly Retry-After.
 # Needs hey (apt-get install hey) and the load harness (../shared/bench) for its upstream simulator.
 set -euo pipefail
 
@@ -26,6 +29,8 @@ DURATION=${DURATION:-20}
 UNLOADED_CONNS=${UNLOADED_CONNS:-16}
 CAPACITY_CONNS=${CAPACITY_CONNS:-256}
 JAVA_OPTS=${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED}
+PHASES=${PHASES:-paced storm}
+JITTER=${JITTER:-0}
 URL_PATH=/users/42/overview
 PORT=${PORT:-9020}
 command -v hey >/dev/null || { echo "hey missing: apt-get install -y hey" >&2; exit 1; }
@@ -58,11 +63,13 @@ for status, v in sorted(by.items()):
 EOF
 }
 
-start_jar() { # start_jar NAME MAX_IN_FLIGHT
+start_jar() { # start_jar NAME MAX_IN_FLIGHT[,--more.options=...]
+  local extra=()
+  IFS=, read -r -a extra <<< "$2"
   # shellcheck disable=SC2086  # JAVA_OPTS is meant to split
   bench_start_jvm "$OUT/$1.log" "http://127.0.0.1:$PORT/actuator/health" $JAVA_OPTS -jar "$JAR" \
     --fanout.config="$REPO/bench/fanout.yaml" --server.port=$PORT --server.address=127.0.0.1 \
-    --fanout.server.max-in-flight="$2"
+    --fanout.server.max-in-flight="${extra[@]:0:1}" "${extra[@]:1}"
   echo "== $1: warm-up ${WARMUP}s"
   timeout $((WARMUP + 30)) taskset -c "$LOADGEN_CPUS" hey -z "${WARMUP}s" -c 64 "$url" > /dev/null
 }
@@ -78,11 +85,12 @@ run_phase() { # run_phase NAME LABEL CONNS
 }
 run_paced() { # run_paced NAME CLIENTS
   [ -n "$PACED" ] || return 0
-  echo "== $1: paced, $2 clients honouring Retry-After, $((DURATION + 3))s (the first 3 s not counted)"
-  timeout $((DURATION + 90)) taskset -c "$LOADGEN_CPUS" "$PACED" -c "$2" -z "$((DURATION + 3))s" -skip 3s "$url" \
+  echo "== $1: paced, $2 clients honouring Retry-After (jitter $JITTER), $((DURATION + 3))s (the first 3 s not counted)"
+  timeout $((DURATION + 90)) taskset -c "$LOADGEN_CPUS" "$PACED" -c "$2" -z "$((DURATION + 3))s" -skip 3s \
+    -jitter "$JITTER" "$url" \
     > "$OUT/$1-paced.tsv" || true
   while IFS=$'\t' read -r status count rate p50 p99 _max; do
-    echo "| $1 / paced ($2 clients) | $status | $count | $rate | $p50 | $p99 |"
+    echo "| $1 / paced ($2 clients, jitter $JITTER) | $status | $count | $rate | $p50 | $p99 |"
   done < "$OUT/$1-paced.tsv" | tee -a "$OUT/table.md"
   sleep 5
 }
@@ -114,8 +122,8 @@ for spec in $VARIANTS; do
   name=${spec%%=*}; value=${spec#*=}
   start_jar "$name" "$value"
   run_phase "$name" unloaded "$UNLOADED_CONNS"
-  run_paced "$name" "$OVERLOAD_CONNS"
-  run_phase "$name" storm "$OVERLOAD_CONNS"
+  case " $PHASES " in *" paced "*) run_paced "$name" "$OVERLOAD_CONNS" ;; esac
+  case " $PHASES " in *" storm "*) run_phase "$name" storm "$OVERLOAD_CONNS" ;; esac
   curl -fsS "http://127.0.0.1:$PORT/actuator/prometheus" | grep -E '^fanout_admission' > "$OUT/$name-admission.txt" || true
   stop_jar
 done

@@ -3,7 +3,8 @@
 // C clients, each with its own keep-alive connection, send one GET after another for the given duration; a client
 // answered 503 or 429 waits what the answer's Retry-After says (whole seconds, RFC 9110 §10.2.3) before it sends
 // again, as SPEC §11's refusal asks of clients; hey and wrk resend at once. Starts are spread over the first second
-// so the clients are not in lock-step. Prints one tab-separated line per status: status, count, req/s, p50 ms,
+// so the clients are not in lock-step. With -jitter F a client waits Retry-After x (1 + F x a random fraction), as
+// backoff advice (RFC 9110 leaves it to the client; AWS's "full jitter") asks; without it, exactly Retry-After. Prints one tab-separated line per status: status, count, req/s, p50 ms,
 // p99 ms, max ms; answers to requests sent in the first -skip are not counted.
 //
 //	go build -o /tmp/retry-after-client . && /tmp/retry-after-client -c 1250 -z 23s -skip 3s http://127.0.0.1:9020/x
@@ -13,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand"
 	"net/http"
 	"os"
 	"sort"
@@ -25,9 +27,10 @@ func main() {
 	clients := flag.Int("c", 100, "clients (one connection each)")
 	duration := flag.Duration("z", 20*time.Second, "how long to send")
 	skip := flag.Duration("skip", 3*time.Second, "answers to requests sent before this are not counted")
+	jitter := flag.Float64("jitter", 0, "wait Retry-After x (1 + jitter x random[0,1)) after a refusal")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: retry-after-client [-c N] [-z D] [-skip D] URL")
+		fmt.Fprintln(os.Stderr, "usage: retry-after-client [-c N] [-z D] [-skip D] [-jitter F] URL")
 		os.Exit(2)
 	}
 	url := flag.Arg(0)
@@ -59,7 +62,7 @@ func main() {
 					status, wait = resp.StatusCode, 0
 					if status == 503 || status == 429 {
 						if n, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && n > 0 {
-							wait = time.Duration(n) * time.Second
+							wait = time.Duration(float64(n) * float64(time.Second) * (1 + *jitter*rand.Float64()))
 						}
 					}
 				}
