@@ -63,8 +63,10 @@ public final class AdmissionLimit {
      * when more than 6 x log10(limit) do (and on a window with dropped requests); every 2.5-5 x limit windows the
      * lowest latency is measured again, so a lasting change of the upstreams' latency is followed. Gradient2 instead
      * compares the recent latency with an average over the last ~600 windows and lets it grow to 1.5x that average;
-     * its average includes whatever latency the instance had when it started (a cold JIT) and under load, which
-     * measured 10x overload with the limit 50 % above the capacity (docs/benchmarks.md, run J).
+     * its average includes whatever latency the instance had when it started (a cold JIT) and under load, so under
+     * overload its limit sat 50 % above the capacity, where Vegas' sat at it; but Vegas refused 40 % of a closed-loop
+     * load the instance could serve when its own latency was all there was (0 ms upstreams), so Gradient2 stays the
+     * default (docs/admission-limit.md; docs/benchmarks.md, runs J, K, L).
      */
     static AdmissionLimit adaptive(AdmissionProperties.Adaptive bounds, LongSupplier nanoClock) {
         Limit algorithm = switch (bounds.algorithm()) {

@@ -27,9 +27,10 @@ public record AdmissionProperties(
      * @param initialLimit the limit before any latency was measured
      * @param minLimit     the adaptive limit never goes below this (a latency spike must not starve the instance)
      * @param maxLimit     the adaptive limit never goes above this
-     * @param algorithm    how the limit follows latency: {@code vegas} (the default: the limit grows while the
-     *                     latency stays near the lowest measured, so only a few requests ever queue) or
-     *                     {@code gradient2} (grows until the latency exceeds its long-term average by half)
+     * @param algorithm    how the limit follows latency: {@code gradient2} (the default: grows until the latency
+     *                     exceeds its long-term average by half) or {@code vegas} (grows while the latency stays near
+     *                     the lowest measured: holds the limit at the capacity, but refuses when a saturated instance's
+     *                     own latency rises; docs/admission-limit.md)
      * @param window       how often the limit is updated from the latencies measured since the last update (at
      *                     least 10 requests per update)
      */
@@ -37,7 +38,7 @@ public record AdmissionProperties(
             @DefaultValue("100") int initialLimit,
             @DefaultValue("20") int minLimit,
             @DefaultValue("1000") int maxLimit,
-            @DefaultValue("vegas") Algorithm algorithm,
+            @DefaultValue("gradient2") Algorithm algorithm,
             @DefaultValue("1s") Duration window) {
 
         public Adaptive {

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** The in-flight bound and the adaptive limit, driven by a fake clock: no sleeping, no real latency. */
 class AdmissionLimitTests {
@@ -140,7 +143,22 @@ class AdmissionLimitTests {
     }
 
     @Test
-    void shouldNameABadWindowOrAlgorithm() {
+    void shouldBindGradient2WithOneSecondWindowsByDefaultAndVegasOnRequest() {
+        AdmissionProperties defaults = new Binder(new MapConfigurationPropertySource(Map.of()))
+                .bindOrCreate("fanout.server", AdmissionProperties.class);
+        AdmissionProperties vegas = new Binder(new MapConfigurationPropertySource(
+                        Map.of("fanout.server.adaptive.algorithm", "vegas", "fanout.server.adaptive.window", "250ms")))
+                .bindOrCreate("fanout.server", AdmissionProperties.class);
+
+        assertThat(defaults.maxInFlight()).isEqualTo("adaptive");
+        assertThat(defaults.adaptive().algorithm()).isEqualTo(AdmissionProperties.Algorithm.GRADIENT2);
+        assertThat(defaults.adaptive().window()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(vegas.adaptive().algorithm()).isEqualTo(AdmissionProperties.Algorithm.VEGAS);
+        assertThat(vegas.adaptive().window()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void shouldNameABadWindow() {
         assertThatThrownBy(() -> new AdmissionProperties.Adaptive(
                         100, 20, 1000, AdmissionProperties.Algorithm.VEGAS, Duration.ofMillis(1)))
                 .hasMessageContaining("fanout.server.adaptive.window")
