@@ -5,6 +5,7 @@
 #   bench/overload.sh                                   # builds nothing: uses target/fanout-*.jar
 #   JAR=/tmp/x.jar VARIANTS="adaptive=adaptive fixed=200 off=off" bench/overload.sh
 #   VARIANTS="t12=adaptive,--fanout.server.adaptive.rtt-tolerance=1.2" bench/overload.sh   # more options after commas
+#   VARIANTS="io1=adaptive,-Dreactor.netty.ioWorkerCount=1" bench/overload.sh            # -D/-X: JVM options
 #
 # Everything on 127.0.0.1, Fanout pinned to PEER_CPUS=1 with the harness peers' JVM options, the upstream simulator
 # and hey on LOADGEN_CPUS=0, every step bounded; each JVM warmed up WARMUP s at 64 connections first.
@@ -64,12 +65,15 @@ EOF
 }
 
 start_jar() { # start_jar NAME MAX_IN_FLIGHT[,--more.options=...]
-  local extra=()
+  local extra=() jvm=() app=() opt
   IFS=, read -r -a extra <<< "$2"
+  for opt in "${extra[@]:1}"; do # -D.../-X...: JVM options of this variant; the rest are application arguments
+    case $opt in -D*|-X*) jvm+=("$opt") ;; *) app+=("$opt") ;; esac
+  done
   # shellcheck disable=SC2086  # JAVA_OPTS is meant to split
-  bench_start_jvm "$OUT/$1.log" "http://127.0.0.1:$PORT/actuator/health" $JAVA_OPTS -jar "$JAR" \
+  bench_start_jvm "$OUT/$1.log" "http://127.0.0.1:$PORT/actuator/health" $JAVA_OPTS "${jvm[@]}" -jar "$JAR" \
     --fanout.config="$REPO/bench/fanout.yaml" --server.port=$PORT --server.address=127.0.0.1 \
-    --fanout.server.max-in-flight="${extra[@]:0:1}" "${extra[@]:1}"
+    --fanout.server.max-in-flight="${extra[@]:0:1}" "${app[@]}"
   echo "== $1: warm-up ${WARMUP}s"
   timeout $((WARMUP + 30)) taskset -c "$LOADGEN_CPUS" hey -z "${WARMUP}s" -c 64 "$url" > /dev/null
 }

@@ -25,7 +25,8 @@
 #   PEERS [webflux-naive nginx-lua]    FANOUT_JARS ["fanout=<built jar>"]
 #   FANOUT_CONFIGS ["fanout=bench/fanout.yaml fanout-policies=bench/fanout-policies.yaml"]: NAME=FILE pairs; every
 #     jar runs every config, as target "<config name>" for a single jar named fanout, else "<jar>-<config name>"
-#   FANOUT_JARS entries may end in +--arg=value,--arg2=value2: application arguments for that jar only, and then
+#   FANOUT_JARS entries may end in +--arg=value,--arg2=value2: application arguments for that jar only (-D/-X ones
+#     are JVM options of that jar), and then
 #     in @CONFIG_NAME: that entry runs that one config of FANOUT_CONFIGS only
 #   WRK_HEADERS [unset]: "Name: value;…" sent with every request (bench/fanout-auth.yaml wants "X-Api-Key: benchkey")
 #   FANOUT_CONFIG [unset]: one config file instead (the old knob; same as FANOUT_CONFIGS="fanout=FILE")
@@ -137,6 +138,9 @@ for spec in $FANOUT_JARS; do
   # NAME=JAR@CONFIG_NAME: that jar runs that config of FANOUT_CONFIGS only
   only=""; if [[ "$jar" == *@* ]]; then only=${jar##*@}; jar=${jar%@*}; fi
   extra=""; if [[ "$jar" == *+* ]]; then extra=${jar#*+}; extra=${extra//,/ }; jar=${jar%%+*}; fi
+  # -D.../-X... among them are JVM options of that jar (e.g. +-Dreactor.netty.ioWorkerCount=1)
+  jvm_extra=""; app_extra=""
+  for opt in $extra; do case $opt in -D*|-X*) jvm_extra+=" $opt" ;; *) app_extra+=" $opt" ;; esac; done
   [ -f "$jar" ] || { echo "no jar $jar for $jar_name" >&2; exit 1; }
   for cspec in $FANOUT_CONFIGS; do
   config_name=${cspec%%=*}; config=${cspec#*=}
@@ -148,8 +152,8 @@ for spec in $FANOUT_JARS; do
   else name=$jar_name-$config_name; fi
   log=$BENCH_TMP/$name-$port.log pidfile=$BENCH_TMP/$name-$port.pid
   # shellcheck disable=SC2086  # JAVA_OPTS is meant to split
-  nohup taskset -c "$PEER_CPUS" "$JDK25/bin/java" $JAVA_OPTS ${FANOUT_JAVA_OPTS:-} -jar "$jar" \
-    --fanout.config="$config" --server.port="$port" --server.address=127.0.0.1 $extra > "$log" 2>&1 < /dev/null &
+  nohup taskset -c "$PEER_CPUS" "$JDK25/bin/java" $JAVA_OPTS ${FANOUT_JAVA_OPTS:-} $jvm_extra -jar "$jar" \
+    --fanout.config="$config" --server.port="$port" --server.address=127.0.0.1 $app_extra > "$log" 2>&1 < /dev/null &
   echo $! > "$pidfile"
   STOPS+=("kill \$(cat '$pidfile'); sleep 2; kill -9 \$(cat '$pidfile'); rm -f '$pidfile'")
   ok=no
