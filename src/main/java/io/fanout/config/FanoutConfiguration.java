@@ -16,6 +16,7 @@ import io.fanout.reload.FileStartup;
 import io.fanout.reload.InitialConfig;
 import io.fanout.store.DatabaseMode;
 import io.fanout.store.FileModeCondition;
+import io.fanout.upstream.http.UpstreamEventLoops;
 import io.fanout.upstream.resilience.ResilientUpstreamClient;
 import io.fanout.upstream.transport.UpstreamTransports;
 import io.fanout.web.CompositeGuard;
@@ -40,12 +41,18 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @Configuration(proxyBeanMethods = false)
 class FanoutConfiguration {
 
+    /** The HTTP upstream clients' event loops: {@code fanout.upstream.event-loops} ({@code shared} or a number). */
+    @Bean(destroyMethod = "dispose")
+    UpstreamEventLoops upstreamEventLoops(Environment environment) {
+        return UpstreamEventLoops.of(environment.getProperty(UpstreamEventLoops.PROPERTY, "shared"));
+    }
+
     @Bean
-    UpstreamClientFactory upstreamClientFactory(MeterRegistry registry) {
+    UpstreamClientFactory upstreamClientFactory(MeterRegistry registry, UpstreamEventLoops loops) {
         // the resilience layer bounds every attempt, so the transport does not time it a second time
         return upstream -> new ResilientUpstreamClient(
                 UpstreamTransports.withPolicyDefaults(upstream),
-                UpstreamTransports.transport(upstream, false),
+                UpstreamTransports.transport(upstream, false, loops),
                 registry);
     }
 

@@ -1,5 +1,6 @@
 package io.fanout.stall;
 
+import io.fanout.upstream.http.UpstreamEventLoops;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -22,7 +23,7 @@ import reactor.netty.resources.LoopResources;
 /**
  * Starts the {@link StallDetector} once the server runs (its event loops exist by then) and stops it first on
  * shutdown. Watches the server's event loops (Boot's {@link ReactorResourceFactory}), the upstream clients' (Reactor Netty's
- * global {@link HttpResources}, which {@code HttpUpstreamClient} uses) and every worker of
+ * global {@link HttpResources}, which {@code HttpUpstreamClient} uses, or their own: {@code fanout.upstream.event-loops}) and every worker of
  * {@link Schedulers#parallel()}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -31,8 +32,11 @@ class StallConfiguration {
 
     @Bean
     StallLifecycle stallDetection(
-            StallProperties properties, MeterRegistry registry, ObjectProvider<ReactorResourceFactory> resources) {
-        return new StallLifecycle(properties, registry, resources);
+            StallProperties properties,
+            MeterRegistry registry,
+            ObjectProvider<ReactorResourceFactory> resources,
+            ObjectProvider<UpstreamEventLoops> upstreamLoops) {
+        return new StallLifecycle(properties, registry, resources, upstreamLoops);
     }
 
     /** Collects the targets at start, when the server has created its loops. */
@@ -40,14 +44,19 @@ class StallConfiguration {
         private final StallProperties properties;
         private final MeterRegistry registry;
         private final ObjectProvider<ReactorResourceFactory> resources;
+        private final ObjectProvider<UpstreamEventLoops> upstreamLoops;
         private final List<Scheduler.Worker> workers = new ArrayList<>();
         private volatile @Nullable StallDetector detector;
 
         StallLifecycle(
-                StallProperties properties, MeterRegistry registry, ObjectProvider<ReactorResourceFactory> resources) {
+                StallProperties properties,
+                MeterRegistry registry,
+                ObjectProvider<ReactorResourceFactory> resources,
+                ObjectProvider<UpstreamEventLoops> upstreamLoops) {
             this.properties = properties;
             this.registry = registry;
             this.resources = resources;
+            this.upstreamLoops = upstreamLoops;
         }
 
         @Override
@@ -61,6 +70,12 @@ class StallConfiguration {
             }
             // the upstream clients' loops: HttpUpstreamClient uses Reactor Netty's global resources
             addLoops(targets, seen, HttpResources.get().onClient(LoopResources.DEFAULT_NATIVE), "client");
+            // ... or loops of their own (fanout.upstream.event-loops)
+            UpstreamEventLoops own = upstreamLoops.getIfAvailable();
+            LoopResources ownLoops = own == null ? null : own.resources();
+            if (ownLoops != null) {
+                addLoops(targets, seen, ownLoops.onClient(LoopResources.DEFAULT_NATIVE), "upstream");
+            }
             Scheduler parallel = Schedulers.parallel();
             // a parallel worker is pinned to one of the scheduler's threads, handed out round-robin
             for (int i = 0; i < Schedulers.DEFAULT_POOL_SIZE; i++) {

@@ -32,6 +32,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.transport.AddressUtils;
 
 /**
@@ -68,6 +69,14 @@ public final class HttpUpstreamClient implements UpstreamClient {
      *                   attempt costs one timer, not two
      */
     public HttpUpstreamClient(UpstreamDefinition upstream, boolean ownTimeout) {
+        this(upstream, ownTimeout, UpstreamEventLoops.shared());
+    }
+
+    /**
+     * @param ownTimeout false when a decorator (the resilience layer) already bounds every attempt
+     * @param loops      the event loops its connections live on
+     */
+    public HttpUpstreamClient(UpstreamDefinition upstream, boolean ownTimeout, UpstreamEventLoops loops) {
         this.name = upstream.name();
         this.preamble = new TransportExchange<>(name, UpstreamRequest.Http.class, ownTimeout, this::translate);
         this.maxResponseSize = upstream.maxResponseSize();
@@ -91,6 +100,10 @@ public final class HttpUpstreamClient implements UpstreamClient {
                         Math.max(1, upstream.connectTimeout().toMillis()))
                 .followRedirect(false)
                 .keepAlive(true);
+        LoopResources own = loops.resources();
+        if (own != null) {
+            c = c.runOn(own);
+        }
         this.client = https ? c.secure() : c;
         this.get = client.request(HttpMethod.GET);
         this.post = client.request(HttpMethod.POST);

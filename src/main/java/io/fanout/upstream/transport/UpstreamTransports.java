@@ -7,6 +7,7 @@ import io.fanout.upstream.blocking.BlockingSource;
 import io.fanout.upstream.blocking.JavaUpstreamClient;
 import io.fanout.upstream.blocking.JdbcUpstreamClient;
 import io.fanout.upstream.http.HttpUpstreamClient;
+import io.fanout.upstream.http.UpstreamEventLoops;
 import java.time.Duration;
 
 /**
@@ -23,8 +24,13 @@ public final class UpstreamTransports {
      * @throws IllegalArgumentException when a java upstream's class cannot be used (validation reports it first)
      */
     public static UpstreamClient transport(UpstreamDefinition upstream, boolean ownTimeout) {
+        return transport(upstream, ownTimeout, UpstreamEventLoops.shared());
+    }
+
+    /** The raw transport, an HTTP one on the given event loops. */
+    public static UpstreamClient transport(UpstreamDefinition upstream, boolean ownTimeout, UpstreamEventLoops loops) {
         return switch (upstream.kind()) {
-            case HTTP -> new HttpUpstreamClient(upstream, ownTimeout);
+            case HTTP -> new HttpUpstreamClient(upstream, ownTimeout, loops);
             case JDBC -> new JdbcUpstreamClient(upstream, ownTimeout);
             case JAVA -> new JavaUpstreamClient(upstream, sourceClass(upstream), ownTimeout);
         };
