@@ -277,18 +277,4 @@ class AdmissionIntegrationTests extends FanoutIntegrationTests {
         }
         return -1;
     }
-
-    private String scrape() {
-        return client.mutate()
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
-                .build()
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
-    }
 }

@@ -52,17 +52,7 @@ class MetricsIntegrationTests extends FanoutIntegrationTests {
                 .expectBody()
                 .jsonPath("$.errors[0].type")
                 .isEqualTo("timeout");
-        String scrape = client.mutate()
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
-                .build()
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        String scrape = scrape();
 
         assertThat(Prometheus.sample(
                         scrape, "fanout_requests_seconds_count", "endpoint=\"metrics-ok\"", "outcome=\"ok\""))

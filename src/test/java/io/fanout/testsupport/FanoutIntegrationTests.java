@@ -58,6 +58,21 @@ public abstract class FanoutIntegrationTests {
         C.reset();
     }
 
+    /** The whole {@code /actuator/prometheus} scrape (larger than the codec's default buffer once meters pile up). */
+    protected String scrape() {
+        return client.mutate()
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .build()
+                .get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
     protected void install(String yaml) {
         String resolved = yaml.replace("${A}", A.url()).replace("${B}", B.url()).replace("${C}", C.url());
         active.swap(pipeline.load(ConfigPipeline.read(resolved), VERSION.incrementAndGet(), active.current()));

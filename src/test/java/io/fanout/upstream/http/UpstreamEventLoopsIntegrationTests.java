@@ -54,14 +54,7 @@ class UpstreamEventLoopsIntegrationTests extends FanoutIntegrationTests {
                 Duration.ofSeconds(20),
                 "the stall detector's lag of a fanout-upstream loop on /actuator/prometheus",
                 () -> {
-                    scrape[0] = new String(client.get()
-                            .uri("/actuator/prometheus")
-                            .exchange()
-                            .expectStatus()
-                            .isOk()
-                            .expectBody()
-                            .returnResult()
-                            .getResponseBodyContent());
+                    scrape[0] = scrape();
                     return scrape[0].contains("loop=\"fanout-upstream-epoll-");
                 },
                 () -> scrape[0]

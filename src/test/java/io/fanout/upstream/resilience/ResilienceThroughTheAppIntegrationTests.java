@@ -235,17 +235,7 @@ class ResilienceThroughTheAppIntegrationTests extends FanoutIntegrationTests {
         A.on("/m", req -> n.incrementAndGet() == 1 ? status(503, "{}") : json("{}"));
 
         client.get().uri("/rs-metrics").exchange().expectStatus().isOk();
-        String scrape = client.mutate()
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
-                .build()
-                .get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        String scrape = scrape();
 
         assertThat(sample(scrape, "fanout_upstream_calls_total", "outcome=\"success\"", "source=\"network\""))
                 .isEqualTo(1);
